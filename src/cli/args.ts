@@ -1,0 +1,54 @@
+// Argument parsing shared by every subcommand: node's util.parseArgs plus the talosctl conventions
+// (lists take commas, repeated flags accumulate) and exit-code 2 usage errors.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A mistake in the command line: printed as one sentence, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A failure of the operation itself (a node refused, a file is bad): printed as one sentence, exit code 1. */
+export class CommandError extends Error {
+  override name = 'CommandError';
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Flags every command that talks to Talos accepts, spelled as talosctl spells them. */
+export const connectionOptions = {
+  talosconfig: { type: 'string' },
+  context: { type: 'string' },
+  endpoints: { type: 'string', short: 'e', multiple: true },
+  nodes: { type: 'string', short: 'n', multiple: true },
+  insecure: { type: 'boolean', short: 'i' },
+  'cert-fingerprint': { type: 'string', multiple: true },
+} as const satisfies OptionSpec;
+
+export interface Parsed<O extends OptionSpec> {
+  values: { [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : O[K] extends { multiple: true } ? string[] : string };
+  positionals: string[];
+}
+
+export function parseCommandLine<O extends OptionSpec>(command: string, argv: string[], options: O): Parsed<O> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as Parsed<O>['values'], positionals };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.replace(/\. To specify.*$/s, '') : String(err);
+    throw new UsageError(`${command}: ${message}`);
+  }
+}
+
+/** `-n a,b -n c` -> [a, b, c]; empty items dropped. */
+export function commaList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+}
+
+/** Parse a whole number flag, naming the flag when it is not one. */
+export function intFlag(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} takes a whole number, not "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, not ${n}`);
+  return n;
+}

@@ -1,0 +1,14 @@
+// The headless subcommands, loaded lazily so that `talos-tui --demo` and `--version` pay nothing for them.
+import type { Command } from './types.js';
+
+export const commandLoaders: Record<string, () => Promise<Command>> = {
+  sim: () => import('./sim.js').then((m) => m.command),
+  discover: () => import('./discover.js').then((m) => m.command),
+  services: () => import('./services.js').then((m) => m.command),
+  etcd: () => import('./etcd.js').then((m) => m.command),
+  logs: () => import('./logs.js').then((m) => m.command),
+  dmesg: () => import('./dmesg.js').then((m) => m.command),
+};
+
+/** Commands of the DESIGN.md contract whose panes have not been built yet: they say so instead of pretending. */
+export const plannedCommands = ['config', 'apply', 'meta', 'bootstrap'] as const;
