@@ -1,0 +1,261 @@
+// Bounded log storage: a ring per source (node + stream) and one merged list of every live
+// entry in arrival order. Evicting from a source ring only flags the entry dead; the merged
+// list (and any filtered list built on it) skips dead entries and compacts itself when dead
+// ones pile up. That keeps push O(1) amortized and memory bounded by the live entries.
+
+import type { Severity } from './dmesg.js';
+
+export type LogKind = 'line' | 'gap-marker' | 'info';
+
+export interface LogEntry {
+  /** Arrival order across all sources; strictly increasing. */
+  readonly seq: number;
+  /** Stream id, unique per node + stream (e.g. "10.0.0.11/dmesg"). */
+  readonly source: string;
+  readonly node: string;
+  readonly text: string;
+  readonly kind: LogKind;
+  /** Milliseconds since the epoch, when the line carried a timestamp. */
+  readonly ts?: number;
+  readonly severity?: Severity;
+  /** [hideStart, hideEnd) of text is the timestamp part hidden when timestamps are off. */
+  readonly hideStart?: number;
+  readonly hideEnd?: number;
+}
+
+export type NewLogEntry = Omit<LogEntry, 'seq'>;
+
+export const DEFAULT_CAPACITY_PER_SOURCE = 10_000;
+export const DEFAULT_MAX_TOTAL = 200_000;
+
+/** Internal entry: every field assigned in the constructor so V8 keeps one object shape. */
+class StoredEntry implements LogEntry {
+  alive = true;
+  readonly seq: number;
+  readonly source: string;
+  readonly node: string;
+  readonly text: string;
+  readonly kind: LogKind;
+  readonly ts: number | undefined;
+  readonly severity: Severity | undefined;
+  readonly hideStart: number | undefined;
+  readonly hideEnd: number | undefined;
+
+  constructor(seq: number, e: NewLogEntry) {
+    this.seq = seq;
+    this.source = e.source;
+    this.node = e.node;
+    this.text = e.text;
+    this.kind = e.kind;
+    this.ts = e.ts;
+    this.severity = e.severity;
+    this.hideStart = e.hideStart;
+    this.hideEnd = e.hideEnd;
+  }
+}
+
+export function isAlive(e: LogEntry): boolean {
+  return (e as StoredEntry).alive !== false;
+}
+
+const MIN_COMPACT = 1024;
+
+/**
+ * Entries in seq order, possibly interleaved with dead ones. Indices are stable until the
+ * next push (which may compact), so read them synchronously.
+ */
+export class EntryList {
+  private items: StoredEntry[] = [];
+  private compactAt = MIN_COMPACT;
+
+  push(e: LogEntry): void {
+    this.items.push(e as StoredEntry);
+    if (this.items.length > this.compactAt) this.compact();
+  }
+
+  clear(): void {
+    this.items = [];
+    this.compactAt = MIN_COMPACT;
+  }
+
+  /** Upper bound of the index range (dead entries included). */
+  get rawLength(): number {
+    return this.items.length;
+  }
+
+  at(i: number): LogEntry | undefined {
+    return this.items[i];
+  }
+
+  /** Nearest live index at or before i, or -1. */
+  liveAtOrBefore(i: number): number {
+    for (let j = Math.min(i, this.items.length - 1); j >= 0; j--) if (this.items[j]!.alive) return j;
+    return -1;
+  }
+
+  /** Nearest live index at or after i, or -1. */
+  liveAtOrAfter(i: number): number {
+    for (let j = Math.max(0, i); j < this.items.length; j++) if (this.items[j]!.alive) return j;
+    return -1;
+  }
+
+  /** Index of the first entry (live or dead) whose seq is >= seq; rawLength when none. */
+  lowerBound(seq: number): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.items[mid]!.seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Live entries, oldest first. */
+  *live(): IterableIterator<LogEntry> {
+    for (const e of this.items) if (e.alive) yield e;
+  }
+
+  liveCount(): number {
+    let n = 0;
+    for (const e of this.items) if (e.alive) n++;
+    return n;
+  }
+
+  private compact(): void {
+    const kept: StoredEntry[] = [];
+    for (const e of this.items) if (e.alive) kept.push(e);
+    this.items = kept;
+    // Next compaction after at least as many pushes as there are live entries: amortized O(1).
+    this.compactAt = Math.max(MIN_COMPACT, kept.length * 2);
+  }
+}
+
+/** Fixed-capacity FIFO of one source's entries. */
+class SourceRing {
+  private slots: StoredEntry[] = [];
+  private head = 0;
+  size = 0;
+
+  constructor(readonly capacity: number) {}
+
+  /** Appends; returns the entry pushed out when the ring was full. */
+  push(e: StoredEntry): StoredEntry | undefined {
+    if (this.size < this.capacity) {
+      const idx = (this.head + this.size) % this.capacity;
+      if (idx === this.slots.length) this.slots.push(e);
+      else this.slots[idx] = e;
+      this.size++;
+      return undefined;
+    }
+    const old = this.slots[this.head]!;
+    this.slots[this.head] = e;
+    this.head = (this.head + 1) % this.capacity;
+    return old;
+  }
+
+  /** Removes the oldest entry. */
+  shift(): StoredEntry | undefined {
+    if (this.size === 0) return undefined;
+    const old = this.slots[this.head]!;
+    this.head = (this.head + 1) % this.capacity;
+    this.size--;
+    return old;
+  }
+
+  killAll(): void {
+    for (let i = 0; i < this.size; i++) this.slots[(this.head + i) % this.capacity]!.alive = false;
+    this.slots = [];
+    this.head = 0;
+    this.size = 0;
+  }
+}
+
+export interface LogBufferOptions {
+  /** Entries kept per source; older ones are dropped first. */
+  capacityPerSource?: number;
+  /** Entries kept across all sources (protects memory when many sources are open). */
+  maxTotal?: number;
+}
+
+export class LogBuffer {
+  /** Every live entry in arrival order (plus dead ones not yet compacted away). */
+  readonly all = new EntryList();
+  readonly capacityPerSource: number;
+  readonly maxTotal: number;
+  private readonly rings = new Map<string, SourceRing>();
+  private nextSeq = 1;
+  private liveTotal = 0;
+  /** Every entry with a smaller seq is dead: where the search for the oldest live one starts. */
+  private oldestSeqHint = 0;
+  /** Entries dropped to stay within capacity (not counting removeSource/clear). */
+  evicted = 0;
+
+  constructor(options: LogBufferOptions = {}) {
+    this.capacityPerSource = Math.max(1, options.capacityPerSource ?? DEFAULT_CAPACITY_PER_SOURCE);
+    this.maxTotal = Math.max(1, options.maxTotal ?? DEFAULT_MAX_TOTAL);
+  }
+
+  get size(): number {
+    return this.liveTotal;
+  }
+
+  /** Seq the next pushed entry will get. */
+  get nextSequence(): number {
+    return this.nextSeq;
+  }
+
+  sourceSize(source: string): number {
+    return this.rings.get(source)?.size ?? 0;
+  }
+
+  push(entry: NewLogEntry): LogEntry {
+    const stored = new StoredEntry(this.nextSeq++, entry);
+    let ring = this.rings.get(entry.source);
+    if (!ring) {
+      ring = new SourceRing(this.capacityPerSource);
+      this.rings.set(entry.source, ring);
+    }
+    const out = ring.push(stored);
+    if (out) {
+      out.alive = false;
+      this.evicted++;
+    } else {
+      this.liveTotal++;
+    }
+    this.all.push(stored);
+    if (this.liveTotal > this.maxTotal) this.evictOldest();
+    return stored;
+  }
+
+  /** Drops every entry of one source (its pane was closed). */
+  removeSource(source: string): void {
+    const ring = this.rings.get(source);
+    if (!ring) return;
+    this.liveTotal -= ring.size;
+    ring.killAll();
+    this.rings.delete(source);
+  }
+
+  clear(): void {
+    for (const ring of this.rings.values()) ring.killAll();
+    this.rings.clear();
+    this.all.clear();
+    this.liveTotal = 0;
+    this.oldestSeqHint = 0;
+  }
+
+  /** The globally oldest live entry is also the oldest of its own source: shift that ring. */
+  private evictOldest(): void {
+    const idx = this.all.liveAtOrAfter(this.all.lowerBound(this.oldestSeqHint));
+    if (idx < 0) return;
+    const victim = this.all.at(idx) as StoredEntry;
+    const shifted = this.rings.get(victim.source)?.shift();
+    if (shifted) {
+      shifted.alive = false;
+      this.liveTotal--;
+      this.evicted++;
+    }
+    this.oldestSeqHint = victim.seq;
+  }
+}
