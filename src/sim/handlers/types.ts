@@ -1,0 +1,56 @@
+// What a simulator handler sees: the machine that answers (after `node` header routing), the caller's
+// roles, an abort signal, and the cluster-level actions some calls trigger (reboot, bootstrap).
+import type { DescMethod, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import type { SimMachine } from '../machine-state.js';
+import type { ParsedConfig } from '../machine-config.js';
+
+export interface RebootPlan {
+  /** Config to boot with (maintenance -> configured, or a staged config). */
+  config?: ParsedConfig;
+}
+
+export interface ClusterActions {
+  /** Take the machine down now (after the reply is out) and bring it back after the reboot delay. */
+  reboot(machine: SimMachine, plan?: RebootPlan): void;
+  /** etcd was bootstrapped on `machine`: the other control-plane nodes join. */
+  bootstrapped(machine: SimMachine): void;
+  /** Addresses of the configured nodes by role, for HealthCheck's "discovered nodes". */
+  configuredNodes(): SimMachine[];
+}
+
+export interface SimCall {
+  machine: SimMachine;
+  roles: Set<string>;
+  signal: AbortSignal;
+  actions: ClusterActions;
+}
+
+export type SimUnary<M extends DescMethod> = (req: MessageShape<M['input']>, call: SimCall) => Promise<MessageInitShape<M['output']>>;
+export type SimStream<M extends DescMethod> = (
+  req: MessageShape<M['input']>,
+  call: SimCall,
+  send: (msg: MessageInitShape<M['output']>) => Promise<void>,
+) => Promise<void>;
+
+/** Handlers of some methods of a service, keyed by the generated method's localName. */
+export type SimHandlers<S extends DescService> = {
+  [K in keyof S['method']]?: S['method'][K] extends DescMethod
+    ? S['method'][K]['methodKind'] extends 'server_streaming'
+      ? SimStream<S['method'][K]>
+      : SimUnary<S['method'][K]>
+    : never;
+};
+
+/** Resolve after `ms`, or early (without error) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
