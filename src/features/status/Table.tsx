@@ -1,0 +1,51 @@
+// A fixed-width table: a header row and as many rows as fit in `height`, scrolled so the cursor
+// row stays visible. The cursor row carries a ">" marker (so it shows without colour too).
+import { Box, Text } from 'ink';
+import { colorEnabled } from '../../ui/theme.js';
+import { toneProps } from '../../ui/shell/tones.js';
+import { layoutColumns, MARKER_WIDTH, rowSegments, windowStart, type Column, type TableRow } from './table-layout.js';
+
+export interface TableProps {
+  columns: readonly Column[];
+  rows: readonly TableRow[];
+  /** Row index with the cursor, or -1 for none. */
+  cursor: number;
+  width: number;
+  /** Rows available including the header. */
+  height: number;
+  /** Shown under the header when there are no rows. */
+  empty?: string;
+}
+
+export function Table({ columns, rows, cursor, width, height, empty }: TableProps) {
+  const layout = layoutColumns(columns, width);
+  const header = layout.map((l, i) => columns[l.index]!.header.padEnd(l.width).slice(0, l.width) + (i === layout.length - 1 ? '' : ' ')).join('');
+  const bodyHeight = Math.max(0, height - 1);
+  const start = windowStart(rows.length, cursor, bodyHeight);
+  const visible = rows.slice(start, start + bodyHeight);
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate" {...toneProps('dim')}>
+        {' '.repeat(MARKER_WIDTH) + header}
+      </Text>
+      {rows.length === 0 && empty ? (
+        <Text wrap="truncate" {...toneProps('dim')}>
+          {' '.repeat(MARKER_WIDTH) + empty}
+        </Text>
+      ) : null}
+      {visible.map((row, i) => {
+        const selected = start + i === cursor;
+        return (
+          <Text key={row.key} wrap="truncate" inverse={selected && colorEnabled}>
+            {selected ? '> ' : '  '}
+            {rowSegments(row.cells, layout).map((s, j) => (
+              <Text key={j} {...toneProps(s.tone)}>
+                {s.text}
+              </Text>
+            ))}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,181 @@
+// The Status pane: services per node and etcd health (status table with flags, findings, members),
+// live from a StatusSource polling outside React. Three views switched with tab; the node shown in
+// the services view is switched with ←/→ and costs no refetch (per-node maps). Actions: see actions.ts.
+import { useEffect, useRef, useState } from 'react';
+import { Box, Text } from 'ink';
+import { toneProps } from '../../ui/shell/tones.js';
+import { fit } from '../../ui/text.js';
+import { usePaneActions, type PaneProps } from '../pane-types.js';
+import { report, statusActions, type StatusView } from './actions.js';
+import { ConfirmDangerous, type ConfirmRequest } from './ConfirmDangerous.js';
+import { defaultSnapshotPath, snapshot as saveSnapshot } from './operations.js';
+import { PathPrompt } from './PathPrompt.js';
+import { useStatus } from './use-status.js';
+import { EtcdView, MembersView, operationLines, ServicesView, Tabs } from './views.js';
+
+type Prompt = { kind: 'confirm'; request: ConfirmRequest } | { kind: 'path'; node: string; initial: string };
+
+/** Rows a prompt box takes: border (2), title, details, then the question, field and a line for "wrong name". */
+function promptRows(p: Prompt): number {
+  if (p.kind === 'path') return 2 + 4;
+  return 2 + 1 + (p.request.detail?.length ?? 0) + (p.request.expect === null ? 1 : 3);
+}
+
+const clamp = (n: number, max: number) => Math.max(0, Math.min(n, max));
+
+export default function StatusPane({ session, width, height, active, shell, selectedNodes }: PaneProps) {
+  const { source, snapshot } = useStatus(session, selectedNodes, active);
+  const [view, setView] = useState<StatusView>('services');
+  const [nodeIndex, setNodeIndex] = useState(0);
+  const [serviceId, setServiceId] = useState<string | null>(null);
+  const [etcdCursor, setEtcdCursor] = useState(0);
+  const [memberCursor, setMemberCursor] = useState(0);
+  const [showEvents, setShowEvents] = useState(true);
+  const [prompt, setPromptState] = useState<Prompt | null>(null);
+  // Capture the keyboard in the same handler that opens the prompt (not only in an effect), so the
+  // very next key goes to the field and not to the shell (where q would quit).
+  const setPrompt = (p: Prompt | null) => {
+    shell.captureInput(p !== null);
+    setPromptState(p);
+  };
+
+  // A prompt owns the keyboard while it is open (q, digits and : go into the field).
+  useEffect(() => {
+    shell.captureInput(prompt !== null);
+  }, [shell, prompt]);
+  useEffect(() => () => shell.captureInput(false), [shell]);
+
+  const nodes = snapshot?.nodes ?? [];
+  const ni = clamp(nodeIndex, nodes.length - 1);
+  const node = nodes[ni];
+  const serviceRows = (node && snapshot?.services[node]) || [];
+  const sIndex = Math.max(0, serviceRows.findIndex((r) => r.id === serviceId));
+
+  const service = serviceRows[sIndex];
+  const etcdNodes = snapshot?.etcdNodes ?? [];
+  const eIndex = clamp(etcdCursor, etcdNodes.length - 1);
+  const etcdNode = etcdNodes[eIndex];
+  const etcdRow = snapshot?.etcd?.statusRows.find((r) => r.node === etcdNode);
+  const members = snapshot?.etcd?.memberRows ?? [];
+
+  // The shell publishes the action table in an effect, so a key can arrive after a frame was drawn
+  // but before the table of that frame is in place (two arrows in a row, or arrow then r). Actions
+  // therefore read what they act on from this ref, written at every render: "r" restarts the
+  // service the screen shows under the cursor, never the one of an older frame. Cursor moves are
+  // functional updates for the same reason.
+  const now = { view, snapshot, node, service, etcdNode, etcdRow, serviceRows, etcdCount: etcdNodes.length, memberCount: members.length, nodeCount: nodes.length };
+  const latest = useRef(now);
+  latest.current = now;
+  const move = (delta: number) => {
+    const l = latest.current;
+    if (l.view === 'services') {
+      setServiceId((id) => {
+        const at = Math.max(0, l.serviceRows.findIndex((r) => r.id === id));
+        return l.serviceRows[clamp(at + delta, l.serviceRows.length - 1)]?.id ?? id;
+      });
+    } else if (l.view === 'etcd') setEtcdCursor((c) => clamp(clamp(c, l.etcdCount - 1) + delta, l.etcdCount - 1));
+    else setMemberCursor((c) => clamp(clamp(c, l.memberCount - 1) + delta, l.memberCount - 1));
+  };
+  const switchNode = (delta: number) => {
+    const n = latest.current.nodeCount;
+    if (n > 0) setNodeIndex((i) => (clamp(i, n - 1) + delta + n) % n);
+  };
+
+  usePaneActions(
+    shell,
+    prompt
+      ? []
+      : statusActions({
+          source,
+          shell,
+          get snapshot() {
+            return latest.current.snapshot;
+          },
+          get view() {
+            return latest.current.view;
+          },
+          setView,
+          get node() {
+            return latest.current.node;
+          },
+          get service() {
+            return latest.current.service;
+          },
+          get etcdNode() {
+            return latest.current.etcdNode;
+          },
+          get etcdRow() {
+            return latest.current.etcdRow;
+          },
+          move,
+          switchNode,
+          toggleEvents: () => setShowEvents((v) => !v),
+          confirm: (request) => setPrompt({ kind: 'confirm', request }),
+          askSnapshotPath: (n) => setPrompt({ kind: 'path', node: n, initial: defaultSnapshotPath(n, new Date()) }),
+        }),
+  );
+
+  if (!session) {
+    return (
+      <Box flexDirection="column" width={width} paddingX={1}>
+        <Text wrap="wrap">Status needs a Talos session: no talosconfig was found. Pass --talosconfig, or try --demo.</Text>
+      </Box>
+    );
+  }
+
+  const promptBox = prompt ? (
+    prompt.kind === 'confirm' ? (
+      <ConfirmDangerous
+        {...prompt.request}
+        width={width}
+        active={active}
+        onCancel={() => {
+          setPrompt(null);
+          shell.setStatus('cancelled: nothing was done', 'info');
+        }}
+        onConfirm={() => {
+          setPrompt(null);
+          prompt.request.onConfirm();
+        }}
+      />
+    ) : (
+      <PathPrompt
+        title={`etcd snapshot of ${prompt.node}`}
+        initial={prompt.initial}
+        width={width}
+        active={active}
+        onCancel={() => setPrompt(null)}
+        onSubmit={(file) => {
+          setPrompt(null);
+          if (source) report(shell, saveSnapshot(source, prompt.node, file));
+        }}
+      />
+    )
+  ) : null;
+
+  // Rows: tabs (1) + view header (1) + body + operation lines; a prompt takes the bottom of the body.
+  const opLines = operationLines(snapshot, width);
+  const bodyRows = Math.max(2, height - 2 - opLines.length - (prompt ? promptRows(prompt) : 0));
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Tabs view={view} snapshot={snapshot} />
+      {snapshot?.idle ? (
+        <Text wrap="truncate" {...toneProps('warn')}>
+          {fit(snapshot.idle, width)}
+        </Text>
+      ) : view === 'services' ? (
+        <ServicesView snapshot={snapshot} node={node} index={ni} cursor={sIndex} showEvents={showEvents} width={width} rows={bodyRows} />
+      ) : view === 'etcd' ? (
+        <EtcdView snapshot={snapshot} cursor={eIndex} width={width} rows={bodyRows} />
+      ) : (
+        <MembersView snapshot={snapshot} cursor={clamp(memberCursor, members.length - 1)} width={width} rows={bodyRows} />
+      )}
+      {promptBox}
+      {opLines.map((l, i) => (
+        <Text key={i} wrap="truncate" {...toneProps(l.tone)}>
+          {l.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}

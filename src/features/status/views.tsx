@@ -1,0 +1,141 @@
+// The Status pane's three views (services of one node, etcd status with findings, etcd members),
+// the tab line and the operation lines: presentational, everything comes in as props.
+import { Box, Text } from 'ink';
+import { relativeTime } from '../../core/services.js';
+import type { Tone } from '../../ui/shell/header-model.js';
+import { Line } from '../../ui/shell/Line.js';
+import { toneProps } from '../../ui/shell/tones.js';
+import { fit } from '../../ui/text.js';
+import { VIEWS, type StatusView } from './actions.js';
+import type { StatusSnapshot } from './source.js';
+import { Table } from './Table.js';
+import {
+  ETCD_STATUS_COLUMNS,
+  etcdStatusTableRows,
+  findingLines,
+  MEMBER_COLUMNS,
+  memberTableRows,
+  nodeStripSegments,
+  SERVICE_COLUMNS,
+  serviceTableRows,
+  wrapWords,
+} from './view-model.js';
+
+const VIEW_TITLES: Record<StatusView, string> = { services: 'Services', etcd: 'etcd status', members: 'etcd members' };
+
+export function Tabs({ view, snapshot }: { view: StatusView; snapshot: StatusSnapshot | null }) {
+  const overall = snapshot?.etcd?.overall;
+  const segments: { text: string; tone: Tone }[] = VIEWS.flatMap((v) => [
+    { text: v === view ? `[${VIEW_TITLES[v]}]` : ` ${VIEW_TITLES[v]} `, tone: v === view ? 'accent' : 'dim' },
+    { text: ' ', tone: 'plain' },
+  ]);
+  if (overall && overall !== 'ok') segments.push({ text: overall === 'error' ? 'etcd: problems' : 'etcd: warnings', tone: overall === 'error' ? 'error' : 'warn' });
+  else if (overall === 'ok') segments.push({ text: 'etcd: ok', tone: 'ok' });
+  return <Line segments={segments} />;
+}
+
+export function ServicesView(props: { snapshot: StatusSnapshot | null; node: string | undefined; index: number; cursor: number; showEvents: boolean; width: number; rows: number }) {
+  const { snapshot, node, width } = props;
+  const rows = (node && snapshot?.services[node]) || [];
+  const selected = rows[props.cursor];
+  const events = props.showEvents && selected && selected.failed === undefined ? selected.events.slice(0, 3) : [];
+  const eventRows = events.length > 0 ? events.length + 1 : 0;
+  const tableRows = Math.max(2, props.rows - eventRows);
+  const summary = node ? snapshot?.summaries[node] : undefined;
+  return (
+    <Box flexDirection="column" width={width} height={props.rows + 1}>
+      <Line segments={nodeStripSegments(summary, props.index, snapshot?.nodes.length ?? 0, snapshot?.now ?? Date.now()).map((s) => ({ ...s, text: fit(s.text, width) }))} />
+      <Table columns={SERVICE_COLUMNS} rows={serviceTableRows(rows)} cursor={props.cursor} width={width} height={tableRows} empty={summary?.loading ? 'loading…' : 'no services'} />
+      {eventRows > 0 ? (
+        <>
+          <Text wrap="truncate" {...toneProps('dim')}>
+            {fit(`recent events of ${selected!.id} (newest first):`, width)}
+          </Text>
+          {events.map((e, i) => (
+            <Text key={i} wrap="truncate">
+              {fit(`  ${e.ago.padEnd(8)} ${e.state.padEnd(9)} ${e.msg}`, width)}
+            </Text>
+          ))}
+        </>
+      ) : null}
+    </Box>
+  );
+}
+
+export function EtcdView({ snapshot, cursor, width, rows }: { snapshot: StatusSnapshot | null; cursor: number; width: number; rows: number }) {
+  const etcd = snapshot?.etcd ?? null;
+  const nodes = snapshot?.etcdNodes ?? [];
+  const tableRows = etcdStatusTableRows(etcd, nodes);
+  const tableHeight = Math.min(tableRows.length + 1, Math.max(2, rows - 3));
+  const row = etcd?.statusRows.find((r) => r.node === nodes[cursor]);
+  const detail: string[] = [];
+  if (row?.memberId) {
+    detail.push(`${row.node}: member ${row.memberId}${row.hostname ? ` (${row.hostname})` : ''}, leader ${row.leader}, raft index ${row.raftIndex} applied ${row.raftAppliedIndex} term ${row.raftTerm}`);
+    if (row.alarms.length > 0 || row.errors.length > 0) detail.push(`alarms: ${row.alarms.join(', ') || 'none'}; errors: ${row.errors.join('; ') || 'none'}`);
+  }
+  if (row?.error) detail.push(`${row.memberId ? 'last answer shown; now failing: ' : ''}${row.error}`);
+  const detailLines = detail.flatMap((d) => wrapWords(d, width)).slice(0, 3);
+  const findingRows = Math.max(0, rows - 1 - tableHeight - detailLines.length);
+  const summary = etcd
+    ? `${etcd.memberRows.length} member(s), leader ${etcd.statusRows.find((r) => r.isLeader)?.node ?? 'unknown'}${snapshot?.etcdAt ? `, updated ${relativeTime(snapshot.etcdAt, snapshot.now)}` : ''}`
+    : nodes.length === 0
+      ? 'no control-plane node among the nodes shown: select one with :node IP'
+      : 'asking the control-plane nodes…';
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1}>
+      <Text wrap="truncate" {...toneProps('dim')}>
+        {fit(`etcd: ${summary}`, width)}
+      </Text>
+      <Table columns={ETCD_STATUS_COLUMNS} rows={tableRows} cursor={cursor} width={width} height={tableHeight} />
+      {detailLines.map((d, i) => (
+        <Text key={i} wrap="truncate">
+          {d}
+        </Text>
+      ))}
+      {etcd
+        ? findingLines(etcd.findings, width, findingRows).map((l) => <Line key={l.key} segments={l.segments} />)
+        : null}
+    </Box>
+  );
+}
+
+export function MembersView({ snapshot, cursor, width, rows }: { snapshot: StatusSnapshot | null; cursor: number; width: number; rows: number }) {
+  const etcd = snapshot?.etcd ?? null;
+  const members = etcd?.memberRows ?? [];
+  const selected = members[cursor];
+  const tableHeight = Math.min(members.length + 1, Math.max(2, rows - 3));
+  const lines: string[] = [];
+  if (selected) {
+    lines.push(`${selected.id} ${selected.hostname}: seen by ${selected.seenBy.join(', ') || 'nobody'}`);
+    if (selected.missingFrom.length > 0) lines.push(`MISSING from the member list of ${selected.missingFrom.join(', ')}`);
+  }
+  const disagree = etcd?.findings.filter((f) => f.code === 'members-disagree') ?? [];
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1}>
+      <Text wrap="truncate" {...toneProps('dim')}>
+        {fit(etcd ? `etcd members as the control-plane nodes list them (${members.length})` : 'asking the control-plane nodes…', width)}
+      </Text>
+      <Table columns={MEMBER_COLUMNS} rows={memberTableRows(members)} cursor={cursor} width={width} height={tableHeight} empty="no member list yet" />
+      {lines.map((l, i) => (
+        <Text key={i} wrap="truncate" {...toneProps(i === 1 ? 'error' : 'plain')}>
+          {fit(l, width)}
+        </Text>
+      ))}
+      {disagree.length > 0
+        ? findingLines(disagree, width, Math.max(0, rows - 1 - tableHeight - lines.length)).map((l) => <Line key={l.key} segments={l.segments} />)
+        : null}
+    </Box>
+  );
+}
+
+/** The running operation, else the last outcome, wrapped (a snapshot's path and sha256 must show in full). */
+export function operationLines(snapshot: StatusSnapshot | null, width: number, max = 3): { text: string; tone: Tone }[] {
+  const op = snapshot?.operation;
+  if (op) return [{ text: fit(`running: ${op.text}`, width), tone: 'warn' }];
+  const last = snapshot?.lastResult;
+  if (!last) return [{ text: ' ', tone: 'plain' }];
+  const tone: Tone = last.tone === 'ok' ? 'ok' : last.tone === 'error' ? 'error' : last.tone === 'warn' ? 'warn' : 'plain';
+  return wrapWords(last.text, width)
+    .slice(0, max)
+    .map((text) => ({ text, tone }));
+}
