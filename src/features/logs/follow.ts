@@ -1,0 +1,344 @@
+// One log stream of one node, as lines: a service log, a Kubernetes container log or the kernel ring,
+// read once (tail N) or followed through drops and reboots. Shared by the Logs pane (source.ts) and
+// the headless `logs` / `dmesg` commands, so both reconnect, de-duplicate and refuse the same way.
+//
+// Following: one resilientStream (jittered backoff 250 ms -> 10 s) per (node, source). The first open
+// asks for the last `tail` lines; a reopen after a gap asks for a small tail and drops what was already
+// shown (see resync.ts for the rule and its limits). A node that reboots simply fails to reconnect until
+// it is back on the same address; where it comes back elsewhere is the apply/discovery flow's business.
+// A refusal (maintenance mode, Talos <= 1.12 Unimplemented, missing role, unknown log) ends the follow
+// at once: retrying cannot fix it and would only hammer the node.
+import { LineSplitter } from '../../core/logs/line-splitter.js';
+import { Code, defaultShouldRetry, describeError, machine, resilientStream, TalosError, type NodeTarget, type StreamEvent } from '../../talos/index.js';
+import { alignResumedTail, KmsgReplayFilter, kmsgAfter, kmsgKey, RecentLines, RESUME_TAIL, type KmsgKey, type ResumeOutcome } from './resync.js';
+
+export type LogSelector = { kind: 'dmesg' } | { kind: 'service'; id: string } | { kind: 'container'; id: string };
+
+/** "dmesg", the service id, or the container id. */
+export function selectorName(s: LogSelector): string {
+  return s.kind === 'dmesg' ? 'dmesg' : s.id;
+}
+
+/** Short name for line prefixes: a container id "ns/pod:container:hash" becomes its container name. */
+export function selectorLabel(s: LogSelector): string {
+  if (s.kind !== 'container') return selectorName(s);
+  const parts = s.id.split(':');
+  return parts.length >= 2 && parts[1] ? parts[1] : s.id;
+}
+
+/**
+ * What the operator typed: "dmesg" is the kernel ring; "k8s:ID", or an id with a "/" (Kubernetes ids
+ * are "namespace/pod:container:hash", service ids never have one), a Kubernetes container; anything
+ * else a Talos service. Null for an empty text.
+ */
+export function parseSelector(text: string): LogSelector | null {
+  const t = text.trim();
+  if (t === '') return null;
+  if (t === 'dmesg') return { kind: 'dmesg' };
+  if (t.startsWith('k8s:')) return t.length > 4 ? { kind: 'container', id: t.slice(4) } : null;
+  if (t.includes('/')) return { kind: 'container', id: t };
+  return { kind: 'service', id: t };
+}
+
+export interface FollowOptions {
+  target: NodeTarget;
+  selector: LogSelector;
+  /** Lines of history on the first open; -1 = everything the node keeps. */
+  tail: number;
+  /** Keep streaming new lines (and reconnect); false reads the tail once. */
+  follow: boolean;
+  signal: AbortSignal;
+  /** The target is a maintenance-mode (insecure) connection: refusals are explained as such. */
+  insecure?: boolean;
+  /** Lines asked for when reopening after a gap (default RESUME_TAIL). */
+  resumeTail?: number;
+  /** How long a reopened tail may take to arrive before it is aligned with what was shown (default 300 ms). */
+  resyncWindowMs?: number;
+  /** Backoff bounds (tests shorten them). */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface GapInfo {
+  /** The sentence describing why the stream broke or why the last reopen failed. */
+  reason: string;
+  /** Consecutive failed opens in this gap, from 1 (1 = the gap just started). */
+  attempt: number;
+  retryInMs: number;
+  /** The node cannot be reached (down, rebooting), rather than the stream alone breaking. */
+  unreachable: boolean;
+  /** Lines had been shown before: the gap is a hole in the output (otherwise still connecting). */
+  afterData: boolean;
+}
+
+export interface ResumeInfo {
+  gapMs: number;
+  outcome: ResumeOutcome;
+}
+
+export interface FollowHandlers {
+  lines(lines: string[]): void;
+  /** The stream delivers (first data after each open). */
+  live?(): void;
+  gap?(info: GapInfo): void;
+  /** Called once per gap that followed shown lines, before the lines that come after it. */
+  resumed?(info: ResumeInfo): void;
+  /** A promise while the consumer cannot take more lines (a full stdout pipe): reading pauses, so the
+   *  node's stream is flow-controlled instead of lines piling up in memory. */
+  backpressure?(): Promise<void> | null;
+}
+
+export type FollowEnd =
+  | { kind: 'ended' }
+  | { kind: 'aborted' }
+  /** The node refuses this log: retrying cannot help. `maintenance`: the insecure API refused it. */
+  | { kind: 'refused'; message: string; maintenance: boolean }
+  | { kind: 'failed'; message: string };
+
+const DEFAULT_RESYNC_WINDOW_MS = 300;
+/** Longest stretch of stream handling before the event loop gets a turn. */
+const YIELD_AFTER_MS = 8;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+// The node itself is gone (rebooting, powered off, network), as opposed to only the stream breaking.
+const UNREACHABLE = /refused|unreachable|no route|cannot reach|nothing listens|EOF|No connection established|Failed to connect|ETIMEDOUT/i;
+
+export function isUnreachable(err: TalosError): boolean {
+  return err.code === Code.UNAVAILABLE && (UNREACHABLE.test(err.details) || UNREACHABLE.test(err.message));
+}
+
+export function followLog(opts: FollowOptions, handlers: FollowHandlers): Promise<FollowEnd> {
+  return new Follower(opts, handlers).run();
+}
+
+/** A complete kernel record per message (with or without its trailing newline; maybe continuation lines). */
+function recordLines(bytes: Uint8Array, decoder: TextDecoder): string[] {
+  const text = decoder.decode(bytes);
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+class Follower {
+  private readonly resumeTail: number;
+  private readonly recent: RecentLines;
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  /** Lines were shown at least once: later opens are resumptions. */
+  private delivered = false;
+  /** The current open delivered data. */
+  private live = false;
+  /** The current open is a resumption (asks the small tail and is aligned). */
+  private resumingOpen = false;
+  private aligning: { lines: string[]; timer: ReturnType<typeof setTimeout>; gapMs: number } | null = null;
+  /** dmesg: newest record shown, and the replay filter of the current open. */
+  private lastKmsg: KmsgKey | null = null;
+  private kmsgFilter: KmsgReplayFilter | null = null;
+  private pendingKmsgResume: number | null = null;
+
+  constructor(
+    private readonly o: FollowOptions,
+    private readonly h: FollowHandlers,
+  ) {
+    this.resumeTail = Math.max(1, o.resumeTail ?? RESUME_TAIL);
+    this.recent = new RecentLines(this.resumeTail);
+  }
+
+  private get what(): string {
+    return this.o.selector.kind === 'dmesg' ? 'kernel messages (dmesg)' : `logs of ${selectorName(this.o.selector)}`;
+  }
+
+  async run(): Promise<FollowEnd> {
+    try {
+      if (!this.o.follow) {
+        await this.readOnce();
+        return this.o.signal.aborted ? { kind: 'aborted' } : { kind: 'ended' };
+      }
+      const events = resilientStream<string[]>((ctx) => this.open(ctx.signal), {
+        signal: this.o.signal,
+        shouldRetry: (err) => this.shouldRetry(err),
+        initialDelayMs: this.o.initialDelayMs,
+        maxDelayMs: this.o.maxDelayMs,
+      });
+      let sliceStart = performance.now();
+      for await (const ev of events) {
+        this.onEvent(ev);
+        const full = this.h.backpressure?.();
+        if (full) await full;
+        // A flooding stream resolves message after message as microtasks: give timers (the UI's
+        // repaint) and key presses a turn every few milliseconds.
+        if (performance.now() - sliceStart > YIELD_AFTER_MS) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
+      }
+      this.finishAlign();
+      return this.o.signal.aborted ? { kind: 'aborted' } : { kind: 'ended' };
+    } catch (err) {
+      this.finishAlign();
+      return this.failure(err);
+    }
+  }
+
+  private shouldRetry(err: TalosError | null): boolean {
+    if (err && !this.delivered) {
+      // Never worked: an unknown log or a certificate problem will not fix itself.
+      if (err.code === Code.UNKNOWN && /not registered|not found/i.test(err.details)) return false;
+      if (err.code === Code.UNAVAILABLE && /certificate/i.test(err.message)) return false;
+    }
+    return defaultShouldRetry(err);
+  }
+
+  private failure(err: unknown): FollowEnd {
+    if (this.o.signal.aborted) return { kind: 'aborted' };
+    const e = describeError(err);
+    if (e.code === Code.CANCELLED && this.o.signal.aborted) return { kind: 'aborted' };
+    const refusal = e.code === Code.PERMISSION_DENIED || e.code === Code.UNIMPLEMENTED;
+    const maintenance = refusal && (this.o.insecure === true || /maintenance/i.test(e.details) || /maintenance/i.test(e.message));
+    if (maintenance) {
+      return {
+        kind: 'refused',
+        maintenance: true,
+        message: `${this.o.target.node} is in maintenance mode and refuses ${this.what} over the insecure API (Talos before 1.13 serves no logs there); apply a machine config first, then follow them with the talosconfig`,
+      };
+    }
+    if (refusal || (e.code === Code.UNKNOWN && /not registered|not found/i.test(e.details))) {
+      return { kind: 'refused', maintenance: false, message: e.message };
+    }
+    return { kind: 'failed', message: e.message };
+  }
+
+  // ---- reading once
+
+  private async readOnce(): Promise<void> {
+    const { target, selector, signal, tail } = this.o;
+    if (selector.kind === 'dmesg') {
+      const lines = await this.readKernelRing(signal);
+      this.deliver(tail < 0 ? lines : tail === 0 ? [] : lines.slice(-tail));
+      return;
+    }
+    const splitter = new LineSplitter();
+    const stream = machine.logs(target, { id: selector.id, kubernetes: selector.kind === 'container', follow: false, tailLines: tail }, { signal });
+    for await (const chunk of stream) {
+      const lines = splitter.push(chunk);
+      if (lines.length > 0) this.deliver(lines);
+      const full = this.h.backpressure?.();
+      if (full) await full;
+    }
+    const rest = splitter.flush();
+    if (rest.length > 0) this.deliver(rest);
+  }
+
+  private async readKernelRing(signal: AbortSignal): Promise<string[]> {
+    const out: string[] = [];
+    for await (const chunk of machine.dmesg(this.o.target, { follow: false, tail: false, signal })) {
+      for (const l of recordLines(chunk, this.decoder)) out.push(l);
+    }
+    return out;
+  }
+
+  // ---- following
+
+  /** One open of the stream, as batches of lines (resilientStream reopens it). */
+  private async *open(signal: AbortSignal): AsyncGenerator<string[]> {
+    this.resumingOpen = this.delivered;
+    if (this.o.selector.kind === 'dmesg') yield* this.openKernelRing(signal);
+    else yield* this.openLog(signal, this.o.selector);
+  }
+
+  private async *openLog(signal: AbortSignal, selector: Extract<LogSelector, { id: string }>): AsyncGenerator<string[]> {
+    // A fresh splitter per open: the half line the broken stream left behind comes again whole.
+    const splitter = new LineSplitter();
+    const tailLines = this.resumingOpen ? this.resumeTail : this.o.tail;
+    const stream = machine.logs(this.o.target, { id: selector.id, kubernetes: selector.kind === 'container', follow: true, tailLines }, { signal });
+    for await (const chunk of stream) {
+      const lines = splitter.push(chunk);
+      if (lines.length > 0) yield lines;
+    }
+  }
+
+  private async *openKernelRing(signal: AbortSignal): AsyncGenerator<string[]> {
+    // The wire has no "last N" for dmesg: on the first open read the ring once and keep its last N,
+    // then follow a replay of the ring from after the newest record read.
+    if (!this.resumingOpen && this.lastKmsg === null && this.o.tail >= 0) {
+      const history = await this.readKernelRing(signal);
+      for (const l of history) {
+        const k = kmsgKey(l);
+        if (k && (this.lastKmsg === null || kmsgAfter(k, this.lastKmsg))) this.lastKmsg = k;
+      }
+      yield this.o.tail === 0 ? [] : history.slice(-this.o.tail);
+    }
+    const filter = new KmsgReplayFilter(this.lastKmsg);
+    this.kmsgFilter = filter;
+    for await (const chunk of machine.dmesg(this.o.target, { follow: true, tail: false, signal })) {
+      const kept = filter.filter(recordLines(chunk, this.decoder));
+      this.lastKmsg = filter.newest;
+      // Empty batches too: they tell the consumer the stream is live again.
+      yield kept;
+    }
+  }
+
+  private onEvent(ev: StreamEvent<string[]>): void {
+    if (ev.kind === 'data') this.onBatch(ev.msg);
+    else if (ev.kind === 'gap') this.onGap(ev.error, ev.attempt, ev.retryInMs);
+    else this.onResumed(ev.gapMs);
+  }
+
+  private onBatch(lines: string[]): void {
+    if (!this.live) {
+      this.live = true;
+      this.h.live?.();
+    }
+    // dmesg: the replay's first record tells whether the ring still holds the last record shown.
+    this.flushKmsgResume();
+    if (this.aligning) {
+      for (const l of lines) this.aligning.lines.push(l);
+      if (this.aligning.lines.length >= this.resumeTail) this.finishAlign();
+      return;
+    }
+    if (lines.length > 0) this.deliver(lines);
+  }
+
+  private onGap(error: TalosError, attempt: number, retryInMs: number): void {
+    this.finishAlign();
+    this.flushKmsgResume();
+    this.live = false;
+    this.h.gap?.({ reason: error.message, attempt, retryInMs, unreachable: isUnreachable(error), afterData: this.delivered });
+  }
+
+  private onResumed(gapMs: number): void {
+    if (!this.resumingOpen) return; // a first open that needed retries: nothing to resume
+    if (this.o.selector.kind === 'dmesg') {
+      // Reported with the replay's first message, once it showed whether it joins up with the past.
+      this.pendingKmsgResume = gapMs;
+      return;
+    }
+    const timer = setTimeout(() => this.finishAlign(), this.o.resyncWindowMs ?? DEFAULT_RESYNC_WINDOW_MS);
+    this.aligning = { lines: [], timer, gapMs };
+  }
+
+  /** The reopened tail is in (or its time is up): report the gap's outcome, then show what is new. */
+  private finishAlign(): void {
+    const a = this.aligning;
+    if (!a) return;
+    this.aligning = null;
+    clearTimeout(a.timer);
+    const { fresh, outcome } = alignResumedTail(this.recent.all, a.lines, this.resumeTail);
+    this.h.resumed?.({ gapMs: a.gapMs, outcome });
+    if (fresh.length > 0) this.deliver(fresh);
+  }
+
+  private flushKmsgResume(): void {
+    if (this.pendingKmsgResume === null) return;
+    const gapMs = this.pendingKmsgResume;
+    this.pendingKmsgResume = null;
+    this.h.resumed?.({ gapMs, outcome: this.kmsgFilter?.overlap ? 'complete' : 'restarted' });
+  }
+
+  private deliver(lines: string[]): void {
+    if (this.o.signal.aborted) return;
+    if (this.o.selector.kind !== 'dmesg') this.recent.push(lines);
+    this.delivered = true;
+    this.h.lines(lines);
+  }
+}

@@ -1,0 +1,124 @@
+// End to end in a real terminal: tmux runs the BUILT console (`node dist/talos-tui.js --demo`) at
+// 100x30, the Logs pane is opened with 5, a log is picked, and we read the screen until its lines
+// arrive (and keep arriving); q must give the terminal back in cooked mode. Also the headless
+// `logs -f` as a real process: Ctrl+C (SIGINT) ends it cleanly with exit 0.
+// Everything binds on 127.0.94.0/24 only (TALOS_TUI_DEMO_LISTEN, and the in-process simulator).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimCluster, writeTalosconfig, type SimCluster } from '../../src/sim/index.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const entry = `${root}/dist/talos-tui.js`;
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('logs e2e skipped: tmux is not installed');
+
+// A private tmux server (own socket, no user config): never touches the user's sessions.
+const socket = `talos-tui-logs-e2e-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+const screen = (target: string) => tmux('capture-pane', '-p', '-t', target);
+const keys = (target: string, ...k: string[]) => tmux('send-keys', '-t', target, ...k);
+
+async function waitForScreen(target: string, test: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < until) {
+    text = screen(target);
+    if (test(text)) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
+}
+
+function expectCookedTerminal(text: string): void {
+  const flat = text.replace(/\n/g, ' ');
+  expect(flat).toMatch(/(^|\s)icanon(\s|$)/);
+  expect(flat).toMatch(/(^|\s)echo(\s|$)/);
+  expect(flat).not.toMatch(/-icanon|(\s)-echo(\s)/);
+}
+
+/** The "N lines" count of the Logs pane's mode line. */
+function bufferedLines(text: string): number {
+  const m = /· ([\d,]+) lines/.exec(text);
+  return m ? Number(m[1]!.replace(/,/g, '')) : -1;
+}
+
+describe.skipIf(!hasTmux)('Logs pane in a real terminal (tmux, --demo)', () => {
+  beforeAll(() => {
+    if (!existsSync(entry)) throw new Error('dist/talos-tui.js is missing: run `npm run build` (npm test does)');
+  });
+  afterAll(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // no server left
+    }
+  });
+
+  it('5 opens Logs, picking dmesg streams lines from every node, q restores the terminal', async () => {
+    const script = `cd ${root} && env CI=true NO_COLOR=1 TALOS_TUI_DEMO_LISTEN=127.0.94.1 node dist/talos-tui.js --demo; echo "EXITED rc=$?"; stty -a; sleep 600`;
+    tmux('new-session', '-d', '-s', 'logs', '-x', '100', '-y', '30', 'sh', '-c', script);
+    await waitForScreen('logs', (t) => /cert \d+d/.test(t), 'the demo session');
+
+    keys('logs', '5');
+    await waitForScreen('logs', (t) => t.includes('Follow which logs') && t.includes('machined'), 'the source picker with the services');
+    // Rows: three nodes (checked), then dmesg first among the logs.
+    keys('logs', 'Down', 'Down', 'Down');
+    await waitForScreen('logs', (t) => /› +\[ \] dmesg/.test(t), 'the cursor on dmesg');
+    keys('logs', 'Enter');
+
+    const first = await waitForScreen(
+      'logs',
+      (t) => /^127\.0\.94\.11: +\w+: +\w+: \[\d{4}-/m.test(t) && /^127\.0\.94\.13: /m.test(t) && t.includes('dmesg: 127.0.94.11 live'),
+      'kernel lines from the nodes',
+    );
+    for (const row of first.split('\n')) expect([...row].length).toBeLessThanOrEqual(100);
+    // Lines keep arriving (the demo's nodes write a kernel line every few seconds).
+    const before = bufferedLines(first);
+    expect(before).toBeGreaterThan(0);
+    await waitForScreen('logs', (t) => bufferedLines(t) > before, 'new lines to arrive', 20_000);
+
+    keys('logs', 'q');
+    const after = await waitForScreen('logs', (t) => t.includes('EXITED rc='), 'the console to exit');
+    expect(after).toContain('EXITED rc=0');
+    expect(after).not.toContain('dmesg: 127.0.94'); // the alternate screen is gone
+    expectCookedTerminal(after);
+  });
+});
+
+describe.skipIf(!existsSync(entry))('headless logs -f as a process', () => {
+  let sim: SimCluster;
+  let dir: string;
+  beforeAll(async () => {
+    sim = await startSimCluster({ configured: 1, maintenance: 0, listen: '127.0.94.51', logLinesPerSecond: 20 });
+    dir = mkdtempSync(join(tmpdir(), 'talos-tui-logs-e2e-'));
+    await writeTalosconfig(sim, join(dir, 'talosconfig'));
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints the tail, follows, and exits 0 on Ctrl+C (SIGINT) with nothing on stderr', async () => {
+    const ip = sim.nodes[0]!.ip;
+    const child = spawn(process.execPath, [entry, 'logs', '--talosconfig', join(dir, 'talosconfig'), '-n', ip, 'machined', '--tail', '5', '-f'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    child.stderr.on('data', (d) => (err += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 10_000;
+    // The tail (5 lines), then followed lines (20 per second).
+    while (out.split('\n').length < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out.split('\n').length).toBeGreaterThanOrEqual(12);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(err).toBe('');
+    expect(out.endsWith('\n')).toBe(true);
+  });
+});
