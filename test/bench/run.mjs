@@ -3,8 +3,7 @@
 // The bundle runs itself on import; it may re-run its own file (import.meta.url) in child
 // processes, e.g. inside a network namespace.
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -13,7 +12,11 @@ if (!entry) {
   console.error('usage: node test/bench/run.mjs <entry.ts> [args...]');
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), 'talos-tui-bench-'));
+// Inside the repository (node_modules/.cache), not the OS temp dir: the bundle keeps npm packages
+// external, and Node resolves them from the bundle's own location.
+const cache = resolve('node_modules', '.cache');
+mkdirSync(cache, { recursive: true });
+const dir = mkdtempSync(join(cache, 'talos-tui-bench-'));
 const outfile = join(dir, basename(entry).replace(/\.tsx?$/, '.mjs'));
 await build({
   entryPoints: [resolve(entry)],

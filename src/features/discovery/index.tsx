@@ -1,0 +1,210 @@
+// The Discovery pane: scan CIDRs / IPs / ranges for Talos API ports, identify each (maintenance,
+// configured, not Talos), match them to the inventory by MAC, and hand a node to Apply.
+//
+// Layout (80x24 leaves 19 rows): targets line, progress line, inventory summary, the results table
+// (or the selected node's details), and one footer line for errors and the selected row's notes.
+import { useEffect, useRef, useState } from 'react';
+import { Box } from 'ink';
+import { usePaneActions, type PaneProps } from '../pane-types.js';
+import { Line } from '../../ui/shell/Line.js';
+import type { Segment } from '../../ui/shell/header-model.js';
+import { fit } from '../../ui/text.js';
+import { discoveryActions } from './actions.js';
+import { NodeDetail } from './components/NodeDetail.js';
+import { ResultsTable, windowOffset } from './components/ResultsTable.js';
+import { TextField } from './components/TextField.js';
+import { demoTargets, type DiscoverySnapshot, type DiscoverySource, type DiscoveryRow } from './source.js';
+import { osc52, talosctlApplyCommand } from './talosctl.js';
+import { useDiscoverySnapshot, useDiscoverySource } from './use-discovery.js';
+import { useTextEntry } from './use-text-entry.js';
+import { progressSegments, rowLabel } from './view-model.js';
+import { describeAmbiguity } from './report.js';
+
+export interface DiscoveryViewProps extends PaneProps {
+  /** A source made elsewhere (tests); by default the pane makes its own. */
+  source?: DiscoverySource;
+  /** Puts text on the clipboard (default: OSC 52 to the terminal). */
+  writeClipboard?: (text: string) => void;
+}
+
+function defaultClipboard(text: string): void {
+  if (process.stdout.isTTY) process.stdout.write(osc52(text));
+}
+
+function targetsLine(snap: DiscoverySnapshot, shownTargets: string, width: number): Segment[] {
+  const inv = snap.inventory ? ` · inventory ${snap.inventory.source} (${snap.inventory.nodes.length} machines)` : ' · no inventory (i)';
+  if (shownTargets === '') {
+    return [{ text: fit(`targets: none. Press s and type a CIDR (10.0.0.0/24), an IP or a range (10.0.0.10-40)${inv}`, width), tone: 'dim' }];
+  }
+  const label = snap.targets === shownTargets && snap.targetsLabel ? ` (${snap.targetsLabel})` : snap.scans === 0 ? ' (s, Enter to scan)' : '';
+  const port = snap.port === 50000 ? '' : ` port ${snap.port}`;
+  return [
+    { text: 'targets: ', tone: 'accent' },
+    { text: fit(`${shownTargets}${label}${port}${inv}`, width - 9), tone: 'plain' },
+  ];
+}
+
+function summaryLine(snap: DiscoverySnapshot, width: number): Segment[] {
+  if (!snap.match) {
+    const talos = snap.rows.filter((r) => r.node && (r.node.kind === 'maintenance' || r.node.kind === 'configured') && r.change !== 'gone');
+    const maint = talos.filter((r) => r.node!.kind === 'maintenance').length;
+    return [{ text: fit(`${maint} maintenance · ${talos.length - maint} configured · ${snap.rows.length - talos.length} other · load an inventory (i) to tell which machine is which`, width), tone: 'dim' }];
+  }
+  const m = snap.match;
+  const tone = m.ambiguous.length > 0 ? 'error' : m.mode === 'order' ? 'warn' : m.missing.length > 0 || m.unknown.length > 0 ? 'warn' : 'ok';
+  return [{ text: fit(snap.summary, width), tone }];
+}
+
+function footerLine(snap: DiscoverySnapshot, row: DiscoveryRow | null, width: number): Segment[] {
+  if (snap.error) return [{ text: fit(snap.error, width), tone: 'error' }];
+  if (snap.match?.mode === 'order') return [{ text: fit(snap.match.note ?? 'matched by count order', width), tone: 'warn' }];
+  if (snap.match && snap.match.ambiguous.length > 0) return [{ text: fit(`ambiguous: ${snap.match.ambiguous.map(describeAmbiguity).join('; ')}`, width), tone: 'error' }];
+  if (row?.movedFrom) return [{ text: fit(`${rowLabel(row, snap.port)} moved here from ${row.movedFrom} (same MAC)`, width), tone: 'warn' }];
+  if (row?.node?.error) return [{ text: fit(`${rowLabel(row, snap.port)}: ${row.node.error}`, width), tone: 'dim' }];
+  if (snap.match?.note) return [{ text: fit(snap.match.note, width), tone: 'warn' }];
+  if (snap.rows.length === 0 && snap.phase === 'done') return [{ text: fit('nothing answered on that port', width), tone: 'dim' }];
+  return [{ text: ' ', tone: 'plain' }];
+}
+
+export function DiscoveryView(props: DiscoveryViewProps) {
+  const { shell, session, width, height, active } = props;
+  const source = useDiscoverySource(session, props.source);
+  const snap = useDiscoverySnapshot(source);
+  const inner = Math.max(20, width - 2);
+  const [detail, setDetail] = useState(false);
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const offsetRef = useRef(0);
+  const [draftTargets] = useState(() => (props.demo ? demoTargets(session) : ''));
+  const shownTargets = snap.targets || draftTargets;
+
+  // Selection follows the row (by key) when rows are inserted above it during a scan. The key is
+  // also kept in a ref: keys pressed in a burst (down, then c) act on the row just selected, before
+  // React re-renders.
+  const selectedRef = useRef<string | null>(null);
+  const indexOf = (rows: readonly DiscoveryRow[], key: string | null) => {
+    const found = key === null ? -1 : rows.findIndex((r) => r.key === key);
+    return rows.length === 0 ? -1 : found >= 0 ? found : 0;
+  };
+  const select = (key: string | null) => {
+    selectedRef.current = key;
+    setSelectedKey(key);
+  };
+  const selected = indexOf(snap.rows, selectedKey);
+  const row = selected >= 0 ? snap.rows[selected] : null;
+  /** The selected row as of now (latest snapshot, latest selection), for actions. */
+  const currentRow = (): DiscoveryRow | null => {
+    const rows = source.store.getSnapshot().rows;
+    const i = indexOf(rows, selectedRef.current);
+    return i >= 0 ? rows[i] : null;
+  };
+
+  const entry = useTextEntry<'targets' | 'inventory'>(shell, active, (field, text) => {
+    if (field === 'targets') {
+      if (source.scan(text)) {
+        setDetail(false);
+        select(null);
+      }
+    } else if (!source.loadInventory(text)) {
+      shell.setStatus(`inventory ${text.trim()} loaded`, 'ok');
+    }
+  });
+  useEffect(() => () => shell.captureInput(false), [shell]);
+
+  // Errors and finished scans reach the status bar too (it stays when the user switches panes).
+  const lastError = useRef<string | null>(null);
+  useEffect(() => {
+    if (snap.error && snap.error !== lastError.current) shell.setStatus(snap.error, 'error');
+    lastError.current = snap.error;
+  }, [snap.error, shell]);
+  const lastPhase = useRef(snap.phase);
+  useEffect(() => {
+    if (lastPhase.current === 'running' && snap.phase === 'done') {
+      const talos = snap.rows.filter((r) => r.node && (r.node.kind === 'maintenance' || r.node.kind === 'configured') && r.change !== 'gone');
+      const maint = talos.filter((r) => r.node!.kind === 'maintenance').length;
+      shell.setStatus(`scan done in ${((snap.lastElapsedMs ?? 0) / 1000).toFixed(1)} s: ${maint} maintenance, ${talos.length - maint} configured`, 'ok');
+    }
+    lastPhase.current = snap.phase;
+  }, [snap.phase, snap.rows, snap.lastElapsedMs, shell]);
+
+  const entryOf = (r: DiscoveryRow) => (r.match.state === 'matched' ? (r.match.entry ?? null) : null);
+  const actions = discoveryActions(
+    { running: snap.phase === 'running', hasTargets: snap.targets !== '', detail, rowCount: snap.rows.length, selected: row },
+    {
+      editTargets: () => entry.open('targets', shownTargets, 's'),
+      rescan: () => {
+        source.rescan();
+      },
+      cancel: () => {
+        source.cancel();
+        shell.setStatus('scan cancelled', 'warn');
+      },
+      closeDetail: () => setDetail(false),
+      openDetail: () => setDetail(true),
+      editInventory: () => entry.open('inventory', snap.inventory?.source ?? '', 'i'),
+      apply: () => {
+        const row = currentRow();
+        if (!row?.node) return;
+        shell.navigate('apply', {
+          node: row.ip,
+          port: row.port,
+          inventoryEntry: entryOf(row),
+          inventory: source.store.getSnapshot().inventory?.source ?? null,
+          insecure: row.node.kind === 'maintenance',
+          certFingerprint: row.node.certFingerprint ?? null,
+        });
+      },
+      copy: () => {
+        const row = currentRow();
+        if (!row?.node) return;
+        const maintenance = row.node.kind === 'maintenance';
+        const cmd = talosctlApplyCommand({
+          ip: row.ip,
+          port: row.port,
+          entry: entryOf(row),
+          inventory: source.store.getSnapshot().inventory,
+          insecure: maintenance,
+          certFingerprint: maintenance ? row.node.certFingerprint : undefined,
+        });
+        (props.writeClipboard ?? defaultClipboard)(cmd);
+        shell.setStatus(`copied: ${cmd}`, 'ok');
+      },
+      move: (delta) => {
+        const rows = source.store.getSnapshot().rows;
+        if (rows.length === 0) return;
+        const next = Math.max(0, Math.min(rows.length - 1, indexOf(rows, selectedRef.current) + delta));
+        select(rows[next].key);
+      },
+    },
+  );
+  usePaneActions(shell, actions);
+
+  const bodyHeight = Math.max(1, height - 4);
+  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), bodyHeight - 1, snap.rows.length);
+
+  const firstLine =
+    entry.field === 'targets' ? (
+      <TextField label="targets" value={entry.value} width={inner} />
+    ) : entry.field === 'inventory' ? (
+      <TextField label="inventory file" value={entry.value} width={inner} />
+    ) : (
+      <Line segments={targetsLine(snap, shownTargets, inner)} />
+    );
+
+  return (
+    <Box flexDirection="column" width={width} height={height} paddingX={1}>
+      {firstLine}
+      <Line segments={progressSegments(snap, inner)} />
+      <Line segments={summaryLine(snap, inner)} />
+      {detail && row ? (
+        <NodeDetail row={row} width={inner} height={bodyHeight} port={snap.port} />
+      ) : (
+        <ResultsTable rows={snap.rows} selected={selected} offset={offsetRef.current} width={inner} height={bodyHeight} port={snap.port} />
+      )}
+      <Line segments={footerLine(snap, row, inner)} />
+    </Box>
+  );
+}
+
+export default function DiscoveryPane(props: PaneProps) {
+  return <DiscoveryView {...props} />;
+}

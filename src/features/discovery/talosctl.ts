@@ -1,0 +1,63 @@
+// The `talosctl apply-config --insecure` line an admin would type for a discovered node (runbook
+// steps 6-7), and the OSC 52 escape that puts text on the terminal's clipboard. Pure.
+//
+// Paths: the inventory's configDir and patches are relative to the inventory file's directory,
+// and are printed relative to the current directory (absolute when outside it), so the line runs
+// as is from where talos-tui was started.
+import path from 'node:path';
+import type { Inventory, InventoryNode } from '../../core/inventory.js';
+
+export interface ApplyCommandInput {
+  ip: string;
+  port: number;
+  /** The inventory entry the node matched, if any. */
+  entry?: InventoryNode | null;
+  inventory?: Pick<Inventory, 'configDir' | 'source'> | null;
+  /** Directory the inventory's relative paths start from (default: the inventory file's). */
+  inventoryDir?: string;
+  cwd?: string;
+  /** Maintenance node (default): --insecure. A configured node is applied to with the talosconfig. */
+  insecure?: boolean;
+  /** The node's certificate fingerprint as discovery saw it: talosctl then refuses any other server. */
+  certFingerprint?: string;
+}
+
+/** Quotes a shell word only when it needs it (POSIX single quotes). */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function shown(file: string, base: string, cwd: string): string {
+  const absolute = path.resolve(base, file);
+  const relative = path.relative(cwd, absolute);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+}
+
+export function talosctlApplyCommand(input: ApplyCommandInput): string {
+  const cwd = input.cwd ?? process.cwd();
+  const base = input.inventoryDir ?? (input.inventory ? path.dirname(path.resolve(cwd, input.inventory.source)) : cwd);
+  const insecure = input.insecure ?? true;
+  const words = ['talosctl', 'apply-config', ...(insecure ? ['--insecure'] : []), '--nodes', input.port === 50000 ? input.ip : `${input.ip}:${input.port}`];
+  const entry = input.entry;
+  if (entry) {
+    const configDir = input.inventory?.configDir ?? '.';
+    words.push('--file', shellWord(shown(path.join(configDir, `${entry.role}.yaml`), base, cwd)));
+    for (const patch of entry.patches) words.push('--config-patch', shellWord(`@${shown(patch, base, cwd)}`));
+  } else {
+    // Unmatched: the admin must choose; a placeholder that fails loudly if pasted unedited.
+    words.push('--file', '<controlplane.yaml|worker.yaml>');
+  }
+  if (insecure && input.certFingerprint) words.push('--cert-fingerprint', shellWord(input.certFingerprint));
+  return words.join(' ');
+}
+
+/**
+ * OSC 52 "set clipboard" for `text`. Inside tmux the sequence is also wrapped in tmux's DCS
+ * passthrough, which reaches the outer terminal when tmux's `allow-passthrough` is on (tmux's own
+ * `set-clipboard on` handles the plain form).
+ */
+export function osc52(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  const plain = `\u001b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
+  if (!env['TMUX']) return plain;
+  return plain + `\u001bPtmux;${plain.replace(/\u001b/g, '\u001b\u001b')}\u001b\\`;
+}

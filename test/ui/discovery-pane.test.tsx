@@ -1,0 +1,176 @@
+// The Discovery pane inside the real shell (ink-testing-library, 80x24), scanning a tiny simulator
+// on 127.0.164.0/24: keys go through the shell's action table and the pane's text fields, the
+// progress line and rows appear, the inventory matches, copy and Apply hand the node on, Esc cancels.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Text } from 'ink';
+import { cleanup, render } from 'ink-testing-library';
+import { Shell } from '../../src/ui/shell/Shell.js';
+import { panes as realPanes } from '../../src/features/registry.js';
+import type { PaneDefinition, PaneProps } from '../../src/features/pane-types.js';
+import type { TalosSession } from '../../src/talos/session.js';
+import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
+import { DiscoveryView } from '../../src/features/discovery/index.js';
+import { DiscoverySource } from '../../src/features/discovery/source.js';
+
+const ESC = '\u001B';
+const ENTER = '\r';
+const DOWN = '\u001B[B';
+const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+const dir = mkdtempSync(join(tmpdir(), 'talos-tui-discovery-pane-'));
+let sim: SimCluster;
+let silent: net.Server;
+
+beforeAll(async () => {
+  sim = await startSimCluster({ configured: 0, maintenance: 2, listen: '127.0.164.1', onePortPerNode: false });
+  // Accepts and never speaks: its identification waits for the deadline, so the scan stays running.
+  silent = net.createServer((s) => s.on('error', () => {}).resume());
+  await new Promise<void>((r) => silent.listen(50000, '127.0.164.150', r));
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  silent?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(() => cleanup());
+
+function fakeSession(endpoint = '127.0.164.11:50000'): TalosSession {
+  const info = { contextName: 'sim', endpoints: [endpoint], activeEndpoint: endpoint, nodes: [], roles: ['os:admin'], certNotAfter: null };
+  return { info, subscribe: () => () => {}, close: () => {} } as unknown as TalosSession;
+}
+
+let applyParams: unknown = null;
+function ApplyProbe({ params }: PaneProps) {
+  applyParams = params ?? null;
+  return <Text>apply pane</Text>;
+}
+
+function mount(opts: { demo?: boolean } = {}) {
+  const source = new DiscoverySource({ identifyTimeoutMs: 3000, maxPerSecond: 30 });
+  const clipboard = vi.fn<(text: string) => void>();
+  const panes: PaneDefinition[] = realPanes.map((p) => ({
+    ...p,
+    Component:
+      p.id === 'discovery'
+        ? (props: PaneProps) => <DiscoveryView {...props} source={source} writeClipboard={clipboard} />
+        : p.id === 'apply'
+          ? ApplyProbe
+          : () => <Text>{p.title}</Text>,
+  }));
+  const r = render(<Shell panes={panes} session={fakeSession()} demo={opts.demo} size={{ columns: 80, rows: 24 }} onQuit={() => {}} />);
+  const frame = () => strip(r.lastFrame() ?? '');
+  const until = (test: string | RegExp, timeout = 4000) =>
+    vi.waitFor(() => (typeof test === 'string' ? expect(frame()).toContain(test) : expect(frame()).toMatch(test)), { timeout, interval: 20 });
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      r.stdin.write(k);
+      await tick();
+    }
+  };
+  const type = async (text: string) => {
+    for (const ch of text) r.stdin.write(ch);
+    await tick();
+  };
+  return { ...r, source, clipboard, frame, until, press, type };
+}
+
+describe('Discovery pane', () => {
+  it('scans, shows the progress bar and rows, matches the inventory, copies and opens Apply; fits 80x24', async () => {
+    const s = mount();
+    await s.until('s scan'); // the pane's action table reached the hint bar
+    expect(s.frame()).toContain('targets: none. Press s');
+
+    await s.press('s');
+    await s.until(/^typing: /m); // the shell shows that the pane holds captureInput
+    await s.type('127.0.164.96/28'); // .97-.110: both maintenance nodes
+    await s.press(ENTER);
+    await s.until(/done\s+\[█+\] 14\/14 · found 2/);
+    await s.until('127.0.164.102');
+    const rows = s.frame().split('\n').filter((l) => /127\.0\.164\.10[12]\s+maintenance\s+v1\.13\.9/.test(l));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain(sim.node('m1')!.macs[0]);
+    expect(s.frame()).toContain('2 maintenance · 0 configured · 0 other');
+
+    // Inventory: m2 by an upper-case MAC, plus one machine that is not there.
+    const inv = join(dir, 'inv.yaml');
+    writeFileSync(inv, `configDir: talos\nnodes:\n  - { name: w7, role: worker, mac: "${sim.node('m2')!.macs[0].toUpperCase()}", patches: [patches/w7.yaml] }\n  - { name: ghost, role: worker, mac: "02:54:00:00:ee:51" }\n`);
+    await s.press('i');
+    await s.until('inventory file:');
+    await s.type(inv);
+    await s.press(ENTER);
+    await s.until('matched 1 · missing 1 (ghost) · unknown 1 · ambiguous 0');
+    expect(s.frame()).toMatch(/127\.0\.164\.102\s+maintenance.*w7/);
+    expect(s.frame()).toMatch(/127\.0\.164\.101\s+maintenance.*unknown/);
+
+    // Every line fits the terminal, and the whole screen is at most 24 rows.
+    const lines = s.frame().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+
+    await s.press(DOWN, 'c');
+    await vi.waitFor(() => expect(s.clipboard).toHaveBeenCalledTimes(1));
+    const cmd = s.clipboard.mock.calls[0][0];
+    expect(cmd).toMatch(new RegExp(`^talosctl apply-config --insecure --nodes 127\\.0\\.164\\.102 --file \\S*talos/worker\\.yaml --config-patch @\\S*patches/w7\\.yaml --cert-fingerprint ${sim.node('m2')!.leafFingerprint.replace(/[+/=]/g, '\\$&')}$`));
+    await s.until('copied: talosctl apply-config --insecure --nodes 127.0.164.102');
+
+    await s.press(ENTER); // details
+    await s.until(/LINK\s+MAC\s+STATE/);
+    expect(s.frame()).toMatch(/inventory: w7 \(worker\) matched by MAC/);
+    expect(s.frame()).toMatch(/DISK\s+SIZE\s+TYPE\s+MODEL/);
+    expect(s.frame()).toMatch(/sr0\s+310M\s+CD\s+QEMU DVD-ROM/);
+    await s.press(ESC);
+    await s.until(/IP\s+STATE\s+VER\s+MAC\s+INVENTORY/);
+
+    await s.press('a');
+    await s.until('apply pane');
+    expect(applyParams).toMatchObject({ node: '127.0.164.102', port: 50000, insecure: true, inventoryEntry: { name: 'w7', role: 'worker' }, certFingerprint: sim.node('m2')!.leafFingerprint });
+  });
+
+  it('Esc cancels a running scan and keeps what was found', async () => {
+    const s = mount();
+    await s.until('s scan');
+    await s.press('s');
+    await s.type('127.0.164.100-102,127.0.164.150');
+    await s.press(ENTER);
+    await s.until('identifying 1'); // the silent port holds the scan open
+    expect(s.frame()).toContain('<escape> cancel');
+    const started = Date.now();
+    await s.press(ESC);
+    await s.until(/cancelled\s+\[/, 1000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(s.source.store.getSnapshot().phase).toBe('cancelled');
+    expect(s.frame()).toMatch(/127\.0\.164\.101\s+maintenance/);
+    expect(s.frame()).toMatch(/127\.0\.164\.102\s+maintenance/);
+    // The silent port was never identified: it has no facts to show, so it is dropped.
+    expect(s.source.store.getSnapshot().rows.map((r) => r.ip)).toEqual(['127.0.164.101', '127.0.164.102']);
+    expect(s.frame()).toContain('Discovery'); // Esc cancelled; it did not navigate away
+  });
+
+  it('a bad target says why and scans nothing; demo mode offers the simulator\'s /24', async () => {
+    const s = mount({ demo: true });
+    await s.until('targets: 127.0.164.0/24 (s, Enter to scan)');
+    await s.press('s');
+    await s.press(...Array.from({ length: 20 }, () => '\u007f')); // backspace the prefilled /24
+    await s.type('127.0.164.0/33');
+    await s.press(ENTER);
+    await s.until('127.0.164.0/33: prefix length must be 0-32');
+    expect(s.source.store.getSnapshot()).toMatchObject({ phase: 'idle', scans: 0, rows: [] });
+
+    // A burst in one tick (tmux send-keys, a paste): no key is lost, and the Enter that submits
+    // does not also reach the shell as "details".
+    s.stdin.write('s');
+    s.stdin.write('\u0015'); // ctrl+u clears the field
+    s.stdin.write('127.0.164.101');
+    s.stdin.write(ENTER);
+    await s.until(/done\s+\[█+\] 1\/1 · found 1/);
+    await s.until(/127\.0\.164\.101\s+maintenance/);
+    expect(s.frame()).not.toContain('LINK');
+  });
+});
