@@ -1,0 +1,102 @@
+// THE PANE CONTRACT: what the console shell (src/ui/shell) gives a pane and what a pane gives back.
+//
+// A pane is a React component mounted in the pane area. It is mounted the first time the user opens it
+// and stays mounted (hidden, `active: false`) when the user switches away, so a log follow or a scan
+// keeps running; it unmounts when the console exits or the session is replaced (`:ctx`).
+//
+// Keys (k9s style): a pane does not read keys for its commands itself. It publishes ONE action table
+// with `usePaneActions(shell, actions)`; the shell dispatches matching keys to `run()`, shows the
+// enabled actions in the hint bar and every action with its `help` in the `?` overlay, so keys and
+// help never drift apart. A pane needs its own `useInput` only for free text (a filter, a form field):
+// it then calls `shell.captureInput(true)` while the field has focus, and must pass
+// `{isActive: props.active}` to `useInput` because hidden panes stay mounted.
+//
+// Global keys belong to the shell and are never passed to a pane's actions: 1-5 (switch pane), `?`
+// (help), `:` (command line), `q` (back / quit). `escape` goes to the pane's action table first (to
+// clear a filter, say) and means "back" only when the pane has no enabled escape action.
+//
+// Each src/features/<id>/index.tsx DEFAULT-EXPORTS its pane component (`FC<PaneProps>`): the registry
+// loads panes lazily (React.lazy), so a pane's code and imports cost nothing until it is opened.
+import { useEffect, type FC } from 'react';
+import type { TalosSession } from '../talos/session.js';
+
+export type PaneId = 'discovery' | 'apply' | 'meta' | 'status' | 'logs';
+
+/**
+ * One entry of a pane's key-action table.
+ * `key` is a printable character as Ink reports it ('r', 'R', '/') or one of the named keys
+ * 'enter' 'escape' 'up' 'down' 'left' 'right' 'pageup' 'pagedown' 'home' 'end' 'tab' 'shift+tab'
+ * 'backspace' (terminals send the Backspace key as DEL, which Ink calls delete: both are 'backspace'),
+ * or 'ctrl+<letter>' (see src/ui/keys.ts).
+ */
+export interface Action {
+  key: string;
+  /** Short, for the hint bar: "apply", "follow". */
+  label: string;
+  /** Longer, for the `?` help: what it does and to which node. */
+  help?: string;
+  /** Shown in red; the pane itself asks for confirmation (ConfirmDangerous) inside run(). */
+  dangerous?: boolean;
+  /** Enabled only when this returns true (evaluated at render and at key press). Disabled actions are hidden from the hint bar. */
+  when?: () => boolean;
+  /** Listed in `?` help but not in the hint bar (for obvious keys such as arrows) so the bar fits 80 columns. */
+  hidden?: boolean;
+  run: () => void;
+}
+
+/** Values a pane passes to another with `navigate` (e.g. Discovery -> Apply with `{node: '10.0.0.23'}`). */
+export type NavParams = Readonly<Record<string, unknown>>;
+
+export type StatusTone = 'info' | 'ok' | 'warn' | 'error';
+
+/** What the shell lets a pane do. The object is stable for the pane's lifetime (safe in effect deps). */
+export interface ShellApi {
+  /** Replace this pane's action table. Prefer `usePaneActions`. Cheap to call every render. */
+  setActions(actions: readonly Action[]): void;
+  /** One line in the status bar (replaces the previous message; '' clears it). */
+  setStatus(text: string, tone?: StatusTone): void;
+  /** Open another pane (pushes history: q/Escape come back here). */
+  navigate(pane: PaneId, params?: NavParams): void;
+  /**
+   * While on, the shell ignores every key (no global keys, no actions) so a text field gets q, digits,
+   * ? and :. The pane turns it off when the field loses focus (Enter/Escape); the shell also turns it
+   * off if the pane unmounts or crashes.
+   */
+  captureInput(on: boolean): void;
+  /** The nodes calls are aimed at (`-n`, `:node IP[,IP]`, or a pane's choice). Also in PaneProps. */
+  getSelectedNodes(): readonly string[];
+  setSelectedNodes(nodes: readonly string[]): void;
+}
+
+export interface PaneProps {
+  /** The shared Talos session, or null when no talosconfig was found (Discovery still works without one). */
+  session: TalosSession | null;
+  /** Columns and rows available to the pane (the shell's header, status and hint bars are outside). */
+  width: number;
+  height: number;
+  /** True when this pane is the visible one and no overlay is open. */
+  active: boolean;
+  shell: ShellApi;
+  /** Selected nodes, reactive (same as shell.getSelectedNodes()). */
+  selectedNodes: readonly string[];
+  /** What the last `navigate` to this pane carried; a new object per navigation. */
+  params?: NavParams;
+  /** True in `--demo` mode (the session talks to the built-in simulator). */
+  demo: boolean;
+}
+
+export interface PaneDefinition {
+  id: PaneId;
+  /** The number key that opens it. */
+  number: 1 | 2 | 3 | 4 | 5;
+  title: string;
+  Component: FC<PaneProps>;
+}
+
+/** Publish a pane's action table. Call it on every render with fresh closures; the shell only repaints when keys/labels/enabled change. */
+export function usePaneActions(shell: ShellApi, actions: readonly Action[]): void {
+  useEffect(() => {
+    shell.setActions(actions);
+  });
+  useEffect(() => () => shell.setActions([]), [shell]);
+}

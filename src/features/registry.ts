@@ -1,0 +1,12 @@
+// The panes of the console, in number-key order. Each pane's code is loaded on first open
+// (React.lazy): start-up pays only for the shell, and a heavy pane costs nothing until it is used.
+import { lazy } from 'react';
+import type { PaneDefinition } from './pane-types.js';
+
+export const panes: readonly PaneDefinition[] = [
+  { id: 'discovery', number: 1, title: 'Discovery', Component: lazy(() => import('./discovery/index.js')) },
+  { id: 'apply', number: 2, title: 'Apply', Component: lazy(() => import('./apply/index.js')) },
+  { id: 'meta', number: 3, title: 'META', Component: lazy(() => import('./meta/index.js')) },
+  { id: 'status', number: 4, title: 'Status', Component: lazy(() => import('./status/index.js')) },
+  { id: 'logs', number: 5, title: 'Logs', Component: lazy(() => import('./logs/index.js')) },
+];

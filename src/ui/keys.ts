@@ -1,0 +1,31 @@
+// One name per key press, so action tables can say 'enter' or 'ctrl+r' instead of testing Ink's Key flags.
+import type { Key } from 'ink';
+
+/** Ink's (input, key) pair -> the name used in Action.key: a printable character or a named key. */
+export function keyName(input: string, key: Key): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return || input === '\r' || input === '\n') return 'enter';
+  if (key.escape || input === '\u001B') return 'escape';
+  if (key.tab || input === '\t') return key.shift ? 'shift+tab' : 'tab';
+  // Terminals send DEL (0x7f) for the Backspace key and Ink names it "delete": treat both as backspace.
+  if (key.backspace || key.delete || input === '\u007F' || input === '\b') return 'backspace';
+  if (key.ctrl && input.length === 1) return `ctrl+${input.toLowerCase()}`;
+  return input;
+}
+
+/** How a key name is shown in the hint bar and help: <enter>, <ctrl+r>, r. */
+export function keyLabel(name: string): string {
+  return name.length === 1 ? name : `<${name}>`;
+}
+
+/** A single printable character a text field should insert (not a control or escape sequence). */
+export function isPrintable(input: string, key: Key): boolean {
+  return !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/.test(input);
+}

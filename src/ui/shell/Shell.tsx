@@ -1,0 +1,283 @@
+// The console shell: header, pane area, status row and key-hint bar around the panes of
+// src/features. It owns the keyboard: global keys first, then the active pane's action table
+// (see src/features/pane-types.ts for the contract panes rely on).
+import { Suspense, memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useStdin, type Key } from 'ink';
+import type { Action, PaneDefinition, PaneId, PaneProps, ShellApi, StatusTone } from '../../features/pane-types.js';
+import type { TalosSession } from '../../talos/session.js';
+import type { SessionInfo } from '../../talos/session-info.js';
+import { isPrintable, keyName } from '../keys.js';
+import { useTerminalSize, type TerminalSize } from '../use-terminal-size.js';
+import { commandWords, parseShellCommand } from './commands.js';
+import { Header } from './Header.js';
+import { HelpOverlay, maxHelpScroll } from './HelpOverlay.js';
+import { enabled, helpLines } from './hints.js';
+import { KeyHints } from './KeyHints.js';
+import { PaneErrorBoundary } from './PaneErrorBoundary.js';
+import { initialShellState, shellReducer, type ShellEvent } from './shell-state.js';
+import { StatusBar } from './StatusBar.js';
+
+export interface ShellProps {
+  panes: readonly PaneDefinition[];
+  session: TalosSession | null;
+  demo?: boolean;
+  /** Shown in the header when there is something to say about the connection (no talosconfig, connecting…). */
+  note?: string;
+  initialPane?: PaneId;
+  /** A status line from outside the shell (start-up problems); shown when it changes. */
+  status?: { text: string; tone: StatusTone };
+  /** Switch talosconfig context (`:ctx NAME`): resolves when the new session is in place, rejects with a readable Error. */
+  onSwitchContext?: (name: string) => Promise<void>;
+  /** Called on quit instead of Ink's exit (tests). */
+  onQuit?: () => void;
+  /** Fixed size (tests); otherwise the terminal's, following resizes. */
+  size?: TerminalSize;
+  now?: () => Date;
+}
+
+// Rows around the pane area: header (2), status (1), hints (1), and one spare row because Ink clears
+// the whole screen on every frame once the output is as tall as the terminal.
+const CHROME_ROWS = 5;
+
+/** A stable key per session object, so panes remount (and reconnect) when `:ctx` replaces the session. */
+function useSessionKey(session: TalosSession | null): number {
+  const ref = useRef<{ session: TalosSession | null; key: number }>({ session, key: 0 });
+  if (ref.current.session !== session) ref.current = { session, key: ref.current.key + 1 };
+  return ref.current.key;
+}
+
+const plainKey: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+const noSubscription = () => () => {};
+
+/** session.info, re-read when the session reports a change (the active endpoint after failover). */
+function useSessionInfo(session: TalosSession | null): SessionInfo | null {
+  const subscribe = useCallback((onChange: () => void) => (session ? session.subscribe(onChange) : noSubscription()), [session]);
+  return useSyncExternalStore(subscribe, () => session?.info ?? null);
+}
+
+const PaneSlot = memo(function PaneSlot(props: { def: PaneDefinition; visible: boolean } & PaneProps) {
+  const { def, visible, ...paneProps } = props;
+  const Pane = def.Component;
+  const { shell } = paneProps;
+  // A pane that unmounts or crashes while its text field holds the keyboard must not leave the
+  // shell deaf to every key.
+  useEffect(() => () => shell.captureInput(false), [shell]);
+  return (
+    <Box display={visible ? 'flex' : 'none'} flexDirection="column" width={props.width} height={props.height} overflow="hidden">
+      <PaneErrorBoundary title={def.title} onError={() => shell.captureInput(false)}>
+        <Suspense fallback={<Text dimColor>{`loading ${def.title}…`}</Text>}>
+          <Pane {...paneProps} />
+        </Suspense>
+      </PaneErrorBoundary>
+    </Box>
+  );
+});
+
+export function Shell(props: ShellProps) {
+  const { panes, session } = props;
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const size = useTerminalSize(props.size);
+  const width = Math.max(20, size.columns);
+  const paneHeight = Math.max(3, size.rows - CHROME_ROWS);
+  const firstPane = props.initialPane ?? panes[0]?.id ?? 'discovery';
+  const [state, reactDispatch] = useReducer(shellReducer, undefined, () => initialShellState(firstPane, session?.info.nodes ?? []));
+  // The key handler reads the state through this ref, advanced synchronously with every event, so a
+  // burst of keys (a paste, tmux send-keys) sees each key's effect before the next one, whenever
+  // React gets round to rendering. React applies the same events to the same reducer.
+  const stateRef = useRef(state);
+  const dispatch = useCallback((event: ShellEvent) => {
+    stateRef.current = shellReducer(stateRef.current, event);
+    reactDispatch(event);
+  }, []);
+  const sessionKey = useSessionKey(session);
+  const info = useSessionInfo(session);
+
+  // A new session (start-up, :ctx) brings its own default nodes.
+  useEffect(() => {
+    dispatch({ type: 'nodes', nodes: session?.info.nodes ?? [] });
+  }, [session]);
+
+  useEffect(() => {
+    if (props.status) dispatch({ type: 'status', text: props.status.text, tone: props.status.tone });
+  }, [props.status]);
+
+  // Action tables live in a ref (fresh closures for dispatch, no re-render per pane render); the
+  // version bumps only when what the hint bar shows changes.
+  const actionsRef = useRef(new Map<PaneId, readonly Action[]>());
+  const signatures = useRef(new Map<PaneId, string>());
+  const [, setActionsVersion] = useState(0);
+
+  const apis = useMemo(() => {
+    const make = (id: PaneId): ShellApi => ({
+      setActions(actions) {
+        actionsRef.current.set(id, actions);
+        const sig = actions.map((a) => `${a.key}\u0000${a.label}\u0000${a.dangerous}\u0000${a.hidden}\u0000${enabled(a)}`).join('\n');
+        if (signatures.current.get(id) !== sig) {
+          signatures.current.set(id, sig);
+          setActionsVersion((v) => v + 1);
+        }
+      },
+      setStatus: (text, tone) => dispatch({ type: 'status', text, tone }),
+      navigate: (pane, params) => dispatch({ type: 'navigate', pane, params }),
+      captureInput: (on) => dispatch({ type: 'capture', pane: id, on }),
+      getSelectedNodes: () => stateRef.current.selectedNodes,
+      setSelectedNodes: (nodes) => dispatch({ type: 'nodes', nodes: [...nodes] }),
+    });
+    return new Map(panes.map((p) => [p.id, make(p.id)] as const));
+  }, [panes]);
+
+  const current = panes.find((p) => p.id === state.pane) ?? panes[0]!;
+  const actions = actionsRef.current.get(current.id) ?? [];
+  const captured = state.captured.includes(current.id);
+  const help = helpLines(current.title, actions, panes.length, state.history.length > 0, width);
+
+  const quit = useCallback(() => (props.onQuit ? props.onQuit() : exit()), [props.onQuit, exit]);
+
+  const runCommand = (line: string) => {
+    const cmd = parseShellCommand(line);
+    const send = (e: ShellEvent) => dispatch(e);
+    switch (cmd.kind) {
+      case 'pane':
+        send({ type: 'switch', pane: cmd.pane });
+        return;
+      case 'node':
+        send({ type: 'nodes', nodes: cmd.nodes });
+        send({ type: 'status', text: `nodes: ${cmd.nodes.join(', ')}`, tone: 'ok' });
+        return;
+      case 'ctx': {
+        if (!props.onSwitchContext) {
+          send({ type: 'status', text: 'switching context is not available here', tone: 'error' });
+          return;
+        }
+        send({ type: 'status', text: `switching to context ${cmd.name}…` });
+        props.onSwitchContext(cmd.name).then(
+          () => send({ type: 'status', text: `context ${cmd.name}`, tone: 'ok' }),
+          (err: unknown) => send({ type: 'status', text: err instanceof Error ? err.message : String(err), tone: 'error' }),
+        );
+        return;
+      }
+      case 'help':
+        send({ type: 'open', overlay: 'help' });
+        return;
+      case 'quit':
+        quit();
+        return;
+      case 'error':
+        send({ type: 'status', text: cmd.message, tone: 'error' });
+        return;
+    }
+  };
+
+  const onKey = (input: string, key: Key) => {
+    const name = keyName(input, key);
+    const state = stateRef.current;
+    const current = panes.find((p) => p.id === state.pane) ?? panes[0]!;
+    const actions = actionsRef.current.get(current.id) ?? [];
+    const captured = state.captured.includes(current.id);
+    if (state.overlay === 'command') {
+      if (name === 'escape') dispatch({ type: 'close' });
+      else if (name === 'enter') {
+        dispatch({ type: 'close' });
+        runCommand(state.command);
+      } else if (name === 'backspace') {
+        if (state.command === '') dispatch({ type: 'close' });
+        else dispatch({ type: 'erase' });
+      } else if (name === 'tab') {
+        const word = state.command.trim();
+        const match = commandWords.filter((w) => w.startsWith(word));
+        if (word !== '' && match.length === 1) dispatch({ type: 'type', text: match[0]!.slice(word.length) + ' ' });
+      } else if (isPrintable(input, key)) dispatch({ type: 'type', text: input });
+      return;
+    }
+    if (state.overlay === 'help') {
+      const lineCount = helpLines(current.title, actions, panes.length, state.history.length > 0, width).length;
+      const max = maxHelpScroll(lineCount, paneHeight);
+      if (name === 'escape' || name === 'q' || name === '?') dispatch({ type: 'close' });
+      else if (name === 'up' || name === 'k') dispatch({ type: 'scroll', delta: -1, max });
+      else if (name === 'down' || name === 'j') dispatch({ type: 'scroll', delta: 1, max });
+      else if (name === 'pageup') dispatch({ type: 'scroll', delta: -(paneHeight - 1), max });
+      else if (name === 'pagedown' || name === ' ') dispatch({ type: 'scroll', delta: paneHeight - 1, max });
+      return;
+    }
+    if (captured) return;
+    const byNumber = panes.find((p) => String(p.number) === name);
+    if (byNumber) {
+      dispatch({ type: 'switch', pane: byNumber.id });
+      return;
+    }
+    if (name === '?') return dispatch({ type: 'open', overlay: 'help' });
+    if (name === ':') return dispatch({ type: 'open', overlay: 'command' });
+    if (name === 'q') {
+      if (state.history.length > 0) dispatch({ type: 'back' });
+      else quit();
+      return;
+    }
+    const action = actions.find((a) => a.key === name && enabled(a));
+    if (action) {
+      action.run();
+      return;
+    }
+    if (name === 'escape') dispatch({ type: 'back' });
+  };
+
+  // One stable handler reading the latest render's closure, so Ink does not re-subscribe per render.
+  const onKeyRef = useRef(onKey);
+  onKeyRef.current = onKey;
+  // Pasted text (or tmux send-keys) arrives as one multi-character input: handle it as typed keys.
+  const handleInput = useCallback((input: string, key: Key) => {
+    const chars = Array.from(input);
+    if (chars.length > 1 && !key.ctrl && !key.meta) for (const c of chars) onKeyRef.current(c, plainKey);
+    else onKeyRef.current(input, key);
+  }, []);
+  // Without a terminal on stdin (piped, CI) the console still draws; it just cannot take keys.
+  useInput(handleInput, { isActive: isRawModeSupported !== false });
+
+  const overlayOpen = state.overlay === 'help';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Header
+        info={info}
+        selectedNodes={state.selectedNodes}
+        demo={props.demo ?? false}
+        note={props.note}
+        now={(props.now ?? (() => new Date()))()}
+        width={width}
+        panes={panes}
+        current={current.id}
+      />
+      <Box flexDirection="column" width={width} height={paneHeight} overflow="hidden">
+        {overlayOpen ? <HelpOverlay lines={help} scroll={state.helpScroll} height={paneHeight} width={width} /> : null}
+        {panes
+          .filter((p) => state.mounted.includes(p.id))
+          .map((p) => (
+            <PaneSlot
+              key={`${p.id}:${sessionKey}`}
+              def={p}
+              visible={!overlayOpen && p.id === current.id}
+              session={session}
+              width={width}
+              height={paneHeight}
+              active={state.overlay === 'none' && p.id === current.id}
+              shell={apis.get(p.id)!}
+              selectedNodes={state.selectedNodes}
+              params={state.params[p.id]}
+              demo={props.demo ?? false}
+            />
+          ))}
+      </Box>
+      <StatusBar status={state.status} command={state.overlay === 'command' ? state.command : null} width={width} />
+      <KeyHints
+        actions={actions}
+        canGoBack={state.history.length > 0}
+        width={width}
+        mode={state.overlay === 'command' ? 'command' : state.overlay === 'help' ? 'help' : captured ? 'captured' : 'pane'}
+      />
+    </Box>
+  );
+}

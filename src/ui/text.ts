@@ -1,0 +1,19 @@
+// Fitting text into terminal columns. The shell computes every line itself (rather than letting Ink
+// wrap) so that an 80-column terminal never gets a second, wrapped line pushing the layout down.
+import { displayWidth, truncateColumns } from '../core/logs/text-width.js';
+
+export { displayWidth };
+
+/** `text` cut to `width` columns, ending in … when something was cut. */
+export function fit(text: string, width: number): string {
+  const w = Math.max(0, Math.floor(width));
+  if (displayWidth(text) <= w) return text;
+  if (w === 0) return '';
+  return truncateColumns(text, w - 1) + '…';
+}
+
+/** `text` fitted and padded with spaces to exactly `width` columns. */
+export function fitPad(text: string, width: number): string {
+  const cut = fit(text, width);
+  return cut + ' '.repeat(Math.max(0, Math.floor(width) - displayWidth(cut)));
+}

@@ -1,0 +1,59 @@
+// The built entry's contract without a terminal: --version, --help, dispatch and exit codes
+// (0 ok, 1 failed, 2 usage), one sentence on stderr.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { commandLoaders, plannedCommands } from '../../src/cli/commands/index.js';
+
+// Commands of the contract not built yet (the list shrinks as they land).
+const planned = plannedCommands as readonly string[];
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const entry = `${root}/dist/talos-tui.js`;
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [entry, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('talos-tui entry (built)', () => {
+  it('is built with a shebang', () => {
+    expect(existsSync(entry), 'run `npm run build` first').toBe(true);
+    expect(readFileSync(entry, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { version: string };
+    expect(run('--version')).toMatchObject({ code: 0, stdout: `talos-tui ${version}\n`, stderr: '' });
+  });
+
+  it('--help lists every command, the unbuilt ones marked so', () => {
+    const r = run('--help');
+    expect(r.code).toBe(0);
+    for (const name of Object.keys(commandLoaders)) expect(r.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    for (const name of planned) expect(r.stdout).toMatch(new RegExp(`^  ${name} +not built yet$`, 'm'));
+    expect(r.stdout).toContain('--demo');
+  });
+
+  it('usage errors exit 2 with one sentence naming the input', () => {
+    for (const args of [['frobnicate'], ['--bogus'], ['--demo', 'extra']]) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^talos-tui: /);
+    }
+    expect(run('frobnicate').stderr).toContain('"frobnicate"');
+    expect(run('--bogus').stderr).toContain('--bogus');
+  });
+
+  it.skipIf(planned.length === 0)('a planned command says it is not built yet and exits 1', () => {
+    const r = run(planned[0]!);
+    expect(r).toMatchObject({ code: 1, stderr: `talos-tui ${planned[0]}: not built yet\n` });
+  });
+
+  it('the console refuses to start without a terminal (exit 2) instead of hanging', () => {
+    const r = run('--demo');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('needs a terminal');
+  });
+});

@@ -1,0 +1,103 @@
+// The shell's pure parts: command parsing, header fitting, hint fitting and the state reducer.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseShellCommand } from '../../src/ui/shell/commands.js';
+import { certSegment, headerSegments, type HeaderInput } from '../../src/ui/shell/header-model.js';
+import { hintSegments } from '../../src/ui/shell/hints.js';
+import { initialShellState, shellReducer } from '../../src/ui/shell/shell-state.js';
+import { displayWidth } from '../../src/ui/text.js';
+
+const NOW = new Date('2026-03-01T00:00:00Z');
+const text = (segs: { text: string }[]) => segs.map((s) => s.text).join('');
+
+describe('parseShellCommand', () => {
+  it('maps pane words, with or without the colon', () => {
+    expect(parseShellCommand(':discover')).toEqual({ kind: 'pane', pane: 'discovery' });
+    expect(parseShellCommand('status')).toEqual({ kind: 'pane', pane: 'status' });
+    expect(parseShellCommand(' :LOGS ')).toEqual({ kind: 'pane', pane: 'logs' });
+  });
+  it('parses :node lists (commas or spaces, duplicates dropped) and rejects bad addresses', () => {
+    expect(parseShellCommand(':node 10.0.0.1,10.0.0.2 10.0.0.1')).toEqual({ kind: 'node', nodes: ['10.0.0.1', '10.0.0.2'] });
+    expect(parseShellCommand(':node cp1.example.com')).toEqual({ kind: 'node', nodes: ['cp1.example.com'] });
+    expect(parseShellCommand(':node fd00::1')).toEqual({ kind: 'node', nodes: ['fd00::1'] });
+    expect(parseShellCommand(':node 10.0.0.256')).toMatchObject({ kind: 'error', message: expect.stringContaining('10.0.0.256') });
+    expect(parseShellCommand(':node')).toMatchObject({ kind: 'error' });
+  });
+  it(':ctx takes exactly one name', () => {
+    expect(parseShellCommand(':ctx prod')).toEqual({ kind: 'ctx', name: 'prod' });
+    expect(parseShellCommand(':ctx')).toMatchObject({ kind: 'error' });
+    expect(parseShellCommand(':ctx a b')).toMatchObject({ kind: 'error' });
+  });
+  it('names an unknown command in one sentence', () => {
+    const r = parseShellCommand(':reboot-all');
+    expect(r).toMatchObject({ kind: 'error', message: expect.stringMatching(/^unknown command ":reboot-all"/) });
+  });
+});
+
+describe('header', () => {
+  const base = (over: Partial<HeaderInput> = {}): HeaderInput => ({
+    info: { contextName: 'prod', endpoints: ['10.0.0.15:50000'], nodes: [], roles: ['os:admin'], certNotAfter: new Date(NOW.getTime() + 90 * 86_400_000), activeEndpoint: null },
+    selectedNodes: ['10.0.0.11'],
+    demo: false,
+    now: NOW,
+    width: 80,
+    ...over,
+  });
+
+  it('counts cert days down and turns red under 30, EXPIRED after', () => {
+    const day = 86_400_000;
+    expect(certSegment(new Date(NOW.getTime() + 30 * day), NOW)).toEqual({ text: 'cert 30d', tone: 'ok' });
+    expect(certSegment(new Date(NOW.getTime() + 29.5 * day), NOW)).toEqual({ text: 'cert 29d', tone: 'error' });
+    expect(certSegment(new Date(NOW.getTime() - 1), NOW)).toEqual({ text: 'cert EXPIRED', tone: 'error' });
+    expect(certSegment(null, NOW)).toBeNull();
+  });
+
+  it('never exceeds the width, and keeps role and expiry from 60 columns up, whatever the names', () => {
+    const name = fc.string({ minLength: 1, maxLength: 60 });
+    const ip = fc.ipV4();
+    fc.assert(
+      fc.property(fc.integer({ min: 20, max: 200 }), name, name, fc.array(ip, { maxLength: 8 }), fc.boolean(), (width, ctx, ep, nodes, demo) => {
+        const segs = headerSegments(base({ width, demo, selectedNodes: nodes, info: { ...base().info!, contextName: ctx, activeEndpoint: ep } }));
+        expect(displayWidth(text(segs))).toBeLessThanOrEqual(width);
+        if (width >= 60) expect(text(segs)).toMatch(/(os:)?admin │ cert 90d$/);
+      }),
+    );
+  });
+
+  it('drops the default port and compacts long node lists before cutting anything', () => {
+    const t = text(headerSegments(base({ selectedNodes: ['10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14'] })));
+    expect(t).toContain('ep 10.0.0.15 │');
+    expect(t).toContain('nodes 10.0.0.11 +3');
+    expect(t).not.toContain('…');
+  });
+});
+
+describe('hint bar', () => {
+  it('fits any width, always ends with the global keys, and marks what it had to leave out', () => {
+    const actions = Array.from({ length: 12 }, (_, i) => ({ key: String.fromCharCode(97 + i), label: `action-${i}`, run: () => {} }));
+    for (const width of [40, 60, 80, 120]) {
+      const t = text(hintSegments(actions, false, width));
+      expect(displayWidth(t)).toBeLessThanOrEqual(width);
+      expect(t).toMatch(/\? help {2}: cmd {2}q quit$/);
+      expect(t).toContain('a action-0');
+      expect(t).toContain('…');
+    }
+  });
+});
+
+describe('shell state', () => {
+  it('number keys jump without history; navigate pushes; back pops; overlays close first', () => {
+    let s = initialShellState('discovery');
+    s = shellReducer(s, { type: 'switch', pane: 'status' });
+    expect(s.history).toEqual([]);
+    s = shellReducer(s, { type: 'navigate', pane: 'logs', params: { service: 'etcd' } });
+    expect(s).toMatchObject({ pane: 'logs', history: ['status'], params: { logs: { service: 'etcd' } } });
+    expect(s.mounted).toEqual(['discovery', 'status', 'logs']);
+    s = shellReducer(s, { type: 'open', overlay: 'help' });
+    s = shellReducer(s, { type: 'back' });
+    expect(s).toMatchObject({ pane: 'logs', overlay: 'none' });
+    s = shellReducer(s, { type: 'back' });
+    expect(s).toMatchObject({ pane: 'status', history: [] });
+    expect(shellReducer(s, { type: 'back' })).toBe(s);
+  });
+});
