@@ -342,16 +342,17 @@ describe('simulated cluster', () => {
 describe('one port per node (the macOS fallback)', () => {
   let sim: SimCluster;
   beforeAll(async () => {
-    sim = await startSimCluster({ onePortPerNode: true, port: 52710, configured: 1, maintenance: 1, rebootMs: 100 });
+    // Below Linux's ephemeral range (32768-60999): outgoing connections on 127.0.0.1 cannot hold it.
+    sim = await startSimCluster({ onePortPerNode: true, port: 30710, configured: 1, maintenance: 1, rebootMs: 100 });
   });
   afterAll(async () => sim?.stop());
 
   it('puts every node on 127.0.0.1 with its own port, and routes node headers that carry a port', async () => {
-    expect(sim.nodes.map((n) => n.address)).toEqual(['127.0.0.1:52710', '127.0.0.1:52711']);
-    expect(parseYaml(sim.talosconfigText).contexts.sim.endpoints).toEqual(['127.0.0.1:52710']);
+    expect(sim.nodes.map((n) => n.address)).toEqual(['127.0.0.1:30710', '127.0.0.1:30711']);
+    expect(parseYaml(sim.talosconfigText).contexts.sim.endpoints).toEqual(['127.0.0.1:30710']);
     const c = new TestClient(sim.nodes[0].address, { caPem: sim.caPem, ...sim.clientCertificate() });
     try {
-      const viaPort = await c.unary(State.method.get, HOSTNAME, { node: '127.0.0.1:52711' });
+      const viaPort = await c.unary(State.method.get, HOSTNAME, { node: '127.0.0.1:30711' });
       expect(parseYaml(viaPort.resource!.spec!.yamlSpec).hostname).toBe(sim.nodes[1].hostname);
       const self = await c.unary(State.method.get, HOSTNAME, { node: '127.0.0.1' });
       expect(parseYaml(self.resource!.spec!.yamlSpec).hostname).toBe('cp1');
