@@ -120,7 +120,12 @@ interface TcpWrapBinding {
 
 /** Node's tcp_wrap binding when it has the expected shape, without triggering DEP0111 output. */
 function loadTcpWrap(): TcpWrapBinding | null {
-  const pending = process.execArgv.includes('--pending-deprecation') || /--pending-deprecation/.test(process.env.NODE_OPTIONS ?? '');
+  // process.binding() warns (DEP0111) only under pending deprecation, which three things turn on:
+  // the flag, the flag in NODE_OPTIONS, and NODE_PENDING_DEPRECATION=1 (Node reads its first char).
+  const pending =
+    process.execArgv.includes('--pending-deprecation') ||
+    /--pending-deprecation/.test(process.env.NODE_OPTIONS ?? '') ||
+    (process.env.NODE_PENDING_DEPRECATION ?? '').startsWith('1');
   if (pending && !process.noDeprecation) return null;
   try {
     const binding = (process as unknown as { binding(name: string): Partial<TcpWrapBinding> }).binding('tcp_wrap');

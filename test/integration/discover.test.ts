@@ -4,7 +4,9 @@
 // that scans nothing, and a node recognised by MAC after it moved to its static address.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -200,6 +202,23 @@ describe('discover --json against 4 maintenance nodes in a /24', () => {
   });
 });
 
+// The built command, as an admin runs it: the default scan engine uses process.binding(), which
+// prints DEP0111 under pending deprecation; nothing may reach stderr (a script reads stdout only,
+// but a warning on stderr looks like a failure, and on the console it would draw over the screen).
+const BUILT = join(process.cwd(), 'dist/talos-tui.js');
+describe.skipIf(!existsSync(BUILT))('the built discover command prints no deprecation warning', () => {
+  it.each([
+    ['--pending-deprecation', ['--pending-deprecation'], {}],
+    ['NODE_PENDING_DEPRECATION=1', [], { NODE_PENDING_DEPRECATION: '1' }],
+  ])('with %s', async (_, flags, env) => {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...flags, BUILT, 'discover', `${NET}.101-104`, '--json'], {
+      env: { ...process.env, HOME: dir, TALOSCONFIG: '', ...env },
+    });
+    expect(stderr).toBe('');
+    expect((JSON.parse(stdout) as DiscoverJson).nodes.filter((n) => n.maintenance)).toHaveLength(4);
+  });
+});
+
 describe('bad input: one sentence naming the input, exit 2, nothing scanned', () => {
   let watched: net.Server;
   let connections = 0;
@@ -233,6 +252,18 @@ describe('bad input: one sentence naming the input, exit 2, nothing scanned', ()
     expect(result.stderr).toMatch(message);
     expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(connections).toBe(0);
+  });
+
+  it('targets over the limit together are refused; --force lifts the limit', async () => {
+    const refused = await run([WATCHED, '127.2.0.0/16', '127.3.0.0/30', '--json']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('discover: the targets cover 65537 hosts together, more than the limit of 65536 (a /16); pass --force to scan them anyway');
+    expect(connections).toBe(0);
+    const forced = await run([WATCHED, '127.2.0.0/16', '127.3.0.0/30', '--force', '--json']);
+    expect(forced.code).toBe(0);
+    expect((JSON.parse(forced.stdout) as DiscoverJson).scanned).toBe(1 + 65534 + 2);
+    expect(connections).toBeGreaterThan(0);
+    connections = 0;
   });
 
   it('the same target with good input does connect (the counter works)', async () => {

@@ -157,3 +157,30 @@ describe.each(['binding', 'net'] as const)('scanPorts with the %s engine', (engi
     }
   });
 });
+
+// The default engine uses process.binding('tcp_wrap'), which prints DEP0111 under pending
+// deprecation. There 'auto' must fall back to net.Socket, find the same ports and print nothing.
+describe('engine auto under pending deprecation', () => {
+  it.each([
+    ['the --pending-deprecation flag', ['--pending-deprecation'], {}],
+    ['NODE_PENDING_DEPRECATION=1', [], { NODE_PENDING_DEPRECATION: '1' }],
+    ['NODE_OPTIONS=--pending-deprecation', [], { NODE_OPTIONS: '--pending-deprecation' }],
+  ])('with %s: falls back to net, same result, no warning on stderr', async (_, flags, env) => {
+    const bundle = await scanBundle();
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...flags, bundle, 'auto', `${NET}.0/24`, String(PORT), '1000', '64'], {
+      env: { ...process.env, ...env },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ engine: 'net', open: 3, probed: 254, errors: {} });
+    expect(stderr).toBe('');
+  });
+
+  it('without it, auto uses the binding engine and prints nothing either', async () => {
+    const bundle = await scanBundle();
+    const env = { ...process.env };
+    delete env.NODE_PENDING_DEPRECATION;
+    delete env.NODE_OPTIONS;
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bundle, 'auto', `${NET}.0/24`, String(PORT), '1000', '64'], { env });
+    expect(JSON.parse(stdout)).toMatchObject({ engine: 'binding', open: 3, probed: 254 });
+    expect(stderr).toBe('');
+  });
+});

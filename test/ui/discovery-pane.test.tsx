@@ -140,6 +140,8 @@ describe('Discovery pane', () => {
     await s.type('127.0.164.100-102,127.0.164.150');
     await s.press(ENTER);
     await s.until('identifying 1'); // the silent port holds the scan open
+    // A port still being identified is not counted as "other" (it may well be Talos).
+    await s.until('2 maintenance · 0 configured · 0 other · identifying 1');
     expect(s.frame()).toContain('<escape> cancel');
     const started = Date.now();
     await s.press(ESC);
@@ -172,5 +174,27 @@ describe('Discovery pane', () => {
     await s.until(/done\s+\[█+\] 1\/1 · found 1/);
     await s.until(/127\.0\.164\.101\s+maintenance/);
     expect(s.frame()).not.toContain('LINK');
+
+    // The same burst arriving as ONE chunk: ctrl+u still clears, nothing of it ends up in the target.
+    s.stdin.write('s');
+    s.stdin.write('\u0015127.0.164.102\r');
+    await s.until(/targets: 127\.0\.164\.102 \(1 host in 1 range\)/);
+    await s.until(/done\s+\[█+\] 1\/1 · found 1/);
+
+    // The opening key and Enter in one chunk (tmux send-keys s Enter): the prefilled targets
+    // are scanned as they are, the "s" is not typed into them.
+    s.stdin.write('s\r');
+    await vi.waitFor(() => expect(s.source.store.getSnapshot()).toMatchObject({ phase: 'done', targets: '127.0.164.102', error: null, scans: 3 }), { timeout: 4000 });
+
+    // More than a /16 needs --force, in the pane as on the command line; with it the scan starts.
+    await s.press('s', '\u0015');
+    await s.type('127.0.0.0/15');
+    await s.press(ENTER);
+    await s.until('127.0.0.0/15: 131070 hosts is more than the limit');
+    expect(s.source.store.getSnapshot().scans).toBe(3);
+    expect(s.source.scan('127.0.0.0/15 --force')).toBe(true);
+    await s.until('127.0.0.0/15 --force (131070 hosts in 1 range)');
+    expect(s.source.store.getSnapshot()).toMatchObject({ phase: 'running', scans: 4, error: null });
+    s.source.cancel();
   });
 });

@@ -28,7 +28,7 @@ const talos = (row: DiscoveryRow | null) => row?.node?.kind === 'maintenance' ||
 
 export function discoveryActions(ctx: ActionContext, h: ActionHandlers): Action[] {
   return [
-    { key: 's', label: 'scan', help: 'scan: type CIDRs, IPs or ranges (comma or space separated), Enter starts a fresh scan', run: h.editTargets },
+    { key: 's', label: 'scan', help: 'scan: type CIDRs, IPs or ranges (comma or space separated; add --force for more than a /16), Enter starts a fresh scan', run: h.editTargets },
     { key: 'r', label: 'rescan', help: 'scan the same targets again; rows stay where they are, a node that moved to its static address keeps its row (same MAC)', when: () => ctx.hasTargets && !ctx.running, run: h.rescan },
     { key: 'escape', label: 'cancel', help: 'cancel the running scan (what was found stays)', when: () => ctx.running && !ctx.detail, run: h.cancel },
     { key: 'escape', label: 'close', help: 'close the node details', when: () => ctx.detail, hidden: true, run: h.closeDetail },

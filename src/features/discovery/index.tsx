@@ -46,9 +46,12 @@ function targetsLine(snap: DiscoverySnapshot, shownTargets: string, width: numbe
 
 function summaryLine(snap: DiscoverySnapshot, width: number): Segment[] {
   if (!snap.match) {
-    const talos = snap.rows.filter((r) => r.node && (r.node.kind === 'maintenance' || r.node.kind === 'configured') && r.change !== 'gone');
+    // Open ports still being identified are neither Talos nor "other" yet; gone rows are not counted.
+    const seen = snap.rows.filter((r) => r.node && r.change !== 'gone');
+    const talos = seen.filter((r) => r.node!.kind === 'maintenance' || r.node!.kind === 'configured');
     const maint = talos.filter((r) => r.node!.kind === 'maintenance').length;
-    return [{ text: fit(`${maint} maintenance · ${talos.length - maint} configured · ${snap.rows.length - talos.length} other · load an inventory (i) to tell which machine is which`, width), tone: 'dim' }];
+    const identifying = snap.identifying > 0 ? ` · identifying ${snap.identifying}` : '';
+    return [{ text: fit(`${maint} maintenance · ${talos.length - maint} configured · ${seen.length - talos.length} other${identifying} · load an inventory (i) to tell which machine is which`, width), tone: 'dim' }];
   }
   const m = snap.match;
   const tone = m.ambiguous.length > 0 ? 'error' : m.mode === 'order' ? 'warn' : m.missing.length > 0 || m.unknown.length > 0 ? 'warn' : 'ok';

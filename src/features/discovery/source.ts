@@ -188,9 +188,13 @@ export class DiscoverySource {
 
   private start(text: string, keep: boolean, force: boolean): boolean {
     if (this.disposed) return false;
+    // `--force` among the targets (as on the command line) lifts the /16 limit; kept in the
+    // text so a rescan scans the same again.
+    const words = text.split(/[\s,]+/).filter((w) => w !== '');
+    const forced = force || words.includes('--force');
     let targets;
     try {
-      targets = parseTargets([text], { force });
+      targets = parseTargets([words.filter((w) => w !== '--force').join(' ')], { force: forced });
     } catch (err) {
       this.fail(err instanceof TargetError ? err.message : (err as Error).message);
       return false;

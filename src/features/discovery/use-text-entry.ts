@@ -42,6 +42,25 @@ export function useTextEntry<F extends string>(shell: ShellApi, active: boolean,
     close();
     onSubmit(f, valueRef.current);
   };
+  /**
+   * A burst in one chunk (a paste, tmux send-keys): its control characters act as keys in order
+   * (ctrl+u clears, DEL/BS erase, CR/LF submits); any other control character is dropped so it
+   * can never end up inside a target.
+   */
+  const typeBurst = (f: F, text: string) => {
+    let v = valueRef.current;
+    for (const ch of text) {
+      if (ch === '\r' || ch === '\n') {
+        set(v);
+        submit(f);
+        return;
+      }
+      if (ch === '\u0015') v = '';
+      else if (ch === '\u007f' || ch === '\b') v = v.slice(0, -1);
+      else if (ch >= ' ') v += ch;
+    }
+    set(v);
+  };
   useInput(
     (input, key) => {
       const name = keyName(input, key);
@@ -54,23 +73,22 @@ export function useTextEntry<F extends string>(shell: ShellApi, active: boolean,
         return;
       }
       if (skip.current !== null) {
-        const skipped = skip.current === name;
+        const trigger = skip.current;
         skip.current = null;
-        if (skipped) return;
+        if (trigger === name) return;
+        // The opening key and what followed it came in one chunk ("s\r" from tmux send-keys s
+        // Enter): the shell acted on its first key, the rest is ours.
+        if (input.length > 1 && input.startsWith(trigger) && !input.includes('\u001b')) {
+          typeBurst(f, input.slice(trigger.length));
+          return;
+        }
       }
       if (name === 'enter') submit(f);
       else if (name === 'escape') close();
       else if (name === 'backspace') set(valueRef.current.slice(0, -1));
       else if (name === 'ctrl+u') set('');
       else if (isPrintable(input, key)) set(valueRef.current + input);
-      else if (!key.ctrl && !key.meta) {
-        // A pasted chunk that ends in a newline: type the text, then submit it.
-        const line = /^([^\r\n\u001b]*)[\r\n]/.exec(input);
-        if (line) {
-          set(valueRef.current + line[1]);
-          submit(f);
-        }
-      }
+      else if (!key.meta && input.length > 1 && !input.includes('\u001b')) typeBurst(f, input);
     },
     { isActive: active },
   );
