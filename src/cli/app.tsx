@@ -107,11 +107,11 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
     if (opts.demo) {
       const cluster = await startDemoCluster(opts.demoListen);
       sim = cluster;
-      loadContext = (name) => new talos.TalosSession(talos.parseTalosconfig(cluster.talosconfigText, 'demo', name ? { context: name } : {}));
+      loadContext = (name) => new talos.TalosSession(talos.parseTalosconfig(cluster.talosconfigText, 'demo', name ? { context: name, contextFrom: ':ctx' } : {}));
     } else {
       // A context switch keeps --talosconfig but not -e/-n, which were meant for the first context.
       loadContext = (name) =>
-        new talos.TalosSession(talos.loadTalosconfig(name ? { talosconfig: opts.selection.talosconfig, context: name } : opts.selection));
+        new talos.TalosSession(talos.loadTalosconfig(name ? { talosconfig: opts.selection.talosconfig, context: name, contextFrom: ':ctx' } : opts.selection));
     }
     try {
       update({ session: loadContext(), note: undefined });

@@ -17,7 +17,7 @@
 //
 // Each src/features/<id>/index.tsx DEFAULT-EXPORTS its pane component (`FC<PaneProps>`): the registry
 // loads panes lazily (React.lazy), so a pane's code and imports cost nothing until it is opened.
-import { useEffect, type FC } from 'react';
+import { useLayoutEffect, type FC } from 'react';
 import type { TalosSession } from '../talos/session.js';
 
 export type PaneId = 'discovery' | 'apply' | 'meta' | 'status' | 'logs';
@@ -93,10 +93,14 @@ export interface PaneDefinition {
   Component: FC<PaneProps>;
 }
 
-/** Publish a pane's action table. Call it on every render with fresh closures; the shell only repaints when keys/labels/enabled change. */
+/**
+ * Publish a pane's action table. Call it on every render with fresh closures; the shell only repaints
+ * when keys/labels/enabled change. A layout effect, so the table is in place in the same commit that
+ * draws the frame: a key arriving right after a frame runs that frame's actions, never the previous one's.
+ */
 export function usePaneActions(shell: ShellApi, actions: readonly Action[]): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     shell.setActions(actions);
   });
-  useEffect(() => () => shell.setActions([]), [shell]);
+  useLayoutEffect(() => () => shell.setActions([]), [shell]);
 }

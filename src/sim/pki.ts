@@ -7,7 +7,7 @@
 //   between moduli would be fatal for real security; for fake nodes on loopback it buys distinct
 //   fingerprints per node at ~1 ms per key.
 // - certificates are signed with node:crypto over forge's TBSCertificate DER (~1 ms instead of ~50 ms).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 
 export interface SimKey {
@@ -174,11 +174,8 @@ export function issueCertificate(issuer: Issued | null, key: SimKey, opts: CertO
   return { certPem: forge.pki.certificateToPem(cert), cert, key };
 }
 
-/** base64 (standard, padded) SHA-256 of the certificate's DER SubjectPublicKeyInfo: talosctl's --cert-fingerprint. */
-export function spkiFingerprint(certPem: string): string {
-  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(spki).digest('base64');
-}
+/** talosctl's --cert-fingerprint of a certificate: the client's own function, so both sides agree by construction. */
+export { spkiFingerprint } from '../talos/identity.js';
 
 /** Organisation values of a DER client certificate's subject: Talos reads roles (os:admin, ...) from them. */
 export function subjectOrganizations(der: Buffer): string[] {

@@ -1,6 +1,7 @@
 // COSI resources of a simulated node: rendered from its state as Talos's controllers would publish them
 // (yaml_spec text, owners, versions), kept in a small store that versions changes and feeds watches.
 import { stringify } from 'yaml';
+import { Kinds } from '../talos/api/cosi.js';
 import type { DiskInfo, LinkInfo } from './hardware.js';
 import type { ServiceRecord } from './services.js';
 
@@ -27,19 +28,8 @@ export interface StoreEvent {
   old?: StoredResource;
 }
 
-export const TYPES = {
-  links: { namespace: 'network', type: 'LinkStatuses.net.talos.dev' },
-  addresses: { namespace: 'network', type: 'AddressStatuses.net.talos.dev' },
-  routes: { namespace: 'network', type: 'RouteStatuses.net.talos.dev' },
-  hostname: { namespace: 'network', type: 'HostnameStatuses.net.talos.dev' },
-  metaKeys: { namespace: 'runtime', type: 'MetaKeys.runtime.talos.dev' },
-  services: { namespace: 'runtime', type: 'Services.v1alpha1.talos.dev' },
-  machineStatus: { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev' },
-  machineType: { namespace: 'config', type: 'MachineTypes.config.talos.dev' },
-  members: { namespace: 'cluster', type: 'Members.cluster.talos.dev' },
-  disks: { namespace: 'runtime', type: 'Disks.block.talos.dev' },
-  version: { namespace: 'runtime', type: 'Versions.runtime.talos.dev' },
-} as const;
+/** The kinds the simulator serves: exactly the full type names the client reads (src/talos/api/cosi.ts). */
+export const TYPES = Kinds;
 
 const kindKey = (namespace: string, type: string): string => `${namespace}\u0000${type}`;
 

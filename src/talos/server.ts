@@ -17,19 +17,21 @@ export interface CallContext {
 type In<M extends DescMethod> = MessageShape<M['input']>;
 type Out<M extends DescMethod> = MessageInitShape<M['output']>;
 
-export type UnaryHandler<M extends DescMethod> = (req: In<M>, ctx: CallContext) => Promise<Out<M>>;
-export type ServerStreamHandler<M extends DescMethod> = (
+// The context type is a parameter so the simulator can type its own handlers (which see a routed
+// machine instead of raw metadata) with the same shapes: src/sim/handlers/types.ts.
+export type UnaryHandler<M extends DescMethod, C = CallContext> = (req: In<M>, ctx: C) => Promise<Out<M>>;
+export type ServerStreamHandler<M extends DescMethod, C = CallContext> = (
   req: In<M>,
-  ctx: CallContext,
+  ctx: C,
   send: (msg: Out<M>) => Promise<void>,
 ) => Promise<void>;
 
 /** Implementation of some methods of a service, keyed by the generated method's localName (e.g. `serviceList`). */
-export type ServiceHandlers<S extends DescService> = {
+export type ServiceHandlers<S extends DescService, C = CallContext> = {
   [K in keyof S['method']]?: S['method'][K] extends DescMethod
     ? S['method'][K]['methodKind'] extends 'server_streaming'
-      ? ServerStreamHandler<S['method'][K]>
-      : UnaryHandler<S['method'][K]>
+      ? ServerStreamHandler<S['method'][K], C>
+      : UnaryHandler<S['method'][K], C>
     : never;
 };
 

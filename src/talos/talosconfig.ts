@@ -13,6 +13,8 @@ export interface TalosconfigSelection {
   talosconfig?: string;
   /** --context: overrides the file's `context`. */
   context?: string;
+  /** Where `context` came from, for error messages (default "--context"; the console's `:ctx` passes ":ctx"). */
+  contextFrom?: string;
   /** -e/--endpoints: replace the context's endpoints when non-empty. */
   endpoints?: string[];
   /** -n/--nodes: replace the context's nodes when non-empty. */
@@ -113,7 +115,7 @@ export function parseTalosconfig(text: string, source: string, sel: TalosconfigS
   }
   const raw = contexts[contextName];
   if (!Object.prototype.hasOwnProperty.call(contexts, contextName) || typeof raw !== 'object' || raw === null) {
-    const from = sel.context ? '--context' : '"context:"';
+    const from = sel.context ? (sel.contextFrom ?? '--context') : '"context:"';
     throw new TalosconfigError(`talosconfig ${source} has no context "${contextName}" (from ${from}; contexts: ${available})`, source, contextName);
   }
   const where = `talosconfig ${source}, context "${contextName}"`;

@@ -10,7 +10,7 @@
 // Run: node --expose-gc test/bench/logs-core.mjs [lines=1000000] [chunkBytes=16384]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { importTs } from './lib/bundle.mjs';
+import { importTs } from './run.mjs';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const CHUNK = Number(process.argv[3] ?? 16 * 1024);

@@ -3,42 +3,20 @@
 // arrive (and keep arriving); q must give the terminal back in cooked mode. Also the headless
 // `logs -f` as a real process: Ctrl+C (SIGINT) ends it cleanly with exit 0.
 // Everything binds on 127.0.94.0/24 only (TALOS_TUI_DEMO_LISTEN, and the in-process simulator).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimCluster, writeTalosconfig, type SimCluster } from '../../src/sim/index.js';
+import { exited, expectCookedTerminal, hasTmux, reportingScript, tmuxServer } from './tmux.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = `${root}/dist/talos-tui.js`;
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.warn('logs e2e skipped: tmux is not installed');
 
-// A private tmux server (own socket, no user config): never touches the user's sessions.
-const socket = `talos-tui-logs-e2e-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-const screen = (target: string) => tmux('capture-pane', '-p', '-t', target);
-const keys = (target: string, ...k: string[]) => tmux('send-keys', '-t', target, ...k);
-
-async function waitForScreen(target: string, test: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen(target);
-    if (test(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-}
-
-function expectCookedTerminal(text: string): void {
-  const flat = text.replace(/\n/g, ' ');
-  expect(flat).toMatch(/(^|\s)icanon(\s|$)/);
-  expect(flat).toMatch(/(^|\s)echo(\s|$)/);
-  expect(flat).not.toMatch(/-icanon|(\s)-echo(\s)/);
-}
+const { tmux, keys, waitForScreen, kill } = tmuxServer(`talos-tui-logs-e2e-${process.pid}`, 15_000);
 
 /** The "N lines" count of the Logs pane's mode line. */
 function bufferedLines(text: string): number {
@@ -50,16 +28,10 @@ describe.skipIf(!hasTmux)('Logs pane in a real terminal (tmux, --demo)', () => {
   beforeAll(() => {
     if (!existsSync(entry)) throw new Error('dist/talos-tui.js is missing: run `npm run build` (npm test does)');
   });
-  afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // no server left
-    }
-  });
+  afterAll(() => kill());
 
   it('5 opens Logs, picking dmesg streams lines from every node, q restores the terminal', async () => {
-    const script = `cd ${root} && env CI=true NO_COLOR=1 TALOS_TUI_DEMO_LISTEN=127.0.94.1 node dist/talos-tui.js --demo; echo "EXITED rc=$?"; stty -a; sleep 600`;
+    const script = reportingScript(`cd ${root} && env CI=true NO_COLOR=1 TALOS_TUI_DEMO_LISTEN=127.0.94.1 node dist/talos-tui.js --demo`);
     tmux('new-session', '-d', '-s', 'logs', '-x', '100', '-y', '30', 'sh', '-c', script);
     await waitForScreen('logs', (t) => /cert \d+d/.test(t), 'the demo session');
 
@@ -82,7 +54,7 @@ describe.skipIf(!hasTmux)('Logs pane in a real terminal (tmux, --demo)', () => {
     await waitForScreen('logs', (t) => bufferedLines(t) > before, 'new lines to arrive', 20_000);
 
     keys('logs', 'q');
-    const after = await waitForScreen('logs', (t) => t.includes('EXITED rc='), 'the console to exit');
+    const after = await waitForScreen('logs', exited, 'the console to exit (and stty -a after it)');
     expect(after).toContain('EXITED rc=0');
     expect(after).not.toContain('dmesg: 127.0.94'); // the alternate screen is gone
     expectCookedTerminal(after);
@@ -111,13 +83,13 @@ describe.skipIf(!existsSync(entry))('headless logs -f as a process', () => {
     let err = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (err += String(d)));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 10_000;
     // The tail (5 lines), then followed lines (20 per second).
     while (out.split('\n').length < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(out.split('\n').length).toBeGreaterThanOrEqual(12);
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exitCode).toBe(0);
     expect(err).toBe('');
     expect(out.endsWith('\n')).toBe(true);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseShellCommand } from '../../src/ui/shell/commands.js';
 import { certSegment, headerSegments, type HeaderInput } from '../../src/ui/shell/header-model.js';
-import { hintSegments } from '../../src/ui/shell/hints.js';
+import { helpLines, hintSegments } from '../../src/ui/shell/hints.js';
 import { initialShellState, shellReducer } from '../../src/ui/shell/shell-state.js';
 import { displayWidth } from '../../src/ui/text.js';
 
@@ -82,6 +82,20 @@ describe('hint bar', () => {
       expect(t).toContain('a action-0');
       expect(t).toContain('…');
     }
+  });
+});
+
+describe('? help', () => {
+  it('wraps a long help under its key at 80 columns instead of cutting it, and marks unavailable keys', () => {
+    const help = 'copy the selected node\'s `talosctl apply-config --insecure` line to the clipboard (OSC 52), or show it when the terminal cannot';
+    const lines = helpLines('Discovery', [{ key: 'c', label: 'copy', help, when: () => false, run: () => {} }], 5, false, 80).map((l) => l.text);
+    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+    const start = lines.findIndex((l) => l.startsWith('  c '));
+    const rows = [lines[start]!];
+    for (let i = start + 1; lines[i]!.startsWith(' '.repeat(16)); i++) rows.push(lines[i]!);
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.join(' ').replace(/\s+/g, ' ').trim()).toBe(`c ${help} (not available now)`);
+    expect(lines.join('\n')).not.toContain('…');
   });
 });
 

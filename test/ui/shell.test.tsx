@@ -244,6 +244,19 @@ describe('shell', () => {
     await s.until('apply params=null');
   });
 
+  it('a q in the same input burst as the key that opens a text field does not reach the global keys', async () => {
+    // tmux send-keys and pastes deliver "/q" as one chunk: the shell handles '/' (the pane turns
+    // capture on inside run()) and then 'q' before React renders again. The capture must already hold.
+    const s = mount();
+    await s.ready();
+    s.stdin.write('/q');
+    await s.until('typing');
+    await s.press('2', ':');
+    await s.until('text=2:');
+    expect(s.onQuit).not.toHaveBeenCalled();
+    expect(s.frame()).not.toContain('apply params');
+  });
+
   it('a new session (:ctx) remounts the panes and frees a keyboard a pane had captured', async () => {
     const s = mount();
     await s.ready();

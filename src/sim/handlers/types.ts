@@ -1,6 +1,7 @@
 // What a simulator handler sees: the machine that answers (after `node` header routing), the caller's
 // roles, an abort signal, and the cluster-level actions some calls trigger (reboot, bootstrap).
-import type { DescMethod, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import type { DescMethod, DescService } from '@bufbuild/protobuf';
+import type { ServerStreamHandler, ServiceHandlers, UnaryHandler } from '../../talos/server.js';
 import type { SimMachine } from '../machine-state.js';
 import type { ParsedConfig } from '../machine-config.js';
 
@@ -25,21 +26,10 @@ export interface SimCall {
   actions: ClusterActions;
 }
 
-export type SimUnary<M extends DescMethod> = (req: MessageShape<M['input']>, call: SimCall) => Promise<MessageInitShape<M['output']>>;
-export type SimStream<M extends DescMethod> = (
-  req: MessageShape<M['input']>,
-  call: SimCall,
-  send: (msg: MessageInitShape<M['output']>) => Promise<void>,
-) => Promise<void>;
-
+export type SimUnary<M extends DescMethod> = UnaryHandler<M, SimCall>;
+export type SimStream<M extends DescMethod> = ServerStreamHandler<M, SimCall>;
 /** Handlers of some methods of a service, keyed by the generated method's localName. */
-export type SimHandlers<S extends DescService> = {
-  [K in keyof S['method']]?: S['method'][K] extends DescMethod
-    ? S['method'][K]['methodKind'] extends 'server_streaming'
-      ? SimStream<S['method'][K]>
-      : SimUnary<S['method'][K]>
-    : never;
-};
+export type SimHandlers<S extends DescService> = ServiceHandlers<S, SimCall>;
 
 /** Resolve after `ms`, or early (without error) when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -125,6 +125,8 @@ export function Shell(props: ShellProps) {
       },
       setStatus: (text, tone) => dispatch({ type: 'status', text, tone }),
       navigate: (pane, params) => dispatch({ type: 'navigate', pane, params }),
+      // Through stateRef at once, not after a render: the next key of the same burst ("/q") must
+      // already go to the pane's field, not to the global keys (test: "same input burst").
       captureInput: (on) => dispatch({ type: 'capture', pane: id, on }),
       getSelectedNodes: () => stateRef.current.selectedNodes,
       setSelectedNodes: (nodes) => dispatch({ type: 'nodes', nodes: [...nodes] }),

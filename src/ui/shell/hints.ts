@@ -72,22 +72,44 @@ export interface HelpLine {
 
 const KEY_COL = 14;
 
-function keyRow(shown: string, text: string, width: number): string {
-  return fit(`  ${shown.padEnd(KEY_COL)}${text}`, width);
+/** Words of `text` in lines of at most `width` columns (a word longer than a line is cut with …). */
+function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(next) <= width || line === '') line = next;
+    else {
+      out.push(line);
+      line = word;
+    }
+  }
+  out.push(line);
+  return out.map((l) => fit(l, width));
 }
 
-/** Every line of the ? overlay: global keys, then the pane's whole action table with its help text. */
+/** A key and its help, wrapped under the help column so a long help is read whole, not cut at 80 columns. */
+function keyRows(shown: string, text: string, width: number): string[] {
+  const indent = 2 + KEY_COL;
+  const keyCol = `  ${shown.padEnd(KEY_COL)}`;
+  // A key wider than its column (`:ctx NAME` is not) or a terminal too narrow for a help column: one cut line.
+  if (displayWidth(keyCol) > indent || width - indent < 20) return [fit(`${keyCol}${text}`, width)];
+  return wrapWords(text, width - indent).map((l, i) => (i === 0 ? keyCol : ' '.repeat(indent)) + l);
+}
+
+/** Every line of the ? overlay: global keys, then the pane's whole action table with its help text (wrapped to `width`). */
 export function helpLines(paneTitle: string, actions: readonly Action[], paneCount: number, canGoBack: boolean, width: number): HelpLine[] {
   const lines: HelpLine[] = [{ text: 'Global keys', tone: 'accent' }];
-  for (const g of globalKeys(paneCount, canGoBack)) lines.push({ text: keyRow(g.key, g.help, width), tone: 'plain' });
+  for (const g of globalKeys(paneCount, canGoBack)) for (const text of keyRows(g.key, g.help, width)) lines.push({ text, tone: 'plain' });
   lines.push({ text: '', tone: 'plain' }, { text: `${paneTitle} keys`, tone: 'accent' });
   if (actions.length === 0) lines.push({ text: '  (this pane has no keys of its own yet)', tone: 'dim' });
   for (const a of actions) {
     const notes = [a.dangerous ? 'DANGEROUS' : '', enabled(a) ? '' : 'not available now'].filter((n) => n !== '');
     const text = `${a.help ?? a.label}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
-    lines.push({ text: keyRow(keyLabel(a.key), text, width), tone: a.dangerous ? 'error' : enabled(a) ? 'plain' : 'dim' });
+    const tone = a.dangerous ? 'error' : enabled(a) ? 'plain' : 'dim';
+    for (const row of keyRows(keyLabel(a.key), text, width)) lines.push({ text: row, tone });
   }
   lines.push({ text: '', tone: 'plain' }, { text: 'Commands (after :)', tone: 'accent' });
-  for (const c of commandHelp) lines.push({ text: keyRow(`:${c.usage}`, c.help, width), tone: 'plain' });
+  for (const c of commandHelp) for (const text of keyRows(`:${c.usage}`, c.help, width)) lines.push({ text, tone: 'plain' });
   return lines;
 }

@@ -99,6 +99,9 @@ describe('parseTalosconfig', () => {
   it('names the file and the context that is missing, with the ones that exist', () => {
     const err = errorOf(() => parseTalosconfig(two, '/home/me/.talos/config', { context: 'staging' }));
     expect(err.message).toBe('talosconfig /home/me/.talos/config has no context "staging" (from --context; contexts: prod, lab)');
+    // The console's :ctx says so, rather than blaming a --context flag the user never typed.
+    const fromCtx = errorOf(() => parseTalosconfig(two, '/home/me/.talos/config', { context: 'staging', contextFrom: ':ctx' }));
+    expect(fromCtx.message).toBe('talosconfig /home/me/.talos/config has no context "staging" (from :ctx; contexts: prod, lab)');
     const noCurrent = errorOf(() => parseTalosconfig(talosconfigYaml(undefined, { a: {}, b: {} }), 'f'));
     expect(noCurrent.message).toBe('talosconfig f names no current context: pass --context (contexts: a, b)');
   });
