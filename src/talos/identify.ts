@@ -2,26 +2,29 @@
 // something else. Used by discovery after the TCP scan found the port open.
 //
 // Steps for one ip:port, all bounded by one deadline:
-// 1. A bare TLS handshake (nothing is sent over it). No TLS, or TLS without HTTP/2 => 'not-talos':
-//    every Talos API speaks gRPC over TLS with ALPN h2. It also yields the server leaf, whose SPKI
-//    fingerprint is what `--cert-fingerprint` pins later.
-// 2. At the same time, insecure gRPC (no client certificate): Version, MachineStatus,
+// 1. One TLS handshake, ALPN h2, no client certificate. No TLS, or TLS without HTTP/2 =>
+//    'not-talos': every Talos API speaks gRPC over TLS with ALPN h2. It also yields the server
+//    leaf, whose SPKI fingerprint is what `--cert-fingerprint` pins later.
+// 2. Over that same connection (HTTP/2 on the handshake's socket, identify-h2.ts, not a grpc-js
+//    channel: one handshake per node, and none of the channel set-up): Version, MachineStatus,
 //    LinkStatuses and Disks in parallel. Any read that answers => 'maintenance'.
-//    The reads are not pinned to the probed leaf: they only read, and Apply pins what we show.
+//    The facts thus come from the very server whose fingerprint is shown; Apply pins it later.
 //    Talos <= 1.12 answers Version with UNIMPLEMENTED "... maintenance mode": still maintenance,
 //    version from the Versions resource when that can be read, else unknown.
-// 3. The handshake is refused for want of a client certificate => 'configured'. With a session
+// 3. The server refuses the handshake for want of a client certificate (TLS 1.3: an alert after
+//    the client's Finished, so the reads fail with it) => 'configured'. With a session
 //    whose talosconfig can reach it, the same reads go over mutual TLS straight to the node as its
 //    own endpoint (no `node` header: it is not behind an endpoint we know).
 // A port that stops answering after the scan found it => 'unreachable'.
-import type { X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import * as tls from 'node:tls';
 import { normalizeMac } from '../core/inventory.js';
 import { primaryMac } from '../core/match.js';
 import { formatAddress } from './address.js';
 import { TalosClient } from './client.js';
-import { insecureCredentials, mtlsCredentials } from './credentials.js';
+import { mtlsCredentials } from './credentials.js';
+import { H2Target } from './identify-h2.js';
 import { describeError, TalosError } from './errors.js';
 import { spkiFingerprint } from './identity.js';
 import { Code } from './status-codes.js';
@@ -100,12 +103,24 @@ function normalMac(text: unknown): string | null {
 
 // ---- step 1: the bare TLS handshake
 
-type Hello = { ok: true; leaf: X509Certificate | null; alpn: string | false } | { ok: false; reason: string; refused: boolean; timedOut: boolean };
+type Hello =
+  | { ok: true; fingerprint: string | undefined; alpn: string | false; socket: tls.TLSSocket }
+  | { ok: false; reason: string; refused: boolean; timedOut: boolean };
+
+/**
+ * SPKI sha256 of the server leaf: the peer certificate's `pubkey` is its SubjectPublicKeyInfo DER
+ * (what identity.spkiFingerprint exports from an X509Certificate), without building a KeyObject.
+ */
+function leafFingerprint(socket: tls.TLSSocket): string | undefined {
+  const peer = socket.getPeerCertificate(false);
+  if (peer?.pubkey) return createHash('sha256').update(peer.pubkey).digest('base64');
+  const leaf = socket.getPeerX509Certificate();
+  return leaf ? spkiFingerprint(leaf) : undefined;
+}
 
 // One TLS context for every probe and one set of insecure credentials for every maintenance read:
 // making a context per node showed up as a tenth of identification time in profiles.
 let probeContext: tls.SecureContext | undefined;
-let sharedInsecure: ReturnType<typeof insecureCredentials> | undefined;
 const mtlsBySession = new WeakMap<TalosSession, ReturnType<typeof mtlsCredentials>>();
 
 function tlsHello(ip: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<Hello> {
@@ -119,7 +134,9 @@ function tlsHello(ip: string, port: number, timeoutMs: number, signal?: AbortSig
       done = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
+      socket.off('error', onError);
+      // An h2 handshake hands its socket to the reads; anything else is closed here.
+      if (!hello.ok || hello.alpn !== 'h2') socket.destroy();
       resolve(hello);
     };
     const onAbort = () => finish({ ok: false, reason: 'cancelled', refused: false, timedOut: false });
@@ -130,9 +147,9 @@ function tlsHello(ip: string, port: number, timeoutMs: number, signal?: AbortSig
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     socket.once('secureConnect', () => {
-      finish({ ok: true, leaf: socket.getPeerX509Certificate() ?? null, alpn: socket.alpnProtocol ?? false });
+      finish({ ok: true, fingerprint: leafFingerprint(socket), alpn: socket.alpnProtocol ?? false, socket });
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
+    const onError = (err: NodeJS.ErrnoException) => {
       const refused = err.code === 'ECONNREFUSED';
       const reason = refused
         ? 'connection refused (it closed after the scan)'
@@ -142,7 +159,8 @@ function tlsHello(ip: string, port: number, timeoutMs: number, signal?: AbortSig
             ? 'does not speak TLS'
             : `TLS handshake failed: ${err.message}`;
       finish({ ok: false, reason, refused, timedOut: false });
-    });
+    };
+    socket.once('error', onError);
   });
 }
 
@@ -195,6 +213,15 @@ async function linkStatuses(t: NodeTarget, opts: { deadlineMs: number; signal?: 
   return out;
 }
 
+/** The MachineStatus stage, with the flat-YAML fast path (only the top-level `stage` is needed). */
+async function machineStage(t: NodeTarget, opts: { deadlineMs: number; signal?: AbortSignal }): Promise<string> {
+  const kind = cosi.Kinds.machineStatus;
+  const reply = await t.unary(State.method.get, { namespace: kind.namespace, type: kind.type, id: 'machine' }, opts);
+  const flat = reply.resource?.metadata ? flatYaml(reply.resource.spec?.yamlSpec ?? '') : null;
+  if (flat !== null) return typeof flat.stage === 'string' ? flat.stage : 'unknown';
+  return cosi.toCosiResource<{ stage?: string } | null>(reply.resource, t.node).spec?.stage ?? 'unknown';
+}
+
 interface Reads {
   version: PromiseSettledResult<string | undefined>;
   stage: PromiseSettledResult<string>;
@@ -226,7 +253,7 @@ async function readFacts(t: NodeTarget, deadlineAt: number, signal: AbortSignal 
   };
   const [v, s, l, d, h] = await Promise.allSettled([
     version(),
-    cosi.machineStatus(t, opts()).then((m) => m.stage),
+    machineStage(t, opts()),
     linkStatuses(t, opts()),
     storage.disks(t, opts()),
     withHostname ? hostname() : Promise.resolve(undefined),
@@ -305,18 +332,11 @@ export async function identifyNode(ip: string, port: number, opts: IdentifyOptio
     return node;
   };
 
-  // The bare handshake and the insecure reads start together: on a Talos node the reads do not
-  // wait for the probe, and for anything else the probe's verdict wins and the reads are dropped.
+  // One TLS handshake: no TLS, or TLS without h2, is not Talos. On h2 the leaf's fingerprint is
+  // read, and the insecure reads go over that very connection (HTTP/2 on the handshake's socket).
   const address = formatAddress(ip, port);
-  sharedInsecure ??= insecureCredentials();
-  const insecure = new TalosClient({ address, credentials: sharedInsecure, errorContext: { insecure: true } });
-  const dropReads = new AbortController();
-  const readSignal = opts.signal ? AbortSignal.any([opts.signal, dropReads.signal]) : dropReads.signal;
-  const pending = readFacts(insecure, deadlineAt, readSignal, false).finally(() => insecure.close());
   const hello = await tlsHello(ip, port, timeoutMs, opts.signal);
   if (!hello.ok || hello.alpn !== 'h2') {
-    dropReads.abort();
-    await pending;
     if (!hello.ok) {
       node.kind = hello.refused || opts.signal?.aborted ? 'unreachable' : 'not-talos';
       node.error = hello.reason;
@@ -326,8 +346,14 @@ export async function identifyNode(ip: string, port: number, opts: IdentifyOptio
     }
     return done();
   }
-  if (hello.leaf) node.certFingerprint = spkiFingerprint(hello.leaf);
-  const reads = await pending;
+  if (hello.fingerprint) node.certFingerprint = hello.fingerprint;
+  const insecure = new H2Target(hello.socket, address, ip, { insecure: true });
+  let reads: Reads;
+  try {
+    reads = await readFacts(insecure, deadlineAt, opts.signal, false);
+  } finally {
+    insecure.close();
+  }
   if (anyAnswered(reads)) {
     node.kind = 'maintenance';
     node.via = 'insecure';

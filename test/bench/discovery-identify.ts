@@ -2,7 +2,8 @@
 //   node test/bench/run.mjs test/bench/discovery-identify.ts [--runs 5]
 // A /24 holding 4 simulated maintenance nodes (real gRPC over TLS). Side by side, in the same run:
 // - talos-tui `discover --json` in-process (as the console runs it): scan + identify of every node
-//   (TLS probe, Version, MachineStatus, links, disks, hostname), with the scan/identify split;
+//   (one TLS handshake per node, then Version, MachineStatus, links, disks over it), with the
+//   scan/identify split;
 // - the same as a whole process: this bench's bundle re-run as a child (node start + module load),
 //   and `node dist/talos-tui.js discover` when dist/ exists and has the command;
 // - `nmap -sT -Pn -n -p PORT --open` over the same /24 (a scan only: it identifies nothing).
