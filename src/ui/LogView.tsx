@@ -28,7 +28,9 @@ export function LogView({ rows, model, height, width, color = colorEnabled, empt
   const h = Math.max(1, Math.floor(height));
   const drawn = (rows ?? model?.visibleLines(h, width) ?? []).slice(-h);
   return (
-    <Box flexDirection="column" height={h} width={width} overflow="hidden">
+    // No overflow="hidden": rows are already at most `h` and fitted to the width, and Ink's clipping
+    // re-slices every written line with slice-ansi on every frame (a tenth of a frame's cost).
+    <Box flexDirection="column" height={h} width={width}>
       {drawn.length === 0 ? (
         <Text dimColor={color} wrap="truncate">
           {emptyText}

@@ -222,7 +222,9 @@ describe('Logs pane', () => {
       await s.press('/', ...'keep', ENTER);
       await s.press('s');
       await s.until((f) => f.includes('save to: ./talos-logs-'), 'the save field with its default');
-      await s.press(...Array.from({ length: 40 }, () => BACKSPACE));
+      // ctrl+u clears the prefilled default, as in the status pane's path prompt.
+      await s.press('\u0015');
+      await s.until((f) => /save to: █/.test(f), 'the cleared field');
       const file = join(dir, 'out.log');
       await s.press(...file, ENTER);
       await s.until((f) => f.includes(`wrote 2 lines to ${file}`), 'the saved message');

@@ -144,7 +144,8 @@ describe('Status pane', () => {
     await s.until(`Defragment etcd on ${CP1}?`);
     await s.until("Blocks this member's reads and writes");
     await s.fieldReady();
-    await s.press('127.0.193.1', ENTER);
+    // Name and Enter in one chunk (a paste, `tmux send-keys NAME Enter`): taken apart like typing.
+    await s.press('127.0.193.1\r');
     await s.until(`"127.0.193.1" is not ${CP1}`);
     await s.press(ESC);
     await s.until('cancelled: nothing was done');
@@ -154,7 +155,7 @@ describe('Status pane', () => {
     await s.press('d');
     await s.until('Type the node name');
     await s.fieldReady();
-    await s.press(CP1, ENTER);
+    await s.press(`${CP1}\r`);
     await s.until(new RegExp(`defragmented ${CP1.replace(/\./g, '\\.')}: db \\S+ MiB -> \\S+ MiB`));
     expect(etcd.defragLog).toHaveLength(1);
   });
@@ -169,7 +170,7 @@ describe('Status pane', () => {
     await s.press('b');
     await s.until(/> \.\/etcd-127\.0\.193\.11-\d{8}T\d{6}Z\.snapshot/);
     await s.fieldReady();
-    await s.press(CTRL_U, file, ENTER);
+    await s.press(CTRL_U, `${file}\r`);
     await s.until(/sha256\s+[0-9a-f]{64}/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(s.frame().replace(/\s+/g, ' ')).toContain(`(${statSync(file).size} bytes`);

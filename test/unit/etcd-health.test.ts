@@ -111,6 +111,28 @@ describe('analyzeEtcd', () => {
     expect(h.overall).toBe('error');
   });
 
+  it('does not repeat an active alarm as a "member reports" finding for every member', () => {
+    const r = healthy();
+    for (const n of r) {
+      n.alarms = [{ memberId: CP2, alarm: 1 }];
+      n.status = { ...n.status!, errors: ['alarm:NOSPACE'] };
+    }
+    r[0]!.status = { ...r[0]!.status!, errors: ['memberID:11862425520883255259 alarm:NOSPACE ', 'slow fdatasync'] };
+    const h = analyzeEtcd(r);
+    expect(h.findings.filter((f) => f.code === 'alarm-nospace')).toHaveLength(1);
+    const others = h.findings.filter((f) => f.code === 'member-errors');
+    expect(others.map((f) => f.text)).toEqual(['10.0.0.11: member reports: slow fdatasync']);
+    expect(h.statusRows[1]!.flags).not.toContain('errors');
+    // The raw errors stay in the table.
+    expect(h.statusRows[1]!.errors).toEqual(['alarm:NOSPACE']);
+  });
+
+  it('keeps an alarm named in the errors when the alarm list did not show it', () => {
+    const r = healthy();
+    r[1]!.status = { ...r[1]!.status!, errors: ['alarm:CORRUPT'] };
+    expect(analyzeEtcd(r).findings.map((f) => f.code)).toEqual(['member-errors']);
+  });
+
   it('flags members that disagree on the member list', () => {
     const r = healthy();
     r[2]!.members = [member(CP1, 'cp1'), member(CP3, 'cp3')];

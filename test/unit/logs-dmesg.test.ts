@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeLine, levelOf, parseCriLine, parseDmesgLine, withoutTimestamp } from '../../src/core/logs/dmesg.js';
 
@@ -82,5 +83,22 @@ describe('analyzeLine (timestamps toggle + severity)', () => {
     expect(levelOf('{"level":"error","msg":"failed"}')).toBe('err');
     expect(levelOf('{"level":"fatal"}')).toBe('crit');
     expect(levelOf('the word level alone')).toBeUndefined();
+    expect(levelOf('level=errors level=Warn')).toBe('warning');
+    expect(levelOf('LEVEL:"ERR" x')).toBe('err');
+  });
+
+  it('levelOf reads the level the same way as the plain regex, whatever the text', () => {
+    const re = /\blevel[=":]{1,3}"?(panic|fatal|error|err|warning|warn|notice|info|debug|trace)\b/i;
+    const byRegex = (t: string) => {
+      const m = re.exec(t);
+      if (!m) return undefined;
+      const w = m[1]!.toLowerCase();
+      return ({ panic: 'crit', fatal: 'crit', error: 'err', err: 'err', warning: 'warning', warn: 'warning', notice: 'notice', info: 'info' } as Record<string, string>)[w] ?? 'debug';
+    };
+    const token = fc.constantFrom('level', 'LEVEL', 'Level', 'xlevel', '=', '"', ':', '":"', ' ', '_', '9', 'err', 'ERROR', 'errors', 'warn', 'Warning', 'info', 'trace', 'debugx', 'panic', 'fatal', 'notice', 'msg');
+    fc.assert(fc.property(fc.array(token, { maxLength: 12 }), (parts) => {
+      const t = parts.join('');
+      expect(levelOf(t)).toBe(byRegex(t));
+    }), { numRuns: 3000 });
   });
 });

@@ -103,3 +103,25 @@ describe('LineSplitter', () => {
     );
   });
 });
+
+describe('LineSplitter decoding', () => {
+  it('decodes any bytes exactly as TextDecoder (bad UTF-8 replaced, a leading BOM kept), however the chunks are cut', () => {
+    const ref = new TextDecoder('utf-8', { ignoreBOM: true });
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 30 }).map((b) => b.map((x) => (x === 0x0a || x === 0x0d ? 0xef : x))), { minLength: 1, maxLength: 8 }), fc.nat(300), (lines, cut) => {
+        const whole = new Uint8Array(lines.reduce((n, l) => n + l.length + 1, 0));
+        let off = 0;
+        for (const l of lines) {
+          whole.set(l, off);
+          whole[off + l.length] = 0x0a;
+          off += l.length + 1;
+        }
+        const at = cut % (whole.length + 1);
+        const s = new LineSplitter();
+        const got = [...s.push(whole.slice(0, at)), ...s.push(Buffer.from(whole.slice(at)))];
+        expect(got).toEqual(lines.map((l) => ref.decode(l)));
+      }),
+    );
+    expect(new LineSplitter().push(new Uint8Array([0xef, 0xbb, 0xbf, 0x41, 0xff, 0x0a]))).toEqual(['\ufeffA\ufffd']);
+  });
+});

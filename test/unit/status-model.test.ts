@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planDefragOrder, runDefragSequence } from '../../src/core/etcd/defrag-plan.js';
-import { layoutColumns, MARKER_WIDTH, rowSegments, windowStart } from '../../src/features/status/table-layout.js';
+import { layoutColumns, MARKER_WIDTH, rowSegments, windowStart } from '../../src/ui/table-layout.js';
 import { ETCD_STATUS_COLUMNS, findingLines, MEMBER_COLUMNS, SERVICE_COLUMNS, statusFlagsText } from '../../src/features/status/view-model.js';
 import type { EtcdFinding, EtcdStatusRow } from '../../src/core/etcd/health.js';
 import { displayWidth } from '../../src/ui/text.js';

@@ -164,6 +164,9 @@ export function alarmName(alarm: number | string): string {
   return ['NONE', 'NOSPACE', 'CORRUPT'][alarm] ?? `ALARM_${alarm}`;
 }
 
+/** An alarm repeated in EtcdStatus.errors: "alarm:NOSPACE" or etcd's "memberID:… alarm:NOSPACE". */
+const ALARM_IN_ERROR = /(?:^|\s)alarm:\s*([A-Za-z]+)\s*$/;
+
 export function analyzeEtcd(results: readonly EtcdNodeResult[], options: EtcdHealthOptions = {}): EtcdHealth {
   const quota = options.quotaBytes ?? DEFAULT_QUOTA_BYTES;
   const defragRatio = options.defragRatio ?? 0.5;
@@ -199,6 +202,9 @@ export function analyzeEtcd(results: readonly EtcdNodeResult[], options: EtcdHea
       findings.push({ severity: 'error', code: 'alarm-corrupt', text: `CORRUPT alarm on member ${memberLabel(id)}: its data disagrees with the other members; restore it from a snapshot` });
     }
   }
+
+  const activeAlarms = new Set<string>();
+  for (const names of alarmsByMember.values()) for (const n of names) activeAlarms.add(n);
 
   const statusRows: EtcdStatusRow[] = [];
   const leaders = new Map<string, string[]>();
@@ -252,9 +258,15 @@ export function analyzeEtcd(results: readonly EtcdNodeResult[], options: EtcdHea
       if (!leaders.has(l)) leaders.set(l, []);
       leaders.get(l)!.push(r.node);
     }
-    if (s.errors.length > 0) {
+    // etcd repeats every active alarm in each member's status errors ("alarm:NOSPACE", or
+    // "memberID:123 alarm:NOSPACE"): those are already findings of their own, once per member.
+    const otherErrors = s.errors.filter((e) => {
+      const m = ALARM_IN_ERROR.exec(e);
+      return !(m && activeAlarms.has(m[1]!.toUpperCase()));
+    });
+    if (otherErrors.length > 0) {
       flags.push('errors');
-      findings.push({ severity: 'error', node: r.node, code: 'member-errors', text: `${r.node}: member reports: ${s.errors.join('; ')}` });
+      findings.push({ severity: 'error', node: r.node, code: 'member-errors', text: `${r.node}: member reports: ${otherErrors.join('; ')}` });
     }
     const lag = BigInt(s.raftIndex) - BigInt(s.raftAppliedIndex);
     if (lag > maxLag) {

@@ -129,11 +129,32 @@ function analyzeServiceLine(line: string): LineInfo {
   return severity ? { severity } : {};
 }
 
+const LEVEL_WORDS = ['panic', 'fatal', 'error', 'err', 'warning', 'warn', 'notice', 'info', 'debug', 'trace'] as const;
+
+/** `word` (lower-case) at `i` in any case, followed by a non-word character or the end. */
+function startsWithWord(text: string, i: number, word: string): boolean {
+  if (i + word.length > text.length) return false;
+  for (let k = 0; k < word.length; k++) if ((text.charCodeAt(i + k) | 0x20) !== word.charCodeAt(k)) return false;
+  const next = text.charCodeAt(i + word.length);
+  return !(next === 0x5f || (next >= 0x30 && next <= 0x39) || ((next | 0x20) >= 0x61 && (next | 0x20) <= 0x7a));
+}
+
 /** Severity named by a logfmt/JSON level field, mapped onto the syslog names. */
 export function levelOf(text: string): Severity | undefined {
-  const m = LEVEL_RE.exec(text);
-  if (!m) return undefined;
-  switch (m[1]!.toLowerCase()) {
+  // search() and a char loop, not exec(): this runs on every service line, and a match array plus
+  // its substrings per line is most of what a log flood allocates here.
+  const at = text.search(LEVEL_RE);
+  if (at < 0) return undefined;
+  let i = at + 5; // past "level"
+  while (i < text.length && (text.charCodeAt(i) === 0x3d || text.charCodeAt(i) === 0x22 || text.charCodeAt(i) === 0x3a)) i++; // = " :
+  let word: (typeof LEVEL_WORDS)[number] | undefined;
+  for (const w of LEVEL_WORDS) {
+    if (startsWithWord(text, i, w)) {
+      word = w;
+      break;
+    }
+  }
+  switch (word) {
     case 'panic':
     case 'fatal':
       return 'crit';

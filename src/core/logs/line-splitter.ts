@@ -40,6 +40,9 @@ export class LineSplitter {
   /** Feeds one chunk; returns the lines it completed (without \n or \r\n). */
   push(chunk: Uint8Array): string[] {
     const out: string[] = [];
+    // One Buffer view per chunk, then each line decoded by range: a subarray per line would be one
+    // more object per line, and a flood makes hundreds of thousands of lines a second.
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(LF, start);
@@ -54,7 +57,7 @@ export class LineSplitter {
         this.emit(this.pending.subarray(0, this.pendingLen), out);
         this.pendingLen = 0;
       } else {
-        this.emit(chunk.subarray(start, nl), out);
+        this.emitRange(buf, start, nl, out);
       }
       start = nl + 1;
     }
@@ -100,6 +103,14 @@ export class LineSplitter {
     }
     this.pending.set(take, this.pendingLen);
     this.pendingLen = need;
+  }
+
+  /** Same as emit(buf.subarray(start, end)) without the view. Buffer's UTF-8 decoding replaces bad
+   *  sequences as TextDecoder does and keeps a leading U+FEFF. */
+  private emitRange(buf: Buffer, start: number, end: number, out: string[]): void {
+    if (end > start && buf[end - 1] === CR) end--;
+    if (end - start > this.maxLineBytes) return this.emit(buf.subarray(start, end), out);
+    out.push(buf.toString('utf8', start, end));
   }
 
   private emit(line: Uint8Array, out: string[]): void {

@@ -269,7 +269,7 @@ export class LogModel {
       node: src.node,
       text,
       kind: 'line',
-      ts: info.ts,
+      // info.ts is not kept: nothing reads it, and a time in ms is a heap number per stored line.
       severity,
       hideStart: info.hideStart,
       hideEnd: info.hideEnd,

@@ -15,7 +15,8 @@ export interface LogEntry {
   readonly node: string;
   readonly text: string;
   readonly kind: LogKind;
-  /** Milliseconds since the epoch, when the line carried a timestamp. */
+  /** Milliseconds since the epoch, when the line carried a timestamp. LogModel leaves it unset:
+   *  nothing reads it, and a stored number that large is one more heap object per line. */
   readonly ts?: number;
   readonly severity?: Severity;
   /** [hideStart, hideEnd) of text is the timestamp part hidden when timestamps are off. */

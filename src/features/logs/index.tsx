@@ -278,6 +278,7 @@ export function LogsPaneView(props: LogsPaneViewProps) {
       let text = field.text;
       let enter = false;
       if (name === 'backspace') text = Array.from(text).slice(0, -1).join('');
+      else if (name === 'ctrl+u') text = ''; // clears the field, as in a shell (and the status pane's prompts)
       else if (isPrintable(ch, key)) text += ch;
       else if (!key.ctrl && !key.meta && !key.escape && ch.length > 1) {
         // A paste, or keys typed faster than a frame, arrive as one chunk: take it apart.
@@ -339,7 +340,7 @@ export function LogsPaneView(props: LogsPaneViewProps) {
       text={input.text}
       hint={
         input.kind !== 'filter'
-          ? 'enter ok  esc cancel'
+          ? 'enter ok  ^U clear  esc cancel'
           : snap.view.filterError
             ? snap.view.filterError
             : `^R regex ${snap.view.filter.regex ? 'on' : 'off'} ^N invert ${snap.view.filter.invert ? 'on' : 'off'}`

@@ -7,9 +7,9 @@ import { toneProps } from '../../ui/shell/tones.js';
 import { fit } from '../../ui/text.js';
 import { usePaneActions, type PaneProps } from '../pane-types.js';
 import { report, statusActions, type StatusView } from './actions.js';
-import { ConfirmDangerous, type ConfirmRequest } from './ConfirmDangerous.js';
+import { ConfirmDangerous, type ConfirmRequest } from '../../ui/ConfirmDangerous.js';
 import { defaultSnapshotPath, snapshot as saveSnapshot } from './operations.js';
-import { PathPrompt } from './PathPrompt.js';
+import { PathPrompt } from '../../ui/PathPrompt.js';
 import { useStatus } from './use-status.js';
 import { EtcdView, MembersView, operationLines, ServicesView, Tabs } from './views.js';
 

@@ -5,7 +5,7 @@ import { relativeTime, type ServiceRow } from '../../core/services.js';
 import type { Tone } from '../../ui/shell/header-model.js';
 import { displayWidth, fit } from '../../ui/text.js';
 import type { NodeSummary } from './source.js';
-import type { Column, TableRow } from './table-layout.js';
+import type { Column, TableRow } from '../../ui/table-layout.js';
 
 export const SERVICE_COLUMNS: Column[] = [
   { header: 'SERVICE', width: 16 },

@@ -8,7 +8,7 @@ import { toneProps } from '../../ui/shell/tones.js';
 import { fit } from '../../ui/text.js';
 import { VIEWS, type StatusView } from './actions.js';
 import type { StatusSnapshot } from './source.js';
-import { Table } from './Table.js';
+import { Table } from '../../ui/Table.js';
 import {
   ETCD_STATUS_COLUMNS,
   etcdStatusTableRows,

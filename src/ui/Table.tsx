@@ -1,8 +1,8 @@
 // A fixed-width table: a header row and as many rows as fit in `height`, scrolled so the cursor
 // row stays visible. The cursor row carries a ">" marker (so it shows without colour too).
 import { Box, Text } from 'ink';
-import { colorEnabled } from '../../ui/theme.js';
-import { toneProps } from '../../ui/shell/tones.js';
+import { colorEnabled } from './theme.js';
+import { toneProps } from './shell/tones.js';
 import { layoutColumns, MARKER_WIDTH, rowSegments, windowStart, type Column, type TableRow } from './table-layout.js';
 
 export interface TableProps {

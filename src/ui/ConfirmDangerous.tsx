@@ -3,13 +3,14 @@
 // restart etcd on the wrong machine; a wrong name keeps the prompt open and does nothing. Without
 // `expect` it is a plain y/N question. The owner turns shell.captureInput on while this is shown
 // (so q, digits and : reach the field) and passes `active` for Ink's useInput.
-// (src/ui has no shared ConfirmDangerous yet; this one is self-contained so it can move there.)
+// Shared by every pane with dangerous actions (status today; discovery/apply may adopt it).
 import { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { isPrintable, keyName } from '../../ui/keys.js';
-import { toneProps } from '../../ui/shell/tones.js';
-import { colorEnabled } from '../../ui/theme.js';
-import { fit } from '../../ui/text.js';
+import { isPrintable, keyName } from './keys.js';
+import { toneProps } from './shell/tones.js';
+import { colorEnabled } from './theme.js';
+import { fit } from './text.js';
+import { applyTypedChunk } from './typed-chunk.js';
 
 export interface ConfirmRequest {
   title: string;
@@ -54,6 +55,15 @@ export function ConfirmDangerous({ title, detail = [], expect, onConfirm, onCanc
       if (name === 'backspace') edit(value.current.slice(0, -1));
       else if (name === 'ctrl+u') edit('');
       else if (isPrintable(input, key)) edit(value.current + input);
+      else {
+        const chunk = applyTypedChunk(value.current, input, key);
+        if (!chunk) return;
+        edit(chunk.text);
+        if (chunk.enter) {
+          if (chunk.text === expect) onConfirm();
+          else setWrong(chunk.text);
+        }
+      }
     },
     { isActive: active },
   );

@@ -1,11 +1,12 @@
-// Asks where to save an etcd snapshot: a one-line text field prefilled with a default path.
+// Asks for a file path (the status pane: where to save an etcd snapshot): a one-line text field prefilled with a default path.
 // Enter accepts, Esc cancels, ctrl+u clears. The owner captures shell input while it is shown.
 import { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { isPrintable, keyName } from '../../ui/keys.js';
-import { toneProps } from '../../ui/shell/tones.js';
-import { colorEnabled } from '../../ui/theme.js';
-import { displayWidth, fit } from '../../ui/text.js';
+import { isPrintable, keyName } from './keys.js';
+import { toneProps } from './shell/tones.js';
+import { colorEnabled } from './theme.js';
+import { displayWidth, fit } from './text.js';
+import { applyTypedChunk } from './typed-chunk.js';
 
 export interface PathPromptProps {
   title: string;
@@ -35,6 +36,15 @@ export function PathPrompt({ title, initial, width, active, onSubmit, onCancel }
       } else if (name === 'backspace') edit(current.current.slice(0, -1));
       else if (name === 'ctrl+u') edit('');
       else if (isPrintable(input, key)) edit(current.current + input);
+      else {
+        const chunk = applyTypedChunk(current.current, input, key);
+        if (!chunk) return;
+        edit(chunk.text);
+        if (chunk.enter) {
+          if (chunk.text.trim() === '') setProblem('type a file name (or Esc to cancel)');
+          else onSubmit(chunk.text.trim());
+        }
+      }
     },
     { isActive: active },
   );

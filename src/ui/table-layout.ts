@@ -1,7 +1,7 @@
 // Column widths and row windows for the Status pane's tables, as pure functions: every row is
 // computed to fit the pane's width exactly, so an 80-column terminal never wraps a row.
-import type { Tone } from '../../ui/shell/header-model.js';
-import { fitPad } from '../../ui/text.js';
+import type { Tone } from './shell/header-model.js';
+import { fitPad } from './text.js';
 
 export interface Column {
   header: string;
