@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseCommandLine, connectionOptions, commaList, UsageError } from './args.js';
 import { commandLoaders, plannedCommands } from './commands/index.js';
 import type { Command, CommandIO } from './commands/types.js';
+import { splitCommand } from './split-command.js';
 import { restoreTerminal } from '../ui/terminal.js';
 
 // Replaced by the bundler with package.json's version; read from package.json when run from source.
@@ -155,11 +156,11 @@ async function startConsole(argv: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const io: CommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-  const first = argv[0];
-  if (first !== undefined && !first.startsWith('-')) {
-    if (Object.hasOwn(commandLoaders, first)) return runCommand(first, argv.slice(1), io);
-    if ((plannedCommands as readonly string[]).includes(first)) {
-      io.stderr.write(`talos-tui ${first}: not built yet\n`);
+  const found = splitCommand(argv);
+  if (found) {
+    if (Object.hasOwn(commandLoaders, found.name)) return runCommand(found.name, found.rest, io);
+    if ((plannedCommands as readonly string[]).includes(found.name)) {
+      io.stderr.write(`talos-tui ${found.name}: not built yet\n`);
       return 1;
     }
   }

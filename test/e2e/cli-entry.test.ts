@@ -51,6 +51,13 @@ describe('talos-tui entry (built)', () => {
     expect(r).toMatchObject({ code: 1, stderr: `talos-tui ${planned[0]}: not built yet\n` });
   });
 
+  it('accepts connection flags before the command name, as talosctl does', () => {
+    const r = run('--talosconfig', '/nonexistent/talosconfig', 'services', '-n', '127.0.0.2');
+    expect(r.stderr).not.toContain('unknown command');
+    expect(r.stderr).toContain('/nonexistent/talosconfig');
+    expect(r.stderr).toMatch(/^talos-tui services: /);
+  });
+
   it('the console refuses to start without a terminal (exit 2) instead of hanging', () => {
     const r = run('--demo');
     expect(r.code).toBe(2);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planDefragOrder, runDefragSequence } from '../../src/core/etcd/defrag-plan.js';
 import { layoutColumns, MARKER_WIDTH, rowSegments, windowStart } from '../../src/ui/table-layout.js';
-import { ETCD_STATUS_COLUMNS, findingLines, MEMBER_COLUMNS, SERVICE_COLUMNS, statusFlagsText } from '../../src/features/status/view-model.js';
+import { ETCD_STATUS_COLUMNS, findingLines, leaderLabel, MEMBER_COLUMNS, SERVICE_COLUMNS, statusFlagsText } from '../../src/features/status/view-model.js';
+import { analyzeEtcd, formatMemberId } from '../../src/core/etcd/health.js';
 import type { EtcdFinding, EtcdStatusRow } from '../../src/core/etcd/health.js';
 import { displayWidth } from '../../src/ui/text.js';
 
@@ -129,5 +130,29 @@ describe('findings and flags', () => {
       ({ flags: ['nospace', 'errors'], errors, alarms: ['NOSPACE'] }) as unknown as EtcdStatusRow;
     expect(statusFlagsText(row(['alarm:NOSPACE']))).toBe('NOSPACE');
     expect(statusFlagsText(row(['alarm:NOSPACE', 'slow disk']))).toBe('NOSPACE errors');
+  });
+});
+
+describe('leaderLabel', () => {
+  const CP1 = 0xecebb05b59a776f1n;
+  const CP2 = 0xa49c021e76e707dbn;
+  const members = [CP1, CP2].map((id, i) => ({ id, hostname: `cp${i + 1}`, peerUrls: [], clientUrls: [], isLearner: false }));
+  const status = (memberId: bigint) => ({
+    memberId, dbSize: 100n, dbSizeInUse: 90n, leader: CP1, raftIndex: 1n, raftTerm: 1n, raftAppliedIndex: 1n, errors: [], isLearner: false,
+  });
+
+  it('names the polled node when it leads', () => {
+    const h = analyzeEtcd([{ node: '127.0.0.11', members, status: status(CP1) }, { node: '127.0.0.12', members, status: status(CP2) }]);
+    expect(leaderLabel(h)).toBe('127.0.0.11');
+  });
+
+  it('names the leader from the member list when only a follower is polled', () => {
+    const h = analyzeEtcd([{ node: '127.0.0.12', members, status: status(CP2) }]);
+    expect(leaderLabel(h)).toBe(`cp1 (${formatMemberId(CP1)})`);
+  });
+
+  it('says unknown when no member reports a leader', () => {
+    const h = analyzeEtcd([{ node: '127.0.0.12', members, status: { ...status(CP2), leader: 0n } }]);
+    expect(leaderLabel(h)).toBe('unknown');
   });
 });

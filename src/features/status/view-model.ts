@@ -107,6 +107,19 @@ export const MEMBER_COLUMNS: Column[] = [
   { header: 'LRN', width: 3 },
 ];
 
+/**
+ * Who leads etcd, for the summary line. The leader is often not among the nodes being polled
+ * (`:node` on one follower), but every member reports the leader's id, and the member list names it.
+ */
+export function leaderLabel(health: EtcdHealth): string {
+  const polled = health.statusRows.find((r) => r.isLeader);
+  if (polled) return polled.node;
+  const reported = health.statusRows.find((r) => r.memberId && r.leader && r.leader !== 'none')?.leader;
+  if (!reported) return 'unknown';
+  const member = health.memberRows.find((m) => m.id === reported);
+  return member?.hostname ? `${member.hostname} (${reported})` : reported;
+}
+
 export function memberTableRows(members: readonly EtcdMemberRow[]): TableRow[] {
   return members.map((m) => {
     const tone: Tone = m.missingFrom.length > 0 ? 'error' : 'plain';

@@ -19,6 +19,7 @@ import {
   SERVICE_COLUMNS,
   serviceTableRows,
   wrapWords,
+  leaderLabel,
 } from './view-model.js';
 
 const VIEW_TITLES: Record<StatusView, string> = { services: 'Services', etcd: 'etcd status', members: 'etcd members' };
@@ -77,7 +78,7 @@ export function EtcdView({ snapshot, cursor, width, rows }: { snapshot: StatusSn
   const detailLines = detail.flatMap((d) => wrapWords(d, width)).slice(0, 3);
   const findingRows = Math.max(0, rows - 1 - tableHeight - detailLines.length);
   const summary = etcd
-    ? `${etcd.memberRows.length} member(s), leader ${etcd.statusRows.find((r) => r.isLeader)?.node ?? 'unknown'}${snapshot?.etcdAt ? `, updated ${relativeTime(snapshot.etcdAt, snapshot.now)}` : ''}`
+    ? `${etcd.memberRows.length} member(s), leader ${leaderLabel(etcd)}${snapshot?.etcdAt ? `, updated ${relativeTime(snapshot.etcdAt, snapshot.now)}` : ''}`
     : nodes.length === 0
       ? 'no control-plane node among the nodes shown: select one with :node IP'
       : 'asking the control-plane nodes…';
