@@ -70,16 +70,18 @@ export class H2Target implements NodeTarget {
   ) {
     this.node = node;
     this.session = http2.connect(`https://${address}`, { createConnection: () => socket, maxSessionMemory: 64 });
-    const fail = (err: Error) => {
-      // Same code and text as grpc-js gives for a connection that fails (a TLS alert, a reset).
-      this.failure ??= callError(Code.UNAVAILABLE, `No connection established. Last error: ${err.message}. Resolution note: `);
-      for (const f of this.failed.splice(0)) f(this.failure);
-    };
+    const fail = this.fail;
     this.session.on('error', fail);
     socket.on('error', fail);
     this.session.on('close', () => fail(new Error('connection closed')));
     this.session.on('goaway', () => undefined);
   }
+
+  private readonly fail = (err: Error): void => {
+    // Same code and text as grpc-js gives for a connection that fails (a TLS alert, a reset).
+    this.failure ??= callError(Code.UNAVAILABLE, `No connection established. Last error: ${err.message}. Resolution note: `);
+    for (const f of this.failed.splice(0)) f(this.failure);
+  };
 
   close(): void {
     this.session.destroy();
@@ -195,6 +197,10 @@ export class H2Target implements NodeTarget {
         if (!status) status = { code: Code.UNAVAILABLE, details: err.message };
       });
       stream.on('close', () => {
+        // A connection closed without an error (FIN, or the server's forced shutdown) closes its
+        // streams before the session's own 'close' event: that is the connection failing, not a
+        // stream ending without a status.
+        if (!status && !this.failure && this.session.destroyed) this.fail(new Error('connection closed'));
         if (settled) return;
         if (!status) status = this.failure ?? { code: Code.INTERNAL, details: `stream closed without a gRPC status (RST_STREAM code ${stream.rstCode})` };
         if (status.code === Code.OK && buffered.length > 0) status = { code: Code.INTERNAL, details: 'truncated message at the end of the stream' };
