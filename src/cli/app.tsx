@@ -9,6 +9,7 @@ import { panes } from '../features/registry.js';
 import type { PaneId, StatusTone } from '../features/pane-types.js';
 import type { TalosSession } from '../talos/session.js';
 import type { TalosconfigSelection } from '../talos/talosconfig.js';
+import { certificateProblem } from '../ui/shell/header-model.js';
 import { Shell } from '../ui/shell/Shell.js';
 import { enterAltScreen, onRestore, restoreTerminal } from '../ui/terminal.js';
 
@@ -18,7 +19,8 @@ export interface AppProps {
   /** A short word for the header when there is no session: "no talosconfig", "starting simulator…". */
   note?: string;
   status?: { text: string; tone: StatusTone };
-  onSwitchContext: (name: string) => Promise<void>;
+  /** Resolves with a warning about the new context (expired certificate), if any. */
+  onSwitchContext: (name: string) => Promise<string | null>;
   initialPane?: PaneId;
 }
 
@@ -94,12 +96,20 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
   // Unmounting Ink turns raw mode off; it must happen before the alternate screen is left.
   const forgetRestore = onRestore(() => ink.unmount());
 
-  async function switchContext(name: string): Promise<void> {
+  /** The session's certificate problem as a status, or undefined. */
+  const certificateStatus = (session: TalosSession): AppProps['status'] => {
+    const c = session.context;
+    const problem = certificateProblem({ source: c.source, contextName: c.contextName, notAfter: c.identity.notAfter }, new Date());
+    return problem ? { text: problem, tone: 'error' } : undefined;
+  };
+
+  async function switchContext(name: string): Promise<string | null> {
     if (!loadContext) throw new Error('still starting: try :ctx again in a moment');
     const next = loadContext(name);
     const previous = props.session;
     update({ session: next, note: undefined, status: undefined });
     previous?.close();
+    return certificateStatus(next)?.text ?? null;
   }
 
   const connect = async () => {
@@ -114,7 +124,8 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
         new talos.TalosSession(talos.loadTalosconfig(name ? { talosconfig: opts.selection.talosconfig, context: name, contextFrom: ':ctx' } : opts.selection));
     }
     try {
-      update({ session: loadContext(), note: undefined });
+      const session = loadContext();
+      update({ session, note: undefined, status: certificateStatus(session) });
     } catch (err) {
       // No (usable) talosconfig: the console still opens; Discovery works without one.
       const message = err instanceof Error ? err.message : String(err);

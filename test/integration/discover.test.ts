@@ -344,6 +344,47 @@ describe('rescan after apply: the node moved to its static address', () => {
   });
 });
 
+describe('rescan of an unchanged network', () => {
+  let steadySim: SimCluster;
+  beforeAll(async () => {
+    steadySim = await startSimCluster({ configured: 0, maintenance: 3, listen: '127.0.252.1', onePortPerNode: false });
+  });
+  afterAll(() => steadySim?.stop());
+
+  it('keeps every match while the rescan re-identifies the rows: nothing flickers to missing or unknown', async () => {
+    const source = new DiscoverySource({ maxPerSecond: 1000 });
+    try {
+      const inv = steadySim.nodes.map((n, i) => `  - { name: n${i + 1}, role: worker, mac: "${n.macs[0]}" }`).join('\n');
+      expect(source.loadInventory(file('steady.yaml', `nodes:\n${inv}\n`))).toBeNull();
+      const finished = () =>
+        new Promise<void>((resolve) => {
+          const unsubscribe = source.store.subscribe(() => {
+            if (source.store.getSnapshot().phase !== 'running') {
+              unsubscribe();
+              resolve();
+            }
+          });
+        });
+      expect(source.scan('127.0.252.100-127.0.252.110')).toBe(true);
+      await finished();
+      expect(source.store.getSnapshot().summary).toBe('matched 3 · missing 0 · unknown 0 · ambiguous 0');
+
+      const seen: string[] = [];
+      const unsubscribe = source.store.subscribe(() => {
+        const snap = source.store.getSnapshot();
+        seen.push(`${snap.summary} | ${snap.rows.map((r) => r.match.state).join(',')}`);
+      });
+      expect(source.rescan()).toBe(true);
+      await finished();
+      unsubscribe();
+      expect(seen.length).toBeGreaterThan(1);
+      for (const s of seen) expect(s).toBe('matched 3 · missing 0 · unknown 0 · ambiguous 0 | matched,matched,matched');
+    } finally {
+      source.dispose();
+    }
+  });
+});
+
 describe('identify: older Talos and gRPC servers that are not Talos', () => {
   const servers: RunningServer[] = [];
   const tls = { keyPem: fixture('server.key'), certChainPem: fixture('server.crt') };

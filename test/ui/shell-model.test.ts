@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseShellCommand } from '../../src/ui/shell/commands.js';
-import { certSegment, headerSegments, type HeaderInput } from '../../src/ui/shell/header-model.js';
+import { certificateProblem, certSegment, headerSegments, type HeaderInput } from '../../src/ui/shell/header-model.js';
 import { helpLines, hintSegments } from '../../src/ui/shell/hints.js';
 import { initialShellState, shellReducer } from '../../src/ui/shell/shell-state.js';
+import { statusLines } from '../../src/ui/shell/status-lines.js';
 import { displayWidth } from '../../src/ui/text.js';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -113,5 +114,32 @@ describe('shell state', () => {
     s = shellReducer(s, { type: 'back' });
     expect(s).toMatchObject({ pane: 'status', history: [] });
     expect(shellReducer(s, { type: 'back' })).toBe(s);
+  });
+});
+
+describe('status rows', () => {
+  it('keep a short message on one row, wrap a long one by words, split a word wider than the row, and cut after three rows', () => {
+    expect(statusLines('scan done', 80)).toEqual(['scan done']);
+    const copied = 'copied: talosctl apply-config --insecure --nodes 127.0.250.101 --file talos/worker.yaml --config-patch @patches/w1.yaml --cert-fingerprint zBtyPnTnc0o3oW//d4vUNPxZVsT1OEYvF59niT2L8Fg=';
+    const rows = statusLines(copied, 80);
+    expect(rows.length).toBe(3);
+    for (const r of rows) expect(r.length).toBeLessThanOrEqual(80);
+    expect(rows.join(' ')).toBe(copied);
+    expect(statusLines('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
+    const long = statusLines(Array.from({ length: 60 }, (_, i) => `word${i}`).join(' '), 30);
+    expect(long).toHaveLength(3);
+    expect(long[2]!.endsWith('…')).toBe(true);
+    for (const r of long) expect(r.length).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('certificate problem', () => {
+  it('names file and context when the client certificate has expired, and says nothing while it is valid', () => {
+    const ctx = { source: '/tmp/a1/talosconfig', contextName: 'sim' };
+    expect(certificateProblem({ ...ctx, notAfter: new Date('2027-01-01T00:00:00Z') }, NOW)).toBeNull();
+    expect(certificateProblem({ ...ctx, notAfter: null }, NOW)).toBeNull();
+    expect(certificateProblem({ ...ctx, notAfter: new Date('2021-01-01T00:00:00Z') }, NOW)).toBe(
+      'talosconfig /tmp/a1/talosconfig, context "sim": the client certificate expired on 2021-01-01, so nodes will refuse every call; get a fresh talosconfig (talosctl config new)',
+    );
   });
 });

@@ -214,6 +214,15 @@ describe('shell', () => {
     expect(onSwitchContext).toHaveBeenCalledWith('staging');
   });
 
+  it(':ctx to a context whose certificate has expired says so instead of a plain "context NAME"', async () => {
+    const warning = 'talosconfig /tmp/tc, context "old": the client certificate expired on 2021-01-01, so nodes will refuse every call; get a fresh talosconfig (talosctl config new)';
+    const s = mount({ onSwitchContext: async (name) => (name === 'old' ? warning : null) });
+    await s.ready();
+    await s.press(':', ...'ctx old', ENTER);
+    await s.until('config new)');
+    expect(s.frame().replace(/\s+/g, ' ')).toContain(`error: ${warning}`);
+  });
+
   it('a pane navigates with params; q and Esc come back; q at the top quits', async () => {
     const s = mount();
     await s.ready();
@@ -298,6 +307,20 @@ describe('shell', () => {
       for (const row of rows) expect([...row].length, row).toBeLessThanOrEqual(80);
     }
     expect(s.frame().split('\n')[0]).toContain('cert 200d'); // the expiry survives shortening
+  });
+
+  it('a long status (a talosconfig problem, a copied talosctl line) is shown whole on up to three rows; the pane gives them up', async () => {
+    const text =
+      'talosconfig /home/admin/.talos/config has no context "nope" (from --context; contexts: prod-1, staging, lab-east, lab-west)';
+    const s = mount({ session: null, note: 'talosconfig error', status: { text, tone: 'warn' } });
+    await s.ready();
+    await s.until('lab-west)');
+    const rows = s.frame().split('\n');
+    expect(rows.length).toBeLessThanOrEqual(23);
+    for (const row of rows) expect([...row].length, row).toBeLessThanOrEqual(80);
+    expect(rows.join(' ').replace(/\s+/g, ' ')).toContain(text);
+    expect(rows.at(-1)).toContain('q quit'); // the hint bar is still the last row
+    expect(s.frame()).toContain('count=0'); // the pane is still there, one row shorter
   });
 
   it('opens without a session and says why', async () => {

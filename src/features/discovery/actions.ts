@@ -31,7 +31,7 @@ export function discoveryActions(ctx: ActionContext, h: ActionHandlers): Action[
     { key: 's', label: 'scan', help: 'scan: type CIDRs, IPs or ranges (comma or space separated; add --force for more than a /16), Enter starts a fresh scan', run: h.editTargets },
     { key: 'r', label: 'rescan', help: 'scan the same targets again; rows stay where they are, a node that moved to its static address keeps its row (same MAC)', when: () => ctx.hasTargets && !ctx.running, run: h.rescan },
     { key: 'escape', label: 'cancel', help: 'cancel the running scan (what was found stays)', when: () => ctx.running && !ctx.detail, run: h.cancel },
-    { key: 'escape', label: 'close', help: 'close the node details', when: () => ctx.detail, hidden: true, run: h.closeDetail },
+    { key: 'escape', label: 'close', help: 'close the node details', when: () => ctx.detail, run: h.closeDetail },
     { key: 'a', label: 'apply', help: 'open Apply for the selected node, with its inventory entry', when: () => talos(ctx.selected), run: h.apply },
     { key: 'c', label: 'copy', help: 'copy the selected node\'s `talosctl apply-config --insecure` line (status bar + clipboard via OSC 52)', when: () => talos(ctx.selected), run: h.copy },
     { key: 'i', label: 'inventory', help: 'load an inventory file (YAML: expected machines with MACs) to match nodes against', run: h.editInventory },

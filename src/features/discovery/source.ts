@@ -278,6 +278,7 @@ export class DiscoverySource {
     const taken = new Set(this.previous.map((p) => p.key));
     const running = this.phase === 'running';
     const first = this.previous.length === 0;
+    const facts = new Map<DiscoveryRow, IdentifiedNode | null>();
     const rows: DiscoveryRow[] = merged.map((m, i): DiscoveryRow => {
       let key: string;
       if (i < this.previous.length) key = this.previous[i].key;
@@ -289,13 +290,17 @@ export class DiscoverySource {
       const change: RowChange = m.state === 'gone' ? (running ? 'pending' : 'gone') : first ? 'first' : m.state;
       const row: DiscoveryRow = { key, ip: m.row.ip, port: m.row.port, node: m.row.node, change, match: { state: 'none', names: [] } };
       if (m.movedFrom) row.movedFrom = m.movedFrom;
+      // An open port of a running rescan, still being identified at the row's old address: until
+      // it is, the row keeps matching with what the last scan knew.
+      if (m.row.node === null && m.state === 'kept' && i < this.previous.length) facts.set(row, this.previous[i].node);
       return row;
     });
-    // Rows not seen yet by a running rescan keep counting (with their old facts) so the summary
-    // does not flicker to "missing" and back while the rescan runs.
-    const counted = (r: DiscoveryRow) => r.node !== null && r.change !== 'gone';
-    this.match = matchNodes(rows.filter(counted).map((r) => r.node!), this.inventory);
-    for (const r of rows) if (counted(r)) r.match = rowMatch(r.node!, this.match, this.inventory);
+    // Rows not seen yet (or not identified yet) by a running rescan keep counting with their old
+    // facts, so the summary does not flicker to "missing" and back while the rescan runs.
+    const factsOf = (r: DiscoveryRow) => (r.change === 'gone' ? null : (r.node ?? facts.get(r) ?? null));
+    const counted = rows.filter((r) => factsOf(r) !== null);
+    this.match = matchNodes(counted.map((r) => factsOf(r)!), this.inventory);
+    for (const r of counted) r.match = rowMatch(factsOf(r)!, this.match, this.inventory);
     this.rows = rows;
     this.store.notify();
   }

@@ -143,7 +143,9 @@ export function detailLines(row: DiscoveryRow, width: number, port: number): Seg
   const line = (text: string, tone: Tone = 'plain'): Segment[] => [{ text: fit(text, width), tone }];
   const out: Segment[][] = [];
   if (!n) return [line(`${rowLabel(row, port)}: identifying…`, 'dim')];
-  const head = [rowLabel(row, port), stateText(n), n.talosVersion ?? 'version ?', n.hostname ? `host ${n.hostname}` : ''].filter(Boolean).join('  ');
+  // "version ?" only where a version was expected: a port that is not Talos has none.
+  const talos = n.kind === 'maintenance' || n.kind === 'configured';
+  const head = [rowLabel(row, port), stateText(n), n.talosVersion ?? (talos ? 'version ?' : ''), n.hostname ? `host ${n.hostname}` : ''].filter(Boolean).join('  ');
   out.push(line(head, 'accent'));
   if (row.movedFrom) out.push(line(`moved here from ${row.movedFrom} (same MAC)`, 'warn'));
   if (row.change === 'gone') out.push(line('not found by the last scan (data from before)', 'warn'));

@@ -15,7 +15,7 @@ import { enabled, helpLines } from './hints.js';
 import { KeyHints } from './KeyHints.js';
 import { PaneErrorBoundary } from './PaneErrorBoundary.js';
 import { initialShellState, shellReducer, type ShellEvent } from './shell-state.js';
-import { StatusBar } from './StatusBar.js';
+import { StatusBar, statusRows } from './StatusBar.js';
 
 export interface ShellProps {
   panes: readonly PaneDefinition[];
@@ -26,8 +26,11 @@ export interface ShellProps {
   initialPane?: PaneId;
   /** A status line from outside the shell (start-up problems); shown when it changes. */
   status?: { text: string; tone: StatusTone };
-  /** Switch talosconfig context (`:ctx NAME`): resolves when the new session is in place, rejects with a readable Error. */
-  onSwitchContext?: (name: string) => Promise<void>;
+  /**
+   * Switch talosconfig context (`:ctx NAME`): resolves when the new session is in place, with a
+   * warning about it (an expired certificate) or nothing; rejects with a readable Error.
+   */
+  onSwitchContext?: (name: string) => Promise<string | null | void>;
   /** Called on quit instead of Ink's exit (tests). */
   onQuit?: () => void;
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
@@ -35,8 +38,9 @@ export interface ShellProps {
   now?: () => Date;
 }
 
-// Rows around the pane area: header (2), status (1), hints (1), and one spare row because Ink clears
-// the whole screen on every frame once the output is as tall as the terminal.
+// Rows around the pane area: header (2), status (1, up to 3 while a long message is shown), hints (1),
+// and one spare row because Ink clears the whole screen on every frame once the output is as tall
+// as the terminal.
 const CHROME_ROWS = 5;
 
 /** A stable key per session object, so panes remount (and reconnect) when `:ctx` replaces the session. */
@@ -84,7 +88,6 @@ export function Shell(props: ShellProps) {
   const { isRawModeSupported } = useStdin();
   const size = useTerminalSize(props.size);
   const width = Math.max(20, size.columns);
-  const paneHeight = Math.max(3, size.rows - CHROME_ROWS);
   const firstPane = props.initialPane ?? panes[0]?.id ?? 'discovery';
   const [state, reactDispatch] = useReducer(shellReducer, undefined, () => initialShellState(firstPane, session?.info.nodes ?? []));
   // The key handler reads the state through this ref, advanced synchronously with every event, so a
@@ -95,6 +98,9 @@ export function Shell(props: ShellProps) {
     stateRef.current = shellReducer(stateRef.current, event);
     reactDispatch(event);
   }, []);
+  // A long status message takes up to three rows (read whole at 80 columns); the pane gives them up.
+  const extraStatusRows = state.overlay === 'command' ? 0 : statusRows(state.status, width).length - 1;
+  const paneHeight = Math.max(3, size.rows - CHROME_ROWS - extraStatusRows);
   const sessionKey = useSessionKey(session);
   const info = useSessionInfo(session);
 
@@ -159,7 +165,8 @@ export function Shell(props: ShellProps) {
         }
         send({ type: 'status', text: `switching to context ${cmd.name}…` });
         props.onSwitchContext(cmd.name).then(
-          () => send({ type: 'status', text: `context ${cmd.name}`, tone: 'ok' }),
+          (warning) =>
+            send(warning ? { type: 'status', text: warning, tone: 'error' } : { type: 'status', text: `context ${cmd.name}`, tone: 'ok' }),
           (err: unknown) => send({ type: 'status', text: err instanceof Error ? err.message : String(err), tone: 'error' }),
         );
         return;

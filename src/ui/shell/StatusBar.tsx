@@ -1,8 +1,9 @@
 // The status row, which doubles as the `:` command line while it is open.
 import type { StatusTone } from '../../features/pane-types.js';
-import { fit } from '../text.js';
+import { Box } from 'ink';
 import type { Tone } from './header-model.js';
 import { Line } from './Line.js';
+import { statusLines } from './status-lines.js';
 
 const toneOf: Record<StatusTone, Tone> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
 
@@ -15,6 +16,18 @@ export function StatusBar(props: { status: { text: string; tone: StatusTone } | 
     return <Line segments={[{ text, tone: 'plain' }, { text: '█', tone: 'accent' }]} />;
   }
   if (!props.status) return <Line segments={[]} />;
-  const prefix = props.status.tone === 'error' ? 'error: ' : '';
-  return <Line segments={[{ text: fit(prefix + props.status.text, props.width), tone: toneOf[props.status.tone] }]} />;
+  const tone = toneOf[props.status.tone];
+  return (
+    <Box flexDirection="column" width={props.width} flexShrink={0}>
+      {statusRows(props.status, props.width).map((text, i) => (
+        <Line key={i} segments={[{ text, tone }]} />
+      ))}
+    </Box>
+  );
+}
+
+/** The status text as drawn: wrapped to at most three rows (the shell shrinks the pane by the extra rows). */
+export function statusRows(status: { text: string; tone: StatusTone } | null, width: number): string[] {
+  if (!status) return [''];
+  return statusLines((status.tone === 'error' ? 'error: ' : '') + status.text, width);
 }

@@ -29,6 +29,19 @@ export function certSegment(notAfter: Date | null | undefined, now: Date): Segme
   return { text: `cert ${days}d`, tone: days < CERT_WARN_DAYS ? 'error' : 'ok' };
 }
 
+/**
+ * The one sentence the console shows when the talosconfig loaded but its client certificate has
+ * expired (every call would be refused): names the file and the context. null when it is valid.
+ */
+export function certificateProblem(
+  ctx: { source: string; contextName: string; notAfter: Date | null | undefined },
+  now: Date,
+): string | null {
+  if (!ctx.notAfter || ctx.notAfter.getTime() > now.getTime()) return null;
+  const day = ctx.notAfter.toISOString().slice(0, 10);
+  return `talosconfig ${ctx.source}, context "${ctx.contextName}": the client certificate expired on ${day}, so nodes will refuse every call; get a fresh talosconfig (talosctl config new)`;
+}
+
 /** "a,b,c" or, when that is too wide, "a +2". */
 function nodesText(nodes: readonly string[], compact: boolean): string {
   if (nodes.length === 0) return 'nodes: endpoint';
