@@ -87,7 +87,10 @@ export function loadTalosconfig(sel: TalosconfigSelection = {}): ResolvedContext
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new TalosconfigError(`talosconfig ${file} cannot be read: ${(err as Error).message}`, file);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'it does not exist' : (err as Error).message;
+    throw new TalosconfigError(`talosconfig ${file} cannot be read: ${why}`, file);
   }
   return parseTalosconfig(text, file, sel);
 }
@@ -99,7 +102,7 @@ export function parseTalosconfig(text: string, source: string, sel: TalosconfigS
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new TalosconfigError(`talosconfig ${source} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, source);
+    throw new TalosconfigError(`talosconfig ${source} is not valid YAML: ${(err as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}`, source);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new TalosconfigError(`talosconfig ${source} is not a talosconfig: expected a mapping with "context" and "contexts"`, source);

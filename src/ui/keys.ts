@@ -21,8 +21,30 @@ export function keyName(input: string, key: Key): string {
 }
 
 /** How a key name is shown in the hint bar and help: <enter>, <ctrl+r>, r. */
+const KEY_LABELS: Record<string, string> = {
+  escape: 'Esc',
+  enter: 'Enter',
+  tab: 'Tab',
+  'shift+tab': 'S-Tab',
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  backspace: 'Bksp',
+  delete: 'Del',
+  space: 'Space',
+};
+
+/** How a key is written in the hint bar and ? help: the way the global keys are written (Esc, Enter, ^R). */
 export function keyLabel(name: string): string {
-  return name.length === 1 ? name : `<${name}>`;
+  if (name.length === 1) return name;
+  const ctrl = /^ctrl\+(.)$/.exec(name);
+  if (ctrl) return `^${ctrl[1]!.toUpperCase()}`;
+  return KEY_LABELS[name] ?? name;
 }
 
 /** A single printable character a text field should insert (not a control or escape sequence). */

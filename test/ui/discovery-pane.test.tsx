@@ -142,7 +142,7 @@ describe('Discovery pane', () => {
     await s.until('identifying 1'); // the silent port holds the scan open
     // A port still being identified is not counted as "other" (it may well be Talos).
     await s.until('2 maintenance · 0 configured · 0 other · identifying 1');
-    expect(s.frame()).toContain('<escape> cancel');
+    expect(s.frame()).toContain('Esc cancel');
     const started = Date.now();
     await s.press(ESC);
     await s.until(/cancelled\s+\[/, 1000);

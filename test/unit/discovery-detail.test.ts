@@ -28,7 +28,7 @@ describe('discovery hint bar', () => {
     const h: ActionHandlers = { editTargets: noop, rescan: noop, cancel: noop, closeDetail: noop, openDetail: noop, editInventory: noop, apply: noop, copy: noop, move: noop };
     const hints = (detail: boolean) =>
       hintSegments(discoveryActions({ running: false, hasTargets: true, detail, rowCount: 3, selected: null }, h), false, 80).map((s) => s.text).join('');
-    expect(hints(true)).toMatch(/<escape> close/);
+    expect(hints(true)).toMatch(/Esc close/);
     expect(hints(false)).not.toMatch(/close/);
   });
 });

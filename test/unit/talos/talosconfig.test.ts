@@ -47,6 +47,14 @@ describe('talosconfig path resolution (talosctl order)', () => {
     expect(err.message).toBe(`talosconfig ${missing} (from --talosconfig) does not exist`);
   });
 
+  it('says plainly when the talosconfig path is a directory, or the YAML is broken', () => {
+    const dir = tempDir();
+    expect(errorOf(() => loadTalosconfig({ talosconfig: dir })).message).toBe(`talosconfig ${dir} cannot be read: it is a directory`);
+    const broken = errorOf(() => parseTalosconfig('context: a\ncontexts: [x: {y', 'cfg')).message;
+    expect(broken).toMatch(/^talosconfig cfg is not valid YAML: /);
+    expect(broken).not.toMatch(/:\s*$/);
+  });
+
   it('lists every place it looked when there is no talosconfig at all', () => {
     const home = tempDir();
     const err = errorOf(() => loadTalosconfig({ env: {}, homedir: home }));
