@@ -1,0 +1,99 @@
+// `talos-tui config render -f BASE [--config-patch @FILE|INLINE]... [-o OUT]`: the machine config a
+// node would get, rendered offline the way talosctl patches configs (see src/core/config-patch).
+//
+// Exit codes: 0 rendered; 1 a patch does not apply to this config (a missing path to delete, a
+// failed JSON 6902 operation, a JSON patch on a multi-document config, or writing -o failed);
+// 2 bad input: a flag, an unreadable file, or a file that is not YAML / not a config or a patch.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { applyPatches, classifyPatchArg, ConfigPatchError, parseConfig, parsePatch, renderConfig, type Patch } from '../../core/config-patch/index.js';
+import { CommandError, parseCommandLine, UsageError } from '../args.js';
+import type { Command } from './types.js';
+
+const options = {
+  file: { type: 'string', short: 'f' },
+  'config-patch': { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+} as const;
+
+const usage = `talos-tui config render -f BASE [--config-patch @FILE|INLINE]... [-o OUT]
+
+  -f, --file       the base machine config (for example controlplane.yaml from talosctl gen config)
+  --config-patch   a patch, applied in the order given: @FILE, or inline YAML/JSON. A strategic merge
+                   patch (YAML, several documents allowed, "$patch: delete" supported) or an RFC 6902
+                   JSON patch (a JSON array or YAML list of {op, path, value}; single-document configs
+                   only). As in talosctl, a value without spaces that does not start with [ or { is
+                   read as a file name even without the @.
+  -o, --output     write here (atomically, mode 0600: configs hold secrets) instead of stdout
+
+  Merge rules are talosctl's: documents match by apiVersion/kind/name, unmatched ones are appended;
+  lists concatenate except podSubnets/serviceSubnets (replaced) and interfaces, vlans,
+  admissionControl (merged by key); zero values do not replace, booleans do. Comments are dropped.
+  Exit: 0 rendered, 1 a patch does not apply, 2 bad input (flags, unreadable or malformed files).`;
+
+function readInput(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
+    throw new UsageError(`config: ${what} ${file} ${why}`);
+  }
+}
+
+function asCommandError(err: unknown): never {
+  if (err instanceof ConfigPatchError) {
+    if (err.stage === 'parse') throw new UsageError(`config: ${err.message}`);
+    throw new CommandError(`config: ${err.message}`);
+  }
+  throw err;
+}
+
+/** Write to a temporary file beside OUT, then rename: readers never see half a config. */
+function writeAtomically(out: string, text: string): void {
+  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, out);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new CommandError(`config: cannot write ${out}: ${(err as Error).message}`);
+  }
+}
+
+export const command: Command = {
+  name: 'config',
+  summary: 'render a machine config from a base and talosctl-style patches (config render -f BASE --config-patch ...)',
+  usage,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined) throw new UsageError('config: name a subcommand: config render -f BASE [--config-patch @FILE|INLINE]... [-o OUT]');
+    if (sub !== 'render') throw new UsageError(`config: unknown subcommand "${sub}" (only "render" exists)`);
+    const { values, positionals } = parseCommandLine('config', rest, options);
+    if (positionals.length > 0) throw new UsageError(`config: unexpected argument "${positionals[0]}" (patches go after --config-patch)`);
+    if (values.file === undefined || values.file === '') throw new UsageError('config: name the base machine config with -f BASE');
+    if (values.output === '') throw new UsageError('config: -o needs a file name');
+
+    const baseText = readInput(values.file, 'base config');
+    const patchArgs = (values['config-patch'] ?? []).map((arg, i) => {
+      const spec = classifyPatchArg(arg, i + 1);
+      if (spec.kind === 'inline') return { name: spec.name, text: spec.text };
+      if (spec.path === '') throw new UsageError(`config: --config-patch ${arg} names no file`);
+      const what = arg.startsWith('@') ? 'patch file' : 'patch file (a value without spaces is read as a file name, as talosctl does)';
+      return { name: spec.name, text: readInput(spec.path, what) };
+    });
+
+    let rendered: string;
+    try {
+      const base = parseConfig(baseText, values.file);
+      const patches: Patch[] = patchArgs.map((p) => parsePatch(p.text, p.name));
+      rendered = renderConfig(applyPatches(base, patches));
+    } catch (err) {
+      asCommandError(err);
+    }
+    if (values.output !== undefined) writeAtomically(values.output, rendered);
+    else io.stdout.write(rendered);
+    return 0;
+  },
+};
