@@ -164,6 +164,10 @@ describe('talos-tui etcd status|members|alarms', () => {
       expect(status.overall).toBe('error');
       expect(status.nodes.find((n) => n.node === CP2).flags).toContain('nospace');
       expect(status.nodes.find((n) => n.node === CP1).flags).not.toContain('nospace');
+      // The table names the alarm on cp2's row only (etcd echoes it in every member's errors).
+      const table = (await cli('etcd', 'status', '-n', `${CP1},${CP2}`)).stdout.split('\n');
+      expect(table.find((l) => l.startsWith(CP2))).toMatch(/alarm:NOSPACE\s*$/);
+      expect(table.find((l) => l.startsWith(CP1))).not.toContain('NOSPACE');
 
       const disarm = await cli('etcd', 'alarms', 'disarm', '-n', CP1, '--json');
       expect(disarm.code).toBe(0);
@@ -375,6 +379,16 @@ describe('talos-tui bootstrap', () => {
     const r = await cli('bootstrap', '-n', CP2);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/refused: etcd already has members \(127\.0\.92\.1\d lists cp\d, cp\d, cp\d\)/);
+  });
+
+  it('--json says whether it bootstrapped and why not, and still exits 1 on a refusal', async () => {
+    const r = await cli('bootstrap', '-n', CP2, '--json');
+    expect(r.code).toBe(1);
+    const out = json<{ node: string; bootstrapped: boolean; refused: string; checks: { node: string; type: string }[] }>(r.stdout);
+    expect(out.node).toBe(CP2);
+    expect(out.bootstrapped).toBe(false);
+    expect(out.refused).toMatch(/^etcd already has members/);
+    expect(out.checks.find((c) => c.node === CP2)!.type).toBe('controlplane');
   });
 
   it('bootstraps a fresh cluster once: a worker is refused, a control plane succeeds, a second time is refused', async () => {

@@ -53,7 +53,7 @@ function mount() {
   // The pane publishes its action table in an effect after its first frame: wait for its hints.
   const ready = async () => {
     await until(`${CP1} (1/3)`);
-    await until('<tab> view');
+    await until('Tab view');
   };
   // A prompt's own key listener is attached by Ink in an effect after the prompt is drawn; under load
   // a key can arrive before it and be dropped (never misrouted: the shell is already captured). So
@@ -131,6 +131,9 @@ describe('Status pane', () => {
     await s.press(CP1, ENTER);
     await s.until('Service "kubelet" restarted');
     expect(kubelet.events.length).toBeGreaterThan(events);
+    await tick(200);
+    expect(s.frame().match(/Service "kubelet" restarted/g)).toHaveLength(1);
+    expect(s.frame()).not.toContain('restart kubelet on');
   });
 
   it('defragment asks for the node name and a wrong one sends nothing', async () => {
@@ -158,6 +161,29 @@ describe('Status pane', () => {
     await s.press(`${CP1}\r`);
     await s.until(new RegExp(`defragmented ${CP1.replace(/\./g, '\\.')}: db \\S+ MiB -> \\S+ MiB`));
     expect(etcd.defragLog).toHaveLength(1);
+    // The outcome is shown once: in the pane's operation line, not again in the status bar.
+    await tick(200);
+    expect(s.frame().match(/defragmented 127/g)).toHaveLength(1);
+  });
+
+  it('a move and an action in one input chunk act on the row the move selected', async () => {
+    const s = mount();
+    await s.ready();
+    await s.press(TAB);
+    await s.until(/> 127\.0\.193\.11\s+\S+ MiB/);
+    await s.until('f forfeit');
+    // Down then f arrive together (typed fast, or tmux send-keys Down f): f is for .12, not .11.
+    await s.press(`${DOWN}f`);
+    await s.until(/> 127\.0\.193\.12\s+\S+ MiB/);
+    await s.until('Make 127.0.193.12 give up etcd leadership?');
+    await s.press(ESC);
+    await s.until('cancelled: nothing was done');
+    await s.until('f forfeit');
+    // Same on the services view: the view switch and the move are seen by the next key at once.
+    await s.press(`${TAB}${TAB}${DOWN}${DOWN}x`);
+    await s.until(`Stop service containerd on ${CP1}?`);
+    expect(s.frame()).toContain('> containerd');
+    await s.press(ESC);
   });
 
   it('saves a snapshot to the path typed in the prompt and shows its sha256', async () => {

@@ -127,6 +127,21 @@ describe('analyzeEtcd', () => {
     expect(h.statusRows[1]!.errors).toEqual(['alarm:NOSPACE']);
   });
 
+  it('separates a member\'s own errors from the echoes of another member\'s alarm', () => {
+    const r = healthy();
+    for (const n of r) {
+      n.alarms = [{ memberId: CP2, alarm: 1 }];
+      n.status = { ...n.status!, errors: ['alarm:NOSPACE'] };
+    }
+    r[0]!.status = { ...r[0]!.status!, errors: ['memberID:11862425520883255259 alarm:NOSPACE ', 'slow fdatasync'] };
+    const h = analyzeEtcd(r);
+    // cp1 carries no alarm of its own: only its real error is its own.
+    expect(h.statusRows[0]!.alarms).toEqual([]);
+    expect(h.statusRows[0]!.memberErrors).toEqual(['slow fdatasync']);
+    expect(h.statusRows[1]!.alarms).toEqual(['NOSPACE']);
+    expect(h.statusRows[1]!.memberErrors).toEqual([]);
+  });
+
   it('keeps an alarm named in the errors when the alarm list did not show it', () => {
     const r = healthy();
     r[1]!.status = { ...r[1]!.status!, errors: ['alarm:CORRUPT'] };

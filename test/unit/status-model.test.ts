@@ -95,6 +95,12 @@ describe('table layout', () => {
     expect(headers(140)).toContain('APPLIED');
   });
 
+  it('shows IN USE in full at 80 columns, up to "999.9 MiB (100.00%)"', () => {
+    const layout = layoutColumns(ETCD_STATUS_COLUMNS, 80);
+    const inUse = layout.find((l) => ETCD_STATUS_COLUMNS[l.index]!.header === 'IN USE')!;
+    expect(inUse.width).toBeGreaterThanOrEqual('999.9 MiB (100.00%)'.length);
+  });
+
   it('scrolls so the cursor row is always inside the window', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 20 }), fc.nat(60), (total, height, cursor) => {

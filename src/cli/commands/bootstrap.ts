@@ -7,6 +7,7 @@ import { formatMemberId } from '../../core/etcd/health.js';
 import { cosi, hostOf, machine, type TalosSession } from '../../talos/index.js';
 import { CommandError, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { requireNodes, sessionFromFlags } from '../connection.js';
+import { toJson } from '../output.js';
 import type { Command } from './types.js';
 
 export interface BootstrapCheck {
@@ -52,12 +53,12 @@ export function bootstrapRefusal(target: string, checks: readonly BootstrapCheck
   return null;
 }
 
-const options = { ...connectionOptions } as const;
+const options = { ...connectionOptions, json: { type: 'boolean' } } as const;
 
 export const command: Command = {
   name: 'bootstrap',
   summary: 'bootstrap etcd on one control-plane node (refuses when etcd already has members)',
-  usage: 'talos-tui bootstrap -n IP [--talosconfig FILE] [--context NAME] [-e IP]',
+  usage: 'talos-tui bootstrap -n IP [--json] [--talosconfig FILE] [--context NAME] [-e IP]\n  --json prints {node, bootstrapped, refused?, checks}; a refusal still exits 1.',
   async run(argv, io) {
     const { values, positionals } = parseCommandLine('bootstrap', argv, options);
     if (positionals.length > 0) throw new UsageError(`bootstrap: unexpected argument "${positionals[0]}"`);
@@ -69,9 +70,15 @@ export const command: Command = {
       const checks = await checkBootstrap(session, target);
       for (const c of checks) if (c.unreachable && c.node !== target && c.type === undefined) io.stderr.write(`talos-tui bootstrap: could not check ${c.node}: ${c.unreachable}\n`);
       const refusal = bootstrapRefusal(target, checks);
-      if (refusal) throw new CommandError(`bootstrap: refused: ${refusal}`);
+      const json = values.json ?? false;
+      const checksJson = checks.map((c) => ({ node: c.node, type: c.type ?? null, members: c.members ?? null, ...(c.unreachable ? { unreachable: c.unreachable } : {}) }));
+      if (refusal) {
+        if (json) io.stdout.write(toJson({ node: target, bootstrapped: false, refused: refusal, checks: checksJson }));
+        throw new CommandError(`bootstrap: refused: ${refusal}`);
+      }
       await machine.bootstrap(session.target(target));
-      io.stdout.write(`bootstrap sent to ${target}: etcd starts there and the other control-plane nodes join it\n`);
+      if (json) io.stdout.write(toJson({ node: target, bootstrapped: true, checks: checksJson }));
+      else io.stdout.write(`bootstrap sent to ${target}: etcd starts there and the other control-plane nodes join it\n`);
       return 0;
     } finally {
       session.close();

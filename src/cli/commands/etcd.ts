@@ -110,7 +110,9 @@ async function status(session: TalosSession, nodes: string[], json: boolean, io:
           r.raftTerm,
           r.raftAppliedIndex,
           String(r.learner),
-          [...r.alarms.map((a) => `alarm:${a}`), ...r.errors.filter((e) => !r.alarms.some((a) => e === `alarm:${a}`))].join(', '),
+          // This member's alarms and its own errors; alarms of other members (which etcd echoes in every
+          // member's errors) are named once, with their member, in the findings on stderr.
+          [...r.alarms.map((a) => `alarm:${a}`), ...r.memberErrors].join(', '),
         ]),
       ),
     );

@@ -107,6 +107,9 @@ export interface EtcdStatusRow {
   raftAppliedIndex: string;
   learner: boolean;
   errors: string[];
+  /** `errors` without the echoes of active cluster alarms (etcd repeats every alarm in each member's status). */
+  memberErrors: string[];
+  /** Alarms raised on this member. */
   alarms: string[];
   error?: string;
   /** Short tags for colouring and hints. */
@@ -290,6 +293,7 @@ export function analyzeEtcd(results: readonly EtcdNodeResult[], options: EtcdHea
       raftAppliedIndex: BigInt(s.raftAppliedIndex).toString(),
       learner: s.isLearner,
       errors: [...s.errors],
+      memberErrors: otherErrors,
       alarms,
       flags,
     });
@@ -373,6 +377,7 @@ function failedRow(node: string, error: string): EtcdStatusRow {
     raftAppliedIndex: '',
     learner: false,
     errors: [],
+    memberErrors: [],
     alarms: [],
     error,
     flags: ['failed'],

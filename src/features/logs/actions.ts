@@ -26,7 +26,7 @@ export function viewActions(c: ViewActionContext): Action[] {
       run: toggleFollow,
     },
     { key: ' ', label: 'pause/follow', hidden: true, help: '(space) pause or follow, like f', run: toggleFollow },
-    { key: '/', label: 'filter', help: 'type a filter (substring, or a regex with R); enter keeps it, esc restores the previous one', run: () => c.openInput('filter') },
+    { key: '/', label: 'filter', help: 'type a filter (substring, or a regex with R) matched against each line\'s text, not its node/log label; enter keeps it, esc restores the previous one', run: () => c.openInput('filter') },
     { key: 'escape', label: 'unfilter', help: 'clear the filter', when: () => filtered, run: () => model.clearFilter() },
     { key: 'p', label: 'logs', help: 'pick the logs and nodes to follow (dmesg, services, Kubernetes containers)', run: () => c.openPicker() },
     { key: 's', label: 'save', help: 'save the lines that pass the filter, as shown, to a file (default ./talos-logs-<time>.log)', run: () => c.openInput('save') },

@@ -31,15 +31,22 @@ export interface StatusActionContext {
   toggleEvents(): void;
   confirm(request: ConfirmRequest): void;
   askSnapshotPath(node: string): void;
+  /** Whether the pane is on screen now (its operation lines show outcomes). */
+  readonly active: boolean;
 }
 
-/** Show an operation's outcome in the status bar once it ends (the pane shows it too). */
-export function report(shell: ShellApi, pending: Promise<Outcome>): void {
-  void pending.then((o) => shell.setStatus(o.text, o.tone));
+/**
+ * Once an operation ends: the pane's operation lines show its outcome in full, so while the pane is
+ * on screen the status bar is only cleared (of a "…" it may hold), not given the same sentence again.
+ * When the operator has moved to another pane meanwhile, the outcome goes to the status bar.
+ */
+export function report(shell: ShellApi, pending: Promise<Outcome>, visible: () => boolean): void {
+  void pending.then((o) => shell.setStatus(visible() ? '' : o.text, o.tone));
 }
 
 export function statusActions(ctx: StatusActionContext): Action[] {
   const { source, shell } = ctx;
+  const visible = () => ctx.active;
   const onServices = () => ctx.view === 'services';
   const onEtcd = () => ctx.view === 'etcd';
   const serviceReady = () => onServices() && source !== null && ctx.node !== undefined && ctx.service !== undefined && ctx.service.failed === undefined;
@@ -55,7 +62,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
       expect: dangerous ? node : null,
       onConfirm: () => {
         shell.setStatus(`${verb} ${id} on ${node}…`);
-        report(shell, serviceAction(source!, node, id, verb));
+        report(shell, serviceAction(source!, node, id, verb), visible);
       },
     });
   };
@@ -67,7 +74,6 @@ export function statusActions(ctx: StatusActionContext): Action[] {
     if (busy) {
       const text = `${what} of ${node} refused: ${busy.kind} of ${busy.node} is still running (one etcd operation at a time)`;
       source!.noteResult(text, 'warn');
-      shell.setStatus(text, 'warn');
       return;
     }
     ctx.confirm(build(node));
@@ -134,7 +140,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
         title: `Defragment etcd on ${node}?`,
         detail: defragDetail(node),
         expect: node,
-        onConfirm: () => report(shell, defragment(source!, node)),
+        onConfirm: () => report(shell, defragment(source!, node), visible),
       })),
     },
     {
@@ -147,7 +153,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
         title: `Disarm the etcd alarms (cluster-wide) through ${node}?`,
         detail: ['Only once the cause is gone (space freed by defragmenting, or a larger quota-backend-bytes):', 'otherwise etcd raises NOSPACE again.'],
         expect: node,
-        onConfirm: () => report(shell, disarmAlarms(source!, node)),
+        onConfirm: () => report(shell, disarmAlarms(source!, node), visible),
       })),
     },
     {
@@ -160,7 +166,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
         title: `Make ${node} give up etcd leadership?`,
         detail: [ctx.etcdRow?.isLeader ? 'A new leader is elected; writes pause for a moment.' : `${node} does not lead now: nothing would change.`],
         expect: node,
-        onConfirm: () => report(shell, forfeitLeadership(source!, node)),
+        onConfirm: () => report(shell, forfeitLeadership(source!, node), visible),
       })),
     },
     {
@@ -172,7 +178,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
         const node = ctx.etcdNode!;
         const busy = source!.busy;
         if (busy) {
-          shell.setStatus(`snapshot of ${node} refused: ${busy.kind} of ${busy.node} is still running (one etcd operation at a time)`, 'warn');
+          source!.noteResult(`snapshot of ${node} refused: ${busy.kind} of ${busy.node} is still running (one etcd operation at a time)`, 'warn');
           return;
         }
         ctx.askSnapshotPath(node);

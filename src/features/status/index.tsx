@@ -63,22 +63,61 @@ export default function StatusPane({ session, width, height, active, shell, sele
   // therefore read what they act on from this ref, written at every render: "r" restarts the
   // service the screen shows under the cursor, never the one of an older frame. Cursor moves are
   // functional updates for the same reason.
-  const now = { view, snapshot, node, service, etcdNode, etcdRow, serviceRows, etcdCount: etcdNodes.length, memberCount: members.length, nodeCount: nodes.length };
+  const now = {
+    view,
+    snapshot,
+    node: node as string | undefined,
+    nodeIndex: ni,
+    service,
+    etcdNode: etcdNode as string | undefined,
+    etcdRow,
+    etcdCursor: eIndex,
+    serviceRows,
+    memberCursor: clamp(memberCursor, members.length - 1),
+    etcdCount: etcdNodes.length,
+    memberCount: members.length,
+    nodeCount: nodes.length,
+    active,
+  };
   const latest = useRef(now);
   latest.current = now;
+  // Keys of one input chunk (`↑` then `f` pasted or sent together) run before React renders again:
+  // every move also updates the ref at once, so the next key acts on the row the move selected.
+  const selectEtcd = (l: typeof now, c: number) => {
+    l.etcdCursor = c;
+    l.etcdNode = l.snapshot?.etcdNodes[c];
+    l.etcdRow = l.snapshot?.etcd?.statusRows.find((r) => r.node === l.etcdNode);
+    setEtcdCursor(c);
+  };
   const move = (delta: number) => {
     const l = latest.current;
     if (l.view === 'services') {
-      setServiceId((id) => {
-        const at = Math.max(0, l.serviceRows.findIndex((r) => r.id === id));
-        return l.serviceRows[clamp(at + delta, l.serviceRows.length - 1)]?.id ?? id;
-      });
-    } else if (l.view === 'etcd') setEtcdCursor((c) => clamp(clamp(c, l.etcdCount - 1) + delta, l.etcdCount - 1));
-    else setMemberCursor((c) => clamp(clamp(c, l.memberCount - 1) + delta, l.memberCount - 1));
+      const at = Math.max(0, l.serviceRows.findIndex((r) => r.id === l.service?.id));
+      const next = l.serviceRows[clamp(at + delta, l.serviceRows.length - 1)];
+      if (!next) return;
+      l.service = next;
+      setServiceId(next.id);
+    } else if (l.view === 'etcd') selectEtcd(l, clamp(l.etcdCursor + delta, l.etcdCount - 1));
+    else {
+      l.memberCursor = clamp(l.memberCursor + delta, l.memberCount - 1);
+      setMemberCursor(l.memberCursor);
+    }
   };
   const switchNode = (delta: number) => {
-    const n = latest.current.nodeCount;
-    if (n > 0) setNodeIndex((i) => (clamp(i, n - 1) + delta + n) % n);
+    const l = latest.current;
+    const n = l.nodeCount;
+    if (n === 0) return;
+    const i = (l.nodeIndex + delta + n) % n;
+    const rows = (l.snapshot && l.snapshot.services[l.snapshot.nodes[i]!]) || [];
+    l.nodeIndex = i;
+    l.node = l.snapshot?.nodes[i];
+    l.serviceRows = rows;
+    l.service = rows.find((r) => r.id === l.service?.id) ?? rows[0];
+    setNodeIndex(i);
+  };
+  const changeView = (v: StatusView) => {
+    latest.current.view = v;
+    setView(v);
   };
 
   usePaneActions(
@@ -94,7 +133,7 @@ export default function StatusPane({ session, width, height, active, shell, sele
           get view() {
             return latest.current.view;
           },
-          setView,
+          setView: changeView,
           get node() {
             return latest.current.node;
           },
@@ -112,6 +151,9 @@ export default function StatusPane({ session, width, height, active, shell, sele
           toggleEvents: () => setShowEvents((v) => !v),
           confirm: (request) => setPrompt({ kind: 'confirm', request }),
           askSnapshotPath: (n) => setPrompt({ kind: 'path', node: n, initial: defaultSnapshotPath(n, new Date()) }),
+          get active() {
+            return latest.current.active;
+          },
         }),
   );
 
@@ -147,7 +189,7 @@ export default function StatusPane({ session, width, height, active, shell, sele
         onCancel={() => setPrompt(null)}
         onSubmit={(file) => {
           setPrompt(null);
-          if (source) report(shell, saveSnapshot(source, prompt.node, file));
+          if (source) report(shell, saveSnapshot(source, prompt.node, file), () => latest.current.active);
         }}
       />
     )

@@ -37,7 +37,7 @@ export const ETCD_STATUS_COLUMNS: Column[] = [
   { header: 'HOST', width: 10, hideBelow: 100 },
   { header: 'MEMBER', width: 16, hideBelow: 126 },
   { header: 'DB SIZE', width: 9 },
-  { header: 'IN USE', width: 17 },
+  { header: 'IN USE', width: 19 },
   { header: 'LEADER', width: 6 },
   { header: 'TERM', width: 5, hideBelow: 90 },
   { header: 'RAFT IDX', width: 9 },

@@ -72,7 +72,8 @@ export function EtcdView({ snapshot, cursor, width, rows }: { snapshot: StatusSn
   const detail: string[] = [];
   if (row?.memberId) {
     detail.push(`${row.node}: member ${row.memberId}${row.hostname ? ` (${row.hostname})` : ''}, leader ${row.leader}, raft index ${row.raftIndex} applied ${row.raftAppliedIndex} term ${row.raftTerm}`);
-    if (row.alarms.length > 0 || row.errors.length > 0) detail.push(`alarms: ${row.alarms.join(', ') || 'none'}; errors: ${row.errors.join('; ') || 'none'}`);
+    // Alarms of other members echoed in this member's errors are findings of their own (below).
+    if (row.alarms.length > 0 || row.memberErrors.length > 0) detail.push(`alarms on this member: ${row.alarms.join(', ') || 'none'}; errors: ${row.memberErrors.join('; ') || 'none'}`);
   }
   if (row?.error) detail.push(`${row.memberId ? 'last answer shown; now failing: ' : ''}${row.error}`);
   const detailLines = detail.flatMap((d) => wrapWords(d, width)).slice(0, 3);
