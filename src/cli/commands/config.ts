@@ -4,10 +4,10 @@
 // Exit codes: 0 rendered; 1 a patch does not apply to this config (a missing path to delete, a
 // failed JSON 6902 operation, a JSON patch on a multi-document config, or writing -o failed);
 // 2 bad input: a flag, an unreadable file, or a file that is not YAML / not a config or a patch.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { applyPatches, classifyPatchArg, ConfigPatchError, parseConfig, parsePatch, renderConfig, type Patch } from '../../core/config-patch/index.js';
 import { CommandError, parseCommandLine, UsageError } from '../args.js';
+import { renderConfigFiles } from '../render-config.js';
 import type { Command } from './types.js';
 
 const options = {
@@ -30,25 +30,6 @@ const usage = `talos-tui config render -f BASE [--config-patch @FILE|INLINE]... 
   lists concatenate except podSubnets/serviceSubnets (replaced) and interfaces, vlans,
   admissionControl (merged by key); zero values do not replace, booleans do. Comments are dropped.
   Exit: 0 rendered, 1 a patch does not apply, 2 bad input (flags, unreadable or malformed files).`;
-
-function readInput(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
-    throw new UsageError(`config: ${what} ${file} ${why}`);
-  }
-}
-
-function asCommandError(err: unknown): never {
-  if (err instanceof ConfigPatchError) {
-    if (err.stage === 'parse') throw new UsageError(`config: ${err.message}`);
-    throw new CommandError(`config: ${err.message}`);
-  }
-  throw err;
-}
 
 /** Write to a temporary file beside OUT, then rename: readers never see half a config. */
 function writeAtomically(out: string, text: string): void {
@@ -75,23 +56,7 @@ export const command: Command = {
     if (values.file === undefined || values.file === '') throw new UsageError('config: name the base machine config with -f BASE');
     if (values.output === '') throw new UsageError('config: -o needs a file name');
 
-    const baseText = readInput(values.file, 'base config');
-    const patchArgs = (values['config-patch'] ?? []).map((arg, i) => {
-      const spec = classifyPatchArg(arg, i + 1);
-      if (spec.kind === 'inline') return { name: spec.name, text: spec.text };
-      if (spec.path === '') throw new UsageError(`config: --config-patch ${arg} names no file`);
-      const what = arg.startsWith('@') ? 'patch file' : 'patch file (a value without spaces is read as a file name, as talosctl does)';
-      return { name: spec.name, text: readInput(spec.path, what) };
-    });
-
-    let rendered: string;
-    try {
-      const base = parseConfig(baseText, values.file);
-      const patches: Patch[] = patchArgs.map((p) => parsePatch(p.text, p.name));
-      rendered = renderConfig(applyPatches(base, patches));
-    } catch (err) {
-      asCommandError(err);
-    }
+    const rendered = renderConfigFiles('config', values.file, values['config-patch'] ?? []);
     if (values.output !== undefined) writeAtomically(values.output, rendered);
     else io.stdout.write(rendered);
     return 0;
