@@ -141,6 +141,23 @@ export function describeError(err: unknown, ctx: ErrorContext = {}): TalosError 
   const { code, details } = status;
   const detail = lowLevelDetail(details);
 
+  // machined's Logs handler answers a service id it has no log for with a plain Go error (so gRPC
+  // Unknown): `log "nosuch" was not registered` (runtime/logging/circular.go). Name the node and the
+  // log, and where the real names are listed. NotFound is taken too, should a proxy remap it.
+  if (ctx.method === 'Logs' && (code === Code.UNKNOWN || code === Code.NOT_FOUND)) {
+    const unknownLog = /log ("(?:[^"\\]|\\.)*") was not registered/.exec(details);
+    if (unknownLog) {
+      let id = unknownLog[1]!;
+      try {
+        id = JSON.stringify(JSON.parse(id) as string);
+      } catch {
+        // Go's %q escapes are not all JSON ones: keep the quoted text as Talos wrote it.
+      }
+      const list = `talos-tui services -n ${who}${ctx.insecure ? ' -i' : ''}`;
+      return make(code, `${who}${via} has no log ${id}: no Talos service of that name runs there (\`${list}\` lists them; a Kubernetes container's log needs -k)`, details);
+    }
+  }
+
   switch (code) {
     case Code.PERMISSION_DENIED:
       if (ctx.insecure) {

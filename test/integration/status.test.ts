@@ -96,7 +96,10 @@ describe('talos-tui services', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(new RegExp(`^${CP1.replace(/\./g, '\\.')}\\s+apid`, 'm'));
       expect(r.stdout).not.toContain(W1);
-      expect(r.stderr).toContain(`${W1}:`);
+      // The node is named once: Talos's sentence already says "nothing listens on <W1> …".
+      expect(r.stderr).toMatch(/^talos-tui services: /);
+      expect(r.stderr).toContain(W1);
+      expect(r.stderr).not.toContain(`${W1}: `);
       const j = json<{ nodes: { node: string; error?: string; services?: unknown[] }[] }>((await cli('services', '-n', `${CP1},${W1}`, '--json')).stdout);
       expect(j.nodes[0]!.services!.length).toBeGreaterThan(5);
       expect(j.nodes[1]!.error).toMatch(/\S/);
@@ -147,7 +150,7 @@ describe('talos-tui etcd status|members|alarms', () => {
     const withWorker = await cli('etcd', 'members', '-n', `${CP1},${W1}`);
     expect(withWorker.code).toBe(1);
     expect(withWorker.stdout).toContain(CP1);
-    expect(withWorker.stderr).toContain(`${W1}: ${W1} runs no etcd: it is not a control-plane node`);
+    expect(withWorker.stderr).toContain(`talos-tui etcd: ${W1} runs no etcd: it is not a control-plane node`);
   });
 
   it('alarms: a NOSPACE alarm is listed and flagged, then disarmed', async () => {

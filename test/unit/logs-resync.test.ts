@@ -144,8 +144,30 @@ describe('status rows at 80 columns', () => {
     m.pushLines('a', ['new 1', 'new 2']);
     m.setFilter({ text: 'line|new', regex: true, invert: false });
     const line = text(modeLine(m.snapshot(10, 80), 80));
-    expect(line).toBe('PAUSED · 2 new lines │ filter /line|new/i │ wrap off · ts on · 52 lines');
-    expect(text(modeLine(m.snapshot(10, 80), 120))).toBe('PAUSED · 2 new lines │ filter /line|new/i │ wrap off · ts on · tail 100 · 52 lines');
+    expect(line).toBe('PAUSED · 2 new lines │ filter /line|new/i │ wrap off · ts on · 52 of 52 lines');
+    expect(text(modeLine(m.snapshot(10, 80), 120))).toBe('PAUSED · 2 new lines │ filter /line|new/i │ wrap off · ts on · tail 100 · 52 of 52 lines');
     expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('counts the lines the filter shows out of the whole buffer ("81 of 5,000 lines"), the buffer alone without one', () => {
+    const m = new LogModel({ tailLines: 100 });
+    m.addSource({ id: 'a', node: 'n', label: 'kubelet', format: 'service' });
+    m.pushLines('a', Array.from({ length: 5000 }, (_, i) => (i % 62 === 0 ? `error ${i}` : `fine ${i}`)));
+    m.setViewport(10, 80);
+    expect(text(modeLine(m.snapshot(10, 80), 80))).toBe('FOLLOWING │ wrap off · ts on · tail 100 · 5,000 lines');
+    m.setFilter({ text: 'error', regex: false, invert: false });
+    const filtered = text(modeLine(m.snapshot(10, 80), 80));
+    expect(filtered).toMatch(/ · 81 of 5,000 lines$/);
+    expect(filtered.length).toBeLessThanOrEqual(80);
+    // New lines move both numbers, and so do evictions; clearing the filter shows the buffer count alone again.
+    const small = new LogModel({ tailLines: 100, capacityPerSource: 10 });
+    small.addSource({ id: 'a', node: 'n', label: 'kubelet', format: 'service' });
+    small.pushLines('a', ['error 1', 'fine', 'error 2']);
+    small.setFilter({ text: 'error', regex: false, invert: false });
+    expect(text(modeLine(small.snapshot(10, 80), 80))).toMatch(/ · 2 of 3 lines$/);
+    small.pushLines('a', Array.from({ length: 8 }, (_, i) => `fine ${i}`)); // "error 1" is evicted
+    expect(text(modeLine(small.snapshot(10, 80), 80))).toMatch(/ · 1 of 10 lines$/);
+    small.setFilter({ text: '', regex: false, invert: false });
+    expect(text(modeLine(small.snapshot(10, 80), 80))).toMatch(/ · 10 lines$/);
   });
 });

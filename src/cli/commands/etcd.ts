@@ -8,7 +8,7 @@ import { machine, saveEtcdSnapshot, type NodeResult, type TalosSession } from '.
 import type { EtcdMember, EtcdMemberAlarm, EtcdMemberStatus } from '../../talos/api/machine.js';
 import { CommandError, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { requireNodes, sessionFromFlags } from '../connection.js';
-import { formatTable, toJson } from '../output.js';
+import { formatTable, namingNode, toJson } from '../output.js';
 import { etcdErrorText } from '../../features/status/etcd-errors.js';
 import type { Command, CommandIO } from './types.js';
 
@@ -59,7 +59,7 @@ function writeFindings(io: CommandIO, findings: readonly EtcdFinding[]): void {
 
 function writeNodeErrors(io: CommandIO, results: readonly { node: string; error?: string }[]): number {
   const failed = results.filter((r) => r.error !== undefined);
-  for (const r of failed) io.stderr.write(`talos-tui etcd: ${r.node}: ${r.error}\n`);
+  for (const r of failed) io.stderr.write(`talos-tui etcd: ${namingNode(r.node, r.error!)}\n`);
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -97,7 +97,8 @@ async function status(session: TalosSession, nodes: string[], json: boolean, io:
     );
   } else {
     const rows = health.statusRows.filter((r) => r.memberId);
-    io.stdout.write(
+    // No node answered: the errors on stderr say it all; an empty table header would only mislead.
+    if (results.some((r) => r.status !== undefined)) io.stdout.write(
       formatTable(
         ['NODE', 'MEMBER', 'DB SIZE', 'IN USE', 'LEADER', 'RAFT INDEX', 'RAFT TERM', 'RAFT APPLIED INDEX', 'LEARNER', 'ERRORS'],
         rows.map((r) => [
@@ -139,7 +140,7 @@ async function members(session: TalosSession, nodes: string[], json: boolean, io
     const rows = results.flatMap((r) =>
       (r.members ?? []).map((m) => [r.node, formatMemberId(m.id), m.hostname, m.peerUrls.join(','), m.clientUrls.join(','), String(m.isLearner)]),
     );
-    io.stdout.write(formatTable(['NODE', 'ID', 'HOSTNAME', 'PEER URLS', 'CLIENT URLS', 'LEARNER'], rows));
+    if (results.some((r) => r.members !== undefined)) io.stdout.write(formatTable(['NODE', 'ID', 'HOSTNAME', 'PEER URLS', 'CLIENT URLS', 'LEARNER'], rows));
   }
   const code = writeNodeErrors(io, results);
   if (!json) writeFindings(io, disagree);
@@ -158,7 +159,9 @@ async function alarms(session: TalosSession, nodes: string[], disarm: boolean, j
     );
   } else {
     const rows = results.flatMap((r) => (r.ok ? r.value.filter((a) => a.alarm !== 0).map((a) => [r.node, formatMemberId(a.memberId), alarmName(a.alarm)]) : []));
-    io.stdout.write(formatTable(['NODE', 'MEMBER', disarm ? 'DISARMED ALARM' : 'ALARM'], rows));
+    // A header alone reads as "the output was cut"; say it in words. No node answered: say nothing here.
+    if (rows.length > 0) io.stdout.write(formatTable(['NODE', 'MEMBER', disarm ? 'DISARMED ALARM' : 'ALARM'], rows));
+    else if (results.some((r) => r.ok)) io.stdout.write(disarm ? 'no alarms to disarm\n' : 'no alarms\n');
     if (!disarm && rows.some((r) => r[2] === 'NOSPACE')) {
       io.stderr.write('[ERROR] NOSPACE: the database exceeded its space quota and etcd accepts no writes; defragment or raise quota-backend-bytes, then `talos-tui etcd alarms disarm`\n');
     }
@@ -171,7 +174,7 @@ async function alarms(session: TalosSession, nodes: string[], disarm: boolean, j
 
 async function snapshot(session: TalosSession, nodes: string[], file: string, json: boolean, io: CommandIO): Promise<number> {
   const saved = await saveEtcdSnapshot(session.target(nodes[0]), file).catch((err: unknown) => {
-    throw new CommandError(`etcd snapshot: ${etcdErrorText(nodes[0]!, err)}`);
+    throw new CommandError(`no snapshot was saved: ${etcdErrorText(nodes[0]!, err)}`);
   });
   if (json) io.stdout.write(toJson({ node: nodes[0], path: saved.path, bytes: saved.bytes, sha256: saved.sha256 }));
   else io.stdout.write(`etcd snapshot saved to ${JSON.stringify(file)} (${saved.bytes} bytes)\nsha256 ${saved.sha256}\n`);
@@ -185,7 +188,7 @@ async function defrag(session: TalosSession, nodes: string[], json: boolean, io:
   if (unreadable.length > 0) {
     // Start nothing while a member's state is unknown: it may be the one already struggling.
     const why = unreadable.map((r) => (r.ok ? '' : `${r.node}: ${etcdErrorText(r.node, r.error)}`)).join('; ');
-    throw new CommandError(`etcd defrag: nothing was defragmented: cannot read the etcd status of ${why}`);
+    throw new CommandError(`nothing was defragmented: cannot read the etcd status of ${why}`);
   }
   const order = planDefragOrder(
     statuses.map((r) => ({ node: r.node, isLeader: r.ok ? r.value.leader !== 0n && r.value.leader === r.value.memberId : undefined })),
@@ -222,7 +225,7 @@ async function defrag(session: TalosSession, nodes: string[], json: boolean, io:
   const failed = result.steps.find((s) => s.error !== undefined);
   if (failed) {
     const skipped = result.skipped.length > 0 ? `; not attempted: ${result.skipped.join(', ')}` : '';
-    throw new CommandError(`etcd defrag: ${failed.node}: ${failed.error}${skipped}`);
+    throw new CommandError(`defragmentation failed: ${namingNode(failed.node, failed.error!)}${skipped}`);
   }
   return 0;
 }
@@ -237,22 +240,22 @@ export const command: Command = {
     if (!sub) throw new UsageError(`etcd: name what to do: ${SUBCOMMANDS.join(', ')}`);
     if (!SUBCOMMANDS.includes(sub)) throw new UsageError(`etcd: "${sub}" is not one of ${SUBCOMMANDS.join(', ')}`);
     const rest = positionals.slice(1);
-    const nodes = requireNodes(`etcd ${sub}`, values);
+    const nodes = requireNodes('etcd', values);
     const json = values.json ?? false;
 
     let file = '';
     let disarm = false;
     if (sub === 'snapshot') {
-      if (rest.length !== 1) throw new UsageError('etcd snapshot: name the file to write, e.g. `etcd snapshot -n IP db.snapshot`');
-      if (nodes.length !== 1) throw new UsageError(`etcd snapshot: take it from one node, not ${nodes.length} (-n ${nodes.join(',')})`);
+      if (rest.length !== 1) throw new UsageError('etcd: snapshot needs the file to write, e.g. `talos-tui etcd snapshot -n IP db.snapshot`');
+      if (nodes.length !== 1) throw new UsageError(`etcd: take a snapshot from one node, not ${nodes.length} (-n ${nodes.join(',')})`);
       file = rest[0]!;
     } else if (sub === 'alarms') {
       if (rest.length > 1 || (rest[0] !== undefined && rest[0] !== 'list' && rest[0] !== 'disarm')) {
-        throw new UsageError(`etcd alarms: "${rest.join(' ')}" is not list or disarm`);
+        throw new UsageError(`etcd: "${rest.join(' ')}" is not list or disarm (talos-tui etcd alarms [list|disarm])`);
       }
       disarm = rest[0] === 'disarm';
     } else if (rest.length > 0) {
-      throw new UsageError(`etcd ${sub}: unexpected argument "${rest[0]}"`);
+      throw new UsageError(`etcd: unexpected argument "${rest[0]}" after ${sub}`);
     }
 
     const session = sessionFromFlags(values, io.env);

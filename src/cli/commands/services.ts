@@ -6,7 +6,7 @@ import { machine, type TalosSession } from '../../talos/index.js';
 import type { ServiceInfo } from '../../talos/api/machine.js';
 import { connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { requireNodes, sessionFromFlags } from '../connection.js';
-import { formatTable, toJson } from '../output.js';
+import { formatTable, namingNode, toJson } from '../output.js';
 import type { Command } from './types.js';
 
 const options = { ...connectionOptions, json: { type: 'boolean' } } as const;
@@ -50,7 +50,8 @@ export const command: Command = {
             nodes: results.map((r) => (r.ok ? { node: r.node, services: r.value.map(serviceJson) } : { node: r.node, error: r.error.message })),
           }),
         );
-      } else {
+      } else if (results.some((r) => r.ok)) {
+        // When no node answered there is no table at all: the errors on stderr say why.
         const rows = buildServiceRows(
           results.flatMap((r) => (r.ok ? [{ node: r.node, services: r.value }] : [])),
           Date.now(),
@@ -62,7 +63,7 @@ export const command: Command = {
           ),
         );
       }
-      for (const f of failed) io.stderr.write(`talos-tui services: ${f.node}: ${f.error.message}\n`);
+      for (const f of failed) if (!f.ok) io.stderr.write(`talos-tui services: ${namingNode(f.node, f.error.message)}\n`);
       return failed.length > 0 ? 1 : 0;
     } finally {
       session.close();

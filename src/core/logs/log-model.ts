@@ -62,6 +62,8 @@ export interface LogViewSnapshot {
   tailLines: number;
   /** Live entries in the buffer. */
   buffered: number;
+  /** Live entries the filter lets through (= buffered when no filter is applied). */
+  shown: number;
   /** Entries dropped to respect capacity since the start. */
   evicted: number;
   sources: LogSourceState[];
@@ -501,6 +503,7 @@ export class LogModel {
       filterError: this.filterError,
       tailLines: this.tailLines,
       buffered: this.buffer.size,
+      shown: filter.active ? list.liveCount() : this.buffer.size,
       evicted: this.buffer.evicted,
       sources: this.sources(),
       atTop: rows.length === 0 || (first >= 0 && rows[0]!.seq === list.at(first)!.seq && !rows[0]!.continuation),

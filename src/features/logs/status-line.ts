@@ -75,7 +75,7 @@ export function streamProblem(streams: readonly StreamInfo[]): StreamInfo | unde
   return streams.find((s) => s.state === 'denied' || s.state === 'failed');
 }
 
-/** "FOLLOWING │ filter: "err" (any case) │ wrap off · ts on · tail 100 · 1,234 lines". */
+/** "FOLLOWING │ filter "err" │ wrap off · ts on · tail 100 · 1,234 lines" ("81 of 1,234 lines" with a filter). */
 export function modeLine(view: LogViewSnapshot, max: number): Segment[] {
   const left: Segment[] = view.following
     ? [{ text: 'FOLLOWING', tone: 'ok' }]
@@ -85,7 +85,9 @@ export function modeLine(view: LogViewSnapshot, max: number): Segment[] {
   else if (view.filterDescription) filter.push({ text: ' │ ', tone: 'dim' }, { text: `filter ${view.filterDescription}`, tone: 'accent' });
   const tail = view.tailLines < 0 ? 'all' : String(view.tailLines);
   const toggles = `wrap ${view.wrap ? 'on' : 'off'} · ts ${view.timestamps ? 'on' : 'off'}`;
-  const count = `${view.buffered.toLocaleString('en')} lines`;
+  // With a filter on, how many of the buffered lines it lets through: "81 of 5,000 lines".
+  const total = `${view.buffered.toLocaleString('en')} line${view.buffered === 1 ? '' : 's'}`;
+  const count = view.filterDescription !== '' ? `${view.shown.toLocaleString('en')} of ${total}` : total;
   // The longest right-hand part that fits: the toggles matter more than the tail and the count.
   for (const right of [`${toggles} · tail ${tail} · ${count}`, `${toggles} · ${count}`, toggles]) {
     const all = [...left, ...filter, { text: ' │ ', tone: 'dim' as const }, { text: right, tone: 'dim' as const }];

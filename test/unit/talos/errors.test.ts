@@ -70,6 +70,22 @@ describe('describeError', () => {
     expect(e.message).toBe('nothing listens on 127.0.81.3 (via endpoint 127.0.81.1:50000): connection refused');
   });
 
+  it('names the node and the log Talos has no log for, and where the real names are listed', () => {
+    // machined's Logs handler: a plain Go error (gRPC Unknown), text from runtime/logging/circular.go.
+    const e = describeError(grpcErr(Code.UNKNOWN, 'log "nosuch" was not registered'), { node: '10.0.0.11', endpoint: '10.0.0.15:50000', method: 'Logs' });
+    expect(e.code).toBe(Code.UNKNOWN);
+    expect(e.message).toBe(
+      '10.0.0.11 (via endpoint 10.0.0.15:50000) has no log "nosuch": no Talos service of that name runs there (`talos-tui services -n 10.0.0.11` lists them; a Kubernetes container\'s log needs -k)',
+    );
+    expect(e.message).not.toContain('was not registered');
+    expect(e.details).toBe('log "nosuch" was not registered'); // the raw text stays for --debug and retry decisions
+    const insecure = describeError(new RpcError(Code.NOT_FOUND, 'log "kubelet2" was not registered'), { node: '127.0.81.3', method: 'Logs', insecure: true });
+    expect(insecure.message).toMatch(/^127\.0\.81\.3 has no log "kubelet2": .*`talos-tui services -n 127\.0\.81\.3 -i`/);
+    // Other Unknown failures of Logs, and the same text from another method, keep the generic sentence.
+    expect(describeError(grpcErr(Code.UNKNOWN, 'failed to open log'), { node: 'n1', method: 'Logs' }).message).toContain('Logs failed');
+    expect(describeError(grpcErr(Code.UNKNOWN, 'log "x" was not registered'), { node: 'n1', method: 'Dmesg' }).message).not.toContain('has no log');
+  });
+
   it('gives the deadline in seconds', () => {
     const e = describeError(grpcErr(Code.DEADLINE_EXCEEDED, 'Deadline exceeded after 10.001s'), { node: 'n1', method: 'ServiceList', deadlineMs: 10_000 });
     expect(e.message).toBe('no answer from n1 to ServiceList within 10 s');
