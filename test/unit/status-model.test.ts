@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planDefragOrder, runDefragSequence } from '../../src/core/etcd/defrag-plan.js';
 import { layoutColumns, MARKER_WIDTH, rowSegments, windowStart } from '../../src/ui/table-layout.js';
-import { ETCD_STATUS_COLUMNS, findingLines, leaderLabel, MEMBER_COLUMNS, SERVICE_COLUMNS, statusFlagsText } from '../../src/features/status/view-model.js';
+import { ETCD_STATUS_COLUMNS, findingLines, leaderLabel, MEMBER_COLUMNS, nodeStripSegments, SERVICE_COLUMNS, staleReasonLines, statusFlagsText } from '../../src/features/status/view-model.js';
 import { analyzeEtcd, formatMemberId } from '../../src/core/etcd/health.js';
 import type { EtcdFinding, EtcdStatusRow } from '../../src/core/etcd/health.js';
 import { displayWidth } from '../../src/ui/text.js';
@@ -160,5 +160,25 @@ describe('leaderLabel', () => {
   it('says unknown when no member reports a leader', () => {
     const h = analyzeEtcd([{ node: '127.0.0.12', members, status: { ...status(CP2), leader: 0n } }]);
     expect(leaderLabel(h)).toBe('unknown');
+  });
+});
+
+describe('a stale node at 80 columns', () => {
+  const summary = {
+    node: '127.0.92.13', role: 'controlplane' as const, loading: false, stale: true, servicesAt: 1_000,
+    error: '127.0.92.13 is unavailable via endpoint 127.0.92.11:50000: connection refused', running: 12, total: 12, problems: 0,
+  };
+
+  it('keeps the strip short and gives the whole reason its own wrapped lines', () => {
+    const strip = nodeStripSegments(summary, 2, 3, 15_000).map((s) => s.text).join('');
+    expect(strip).toContain('STALE (data 14s ago)');
+    expect(strip).not.toContain('connection refused');
+    const lines = staleReasonLines(summary, 80);
+    expect(lines.join(' ')).toContain('via endpoint 127.0.92.11:50000: connection refused');
+    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+  });
+
+  it('adds nothing for a node that answers', () => {
+    expect(staleReasonLines({ ...summary, stale: false }, 80)).toEqual([]);
   });
 });

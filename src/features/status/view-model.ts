@@ -185,6 +185,13 @@ export function nodeStripSegments(s: NodeSummary | undefined, index: number, cou
   if (s.loading) return [head, { text: 'loading…', tone: 'dim' }];
   if (s.stale && s.servicesAt === undefined) return [head, { text: `NO ANSWER: ${s.error ?? ''}`, tone: 'error' }];
   const counts = { text: `${s.running}/${s.total} running${s.problems > 0 ? `, ${s.problems} failing` : ''}`, tone: (s.problems > 0 ? 'warn' : 'ok') as Tone };
-  if (s.stale) return [head, { text: `STALE (data ${relativeTime(s.servicesAt, now)}): ${s.error ?? ''} `, tone: 'error' }, counts];
+  if (s.stale) return [head, { text: `STALE (data ${relativeTime(s.servicesAt, now)}) `, tone: 'error' }, counts];
   return [head, counts, { text: s.role === 'unknown' ? '' : `  ${s.role}`, tone: 'dim' }];
+}
+
+/** Why a node's rows are stale, wrapped under the node strip: at 80 columns the reason does not fit beside it. */
+export function staleReasonLines(s: NodeSummary | undefined, width: number, maxLines = 2): string[] {
+  if (!s?.stale || s.servicesAt === undefined || !s.error) return [];
+  const lines = wrapWords(`last refresh failed: ${s.error}`, width);
+  return lines.length <= maxLines ? lines : [...lines.slice(0, maxLines - 1), fit(lines.slice(maxLines - 1).join(' '), width)];
 }

@@ -20,6 +20,7 @@ import {
   serviceTableRows,
   wrapWords,
   leaderLabel,
+  staleReasonLines,
 } from './view-model.js';
 
 const VIEW_TITLES: Record<StatusView, string> = { services: 'Services', etcd: 'etcd status', members: 'etcd members' };
@@ -41,11 +42,17 @@ export function ServicesView(props: { snapshot: StatusSnapshot | null; node: str
   const selected = rows[props.cursor];
   const events = props.showEvents && selected && selected.failed === undefined ? selected.events.slice(0, 3) : [];
   const eventRows = events.length > 0 ? events.length + 1 : 0;
-  const tableRows = Math.max(2, props.rows - eventRows);
   const summary = node ? snapshot?.summaries[node] : undefined;
+  const staleLines = staleReasonLines(summary, width);
+  const tableRows = Math.max(2, props.rows - eventRows - staleLines.length);
   return (
     <Box flexDirection="column" width={width} height={props.rows + 1}>
       <Line segments={nodeStripSegments(summary, props.index, snapshot?.nodes.length ?? 0, snapshot?.now ?? Date.now()).map((s) => ({ ...s, text: fit(s.text, width) }))} />
+      {staleLines.map((l, i) => (
+        <Text key={`stale-${i}`} wrap="truncate" {...toneProps('error')}>
+          {l}
+        </Text>
+      ))}
       <Table columns={SERVICE_COLUMNS} rows={serviceTableRows(rows)} cursor={props.cursor} width={width} height={tableRows} empty={summary?.loading ? 'loading…' : 'no services'} />
       {eventRows > 0 ? (
         <>
