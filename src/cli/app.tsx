@@ -18,6 +18,8 @@ export interface AppProps {
   demo: boolean;
   /** A short word for the header when there is no session: "no talosconfig", "starting simulator…". */
   note?: string;
+  /** Why there is no session (the talosconfig error, as one sentence): the panes show it. */
+  sessionProblem?: string | null;
   status?: { text: string; tone: StatusTone };
   /** Resolves with a warning about the new context (expired certificate), if any. */
   onSwitchContext: (name: string) => Promise<string | null>;
@@ -29,6 +31,7 @@ export function App(props: AppProps) {
     <Shell
       panes={panes}
       session={props.session}
+      sessionProblem={props.sessionProblem ?? null}
       demo={props.demo}
       note={props.note}
       status={props.status}
@@ -107,7 +110,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
     if (!loadContext) throw new Error('still starting: try :ctx again in a moment');
     const next = loadContext(name);
     const previous = props.session;
-    update({ session: next, note: undefined, status: undefined });
+    update({ session: next, sessionProblem: null, note: undefined, status: undefined });
     previous?.close();
     return certificateStatus(next)?.text ?? null;
   }
@@ -129,11 +132,16 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
     } catch (err) {
       // No (usable) talosconfig: the console still opens; Discovery works without one.
       const message = err instanceof Error ? err.message : String(err);
-      update({ note: message.startsWith('no talosconfig') ? 'no talosconfig' : 'talosconfig error', status: { text: message, tone: 'warn' } });
+      update({
+        note: message.startsWith('no talosconfig') ? 'no talosconfig' : 'talosconfig error',
+        sessionProblem: message,
+        status: { text: message, tone: 'warn' },
+      });
     }
   };
   const connecting = connect().catch((err: unknown) => {
-    update({ note: 'start-up failed', status: { text: err instanceof Error ? err.message : String(err), tone: 'error' } });
+    const message = err instanceof Error ? err.message : String(err);
+    update({ note: 'start-up failed', sessionProblem: message, status: { text: message, tone: 'error' } });
   });
 
   try {

@@ -2,14 +2,17 @@
 //
 // A pane is a React component mounted in the pane area. It is mounted the first time the user opens it
 // and stays mounted (hidden, `active: false`) when the user switches away, so a log follow or a scan
-// keeps running; it unmounts when the console exits or the session is replaced (`:ctx`).
+// keeps running; it unmounts when the console exits or the session is replaced (`:ctx`), unless its
+// definition says `keepAcrossSessions` (then it stays mounted and just receives the new `session`).
 //
 // Keys (k9s style): a pane does not read keys for its commands itself. It publishes ONE action table
 // with `usePaneActions(shell, actions)`; the shell dispatches matching keys to `run()`, shows the
 // enabled actions in the hint bar and every action with its `help` in the `?` overlay, so keys and
-// help never drift apart. A pane needs its own `useInput` only for free text (a filter, a form field):
-// it then calls `shell.captureInput(true)` while the field has focus, and must pass
-// `{isActive: props.active}` to `useInput` because hidden panes stay mounted.
+// help never drift apart. Free text (a filter, a path, a confirmation) goes through ONE implementation,
+// src/ui/text-entry (useTextEntry + TextField): opening a field calls `shell.captureKeys(handler)`
+// inside the action's run(), so the rest of the same input chunk (`/`, ^U, `abc`, Enter, `R` sent in
+// one write by a paste or tmux send-keys) already reaches the field key by key, and the keys after its
+// Enter reach the action table again. No pane reads stdin with Ink's useInput for text.
 //
 // Global keys belong to the shell and are never passed to a pane's actions: 1-5 (switch pane), `?`
 // (help), `:` (command line), `q` (back / quit). `escape` goes to the pane's action table first (to
@@ -21,6 +24,20 @@ import { useLayoutEffect, type FC } from 'react';
 import type { TalosSession } from '../talos/session.js';
 
 export type PaneId = 'discovery' | 'apply' | 'meta' | 'status' | 'logs';
+
+/**
+ * One key as the shell dispatches it. A chunk of several keys (a paste, keys typed faster than a frame,
+ * tmux send-keys) is taken apart into one KeyPress per key, control characters included.
+ */
+export interface KeyPress {
+  /** As in Action.key: a printable character or a named key ('enter', 'backspace', 'ctrl+u', ...). */
+  name: string;
+  /** The text a field inserts for it; '' for named keys and control characters. */
+  text: string;
+}
+
+/** Receives every key while a pane's text field holds the keyboard (see ShellApi.captureKeys). */
+export type KeyHandler = (key: KeyPress) => void;
 
 /**
  * One entry of a pane's key-action table.
@@ -58,19 +75,33 @@ export interface ShellApi {
   /** Open another pane (pushes history: q/Escape come back here). */
   navigate(pane: PaneId, params?: NavParams): void;
   /**
-   * While on, the shell ignores every key (no global keys, no actions) so a text field gets q, digits,
-   * ? and :. The pane turns it off when the field loses focus (Enter/Escape); the shell also turns it
-   * off if the pane unmounts or crashes.
+   * While on, the shell ignores every key (no global keys, no actions) and gives them to nobody: the
+   * low-level switch under captureKeys, kept for a pane that reads keys itself. Text fields use
+   * src/ui/text-entry instead. Off also drops a captureKeys handler; the shell turns it off if the
+   * pane unmounts or crashes.
    */
   captureInput(on: boolean): void;
+  /**
+   * Give every key to `handler` (a text field) until `captureKeys(null)`; the shell's global keys and
+   * the action table get none. Takes effect at once, for the very next key of the same input chunk,
+   * and ends at once too (a key after the field's Enter in the same chunk runs the action table).
+   * Use src/ui/text-entry rather than calling it directly. captureInput(false) also clears it.
+   */
+  captureKeys(handler: KeyHandler | null): void;
   /** The nodes calls are aimed at (`-n`, `:node IP[,IP]`, or a pane's choice). Also in PaneProps. */
   getSelectedNodes(): readonly string[];
   setSelectedNodes(nodes: readonly string[]): void;
 }
 
 export interface PaneProps {
-  /** The shared Talos session, or null when no talosconfig was found (Discovery still works without one). */
+  /** The shared Talos session, or null when there is none (Discovery still works without one). */
   session: TalosSession | null;
+  /**
+   * Why there is no session, as one sentence to show the user: the talosconfig error ("no talosconfig
+   * at ~/.talos/config", "context prod not found in …", "certificate … expired"). Null when a session
+   * is in place, or while it is still loading.
+   */
+  sessionProblem: string | null;
   /** Columns and rows available to the pane (the shell's header, status and hint bars are outside). */
   width: number;
   height: number;
@@ -91,6 +122,12 @@ export interface PaneDefinition {
   number: 1 | 2 | 3 | 4 | 5;
   title: string;
   Component: FC<PaneProps>;
+  /**
+   * Stays mounted when `:ctx` replaces the session and receives the new one as a prop (Discovery:
+   * its scan results and inventory do not depend on the session). Other panes remount, so their
+   * streams restart on the new session.
+   */
+  keepAcrossSessions?: boolean;
 }
 
 /**

@@ -4,7 +4,9 @@ import { lazy } from 'react';
 import type { PaneDefinition } from './pane-types.js';
 
 export const panes: readonly PaneDefinition[] = [
-  { id: 'discovery', number: 1, title: 'Discovery', Component: lazy(() => import('./discovery/index.js')) },
+  // Discovery's scan results and inventory do not depend on the session (it only identifies
+  // configured nodes over mTLS with it): `:ctx` hands it the new session instead of remounting it.
+  { id: 'discovery', number: 1, title: 'Discovery', Component: lazy(() => import('./discovery/index.js')), keepAcrossSessions: true },
   { id: 'apply', number: 2, title: 'Apply', Component: lazy(() => import('./apply/index.js')) },
   { id: 'meta', number: 3, title: 'META', Component: lazy(() => import('./meta/index.js')) },
   { id: 'status', number: 4, title: 'Status', Component: lazy(() => import('./status/index.js')) },

@@ -78,7 +78,7 @@ function mount(opts: { demo?: boolean } = {}) {
     for (const ch of text) r.stdin.write(ch);
     await tick();
   };
-  return { ...r, source, clipboard, frame, until, press, type };
+  return { ...r, panes, source, clipboard, frame, until, press, type };
 }
 
 describe('Discovery pane', () => {
@@ -196,5 +196,33 @@ describe('Discovery pane', () => {
     await s.until('127.0.0.0/15 --force (131070 hosts in 1 range)');
     expect(s.source.store.getSnapshot()).toMatchObject({ phase: 'running', scans: 4, error: null });
     s.source.cancel();
+  });
+
+  it('the key that opens the targets field, ^U, the targets and Enter in ONE chunk scan those targets', async () => {
+    const s = mount({ demo: true }); // prefilled with the demo /24: ^U must clear it
+    await s.until('targets: 127.0.164.0/24 (s, Enter to scan)');
+    s.stdin.write('s\u0015127.0.164.101\r');
+    await s.until(/127\.0\.164\.101\s+maintenance/);
+    expect(s.source.store.getSnapshot()).toMatchObject({ targets: '127.0.164.101', scans: 1, error: null });
+    expect(s.frame()).not.toContain('LINK'); // the Enter was the field's, not "details"
+    // The inventory field the same way: opened, cleared, typed and submitted in one chunk (a missing file).
+    s.stdin.write('i\u0015nope.yaml\r');
+    await s.until('nope.yaml');
+    expect(s.frame()).not.toMatch(/^inventory file: /m);
+  });
+
+  it(':ctx (a new session) keeps the scan results and hands the new session to the source', async () => {
+    const s = mount();
+    await s.until('targets: none');
+    s.stdin.write('s127.0.164.101\r');
+    await s.until(/127\.0\.164\.101\s+maintenance/);
+    const setSession = vi.spyOn(s.source, 'setSession');
+    const next = fakeSession('127.0.164.12:50000');
+    s.rerender(<Shell panes={s.panes} session={next} size={{ columns: 80, rows: 24 }} onQuit={() => {}} />);
+    await vi.waitFor(() => expect(setSession).toHaveBeenCalledWith(next));
+    await tick();
+    expect(s.frame()).toMatch(/127\.0\.164\.101\s+maintenance/);
+    expect(s.frame()).toContain('targets: 127.0.164.101');
+    expect(s.source.store.getSnapshot()).toMatchObject({ targets: '127.0.164.101', scans: 1 });
   });
 });

@@ -164,6 +164,27 @@ describe('Logs pane', () => {
     expect(rows).not.toContain('200 ok');
   });
 
+  it('/, ^U, text, Enter and R in ONE input chunk: the old filter is cleared, "abc" applies, then R makes it a regex', async () => {
+    const s = mount();
+    await s.openKubelet();
+    s.node.feed(['abc one', 'xyz two', 'a.c three']);
+    await s.until((f) => f.includes('a.c three'), 'the lines');
+    await s.press('/', 'o', 'l', 'd', ENTER);
+    await s.until((f) => f.includes('filter "old"'), 'the old filter');
+    s.stdin.write('/\u0015abc\rR');
+    await s.until((f) => !f.includes('/ filter:') && f.includes('abc one') && !f.includes('xyz two'), 'the field to close on the new filter');
+    expect(s.controller.model.filter).toMatchObject({ text: 'abc', regex: true, invert: false });
+    expect(s.frame()).not.toContain('/ filter:'); // the field closed on the Enter inside the chunk
+    expect(s.logRows().join('\n')).toContain('abc one');
+    expect(s.logRows().join('\n')).not.toContain('xyz two');
+    // Esc inside a chunk cancels the field and restores the filter it started from.
+    s.stdin.write('/x');
+    await s.until((f) => f.includes('/ filter: abcx'), 'the field');
+    await s.press(ESC);
+    await s.until((f) => !f.includes('/ filter:'), 'the field to close');
+    expect(s.controller.model.filter).toMatchObject({ text: 'abc', regex: true });
+  });
+
   it('f pauses: the view freezes and counts new lines; f again follows and shows them', async () => {
     const s = mount();
     await s.openKubelet();

@@ -9,7 +9,7 @@ vi.hoisted(() => {
   delete process.env['NO_COLOR'];
 });
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Text, useInput } from 'ink';
 import { render, cleanup } from 'ink-testing-library';
 import { Shell, type ShellProps } from '../../src/ui/shell/Shell.js';
@@ -73,8 +73,10 @@ const stub = (title: string) =>
   function StubPane() {
     return <Text>{`${title} stub pane`}</Text>;
   };
+// CounterPane stands in for a pane that remounts on a new session (the real Discovery does not).
 const testPanes: PaneDefinition[] = realPanes.map((p) => ({
   ...p,
+  keepAcrossSessions: false,
   Component: p.id === 'discovery' ? CounterPane : p.id === 'apply' ? ApplyProbe : stub(p.title),
 }));
 
@@ -276,6 +278,43 @@ describe('shell', () => {
     await s.until('count=0'); // remounted: fresh pane state
     await s.press('2');
     await s.until('apply params=null');
+  });
+
+  it('a new session keeps a keepAcrossSessions pane (handing it the session) and remounts the others', async () => {
+    let statusMounts = 0;
+    function SessionProbe({ session }: PaneProps) {
+      useEffect(() => {
+        statusMounts++;
+      }, []);
+      return <Text>{`probe ctx=${session?.info.contextName ?? 'none'}`}</Text>;
+    }
+    function KeptPane(props: PaneProps) {
+      return (
+        <>
+          <CounterPane {...props} />
+          <Text>{`kept ctx=${props.session?.info.contextName ?? 'none'}`}</Text>
+        </>
+      );
+    }
+    const panes = testPanes.map((p) =>
+      p.id === 'discovery' ? { ...p, keepAcrossSessions: true, Component: KeptPane } : p.id === 'status' ? { ...p, Component: SessionProbe } : p,
+    );
+    const s = mount({ panes });
+    await s.ready();
+    await s.press('r', 'r', '4');
+    await s.until('probe ctx=prod-1');
+    await s.press('1');
+    await s.until('count=2');
+    s.rerender(<Shell panes={panes} session={fakeSession({ contextName: 'staging' })} size={{ columns: 80, rows: 24 }} now={() => NOW} onQuit={s.onQuit} />);
+    await s.until('kept ctx=staging');
+    expect(s.frame()).toContain('count=2'); // not remounted: its state is still there
+    await s.press('4');
+    await s.until('probe ctx=staging');
+    expect(statusMounts).toBe(2); // remounted on the new session
+  });
+
+  it('the registry keeps Discovery across a session change, and only Discovery', () => {
+    expect(realPanes.filter((p) => p.keepAcrossSessions).map((p) => p.id)).toEqual(['discovery']);
   });
 
   it('keeps a visited pane mounted (state survives switching away and back)', async () => {

@@ -166,6 +166,20 @@ describe('Status pane', () => {
     expect(s.frame().match(/defragmented 127/g)).toHaveLength(1);
   });
 
+  it('defragment, the node name and Enter in ONE input chunk: the name reaches the prompt and defragments', async () => {
+    const etcd = sim.nodes[0]!.machine.cluster.etcd;
+    etcd.defragLog = [];
+    const s = mount();
+    await s.ready();
+    await s.press(TAB);
+    await s.until(/> 127\.0\.193\.11\s+\S+ MiB/);
+    await s.until('d defrag');
+    s.stdin.write(`d${CP1}\r`);
+    await s.until(new RegExp(`defragmented ${CP1.replace(/\./g, '\\.')}: db`));
+    expect(etcd.defragLog).toHaveLength(1);
+    expect(s.onQuit).not.toHaveBeenCalled();
+  });
+
   it('a move and an action in one input chunk act on the row the move selected', async () => {
     const s = mount();
     await s.ready();

@@ -12,11 +12,10 @@ import { fit } from '../../ui/text.js';
 import { discoveryActions } from './actions.js';
 import { NodeDetail } from './components/NodeDetail.js';
 import { ResultsTable, windowOffset } from './components/ResultsTable.js';
-import { TextField } from './components/TextField.js';
 import { demoTargets, type DiscoverySnapshot, type DiscoverySource, type DiscoveryRow } from './source.js';
 import { osc52, talosctlApplyCommand } from './talosctl.js';
 import { useDiscoverySnapshot, useDiscoverySource } from './use-discovery.js';
-import { useTextEntry } from './use-text-entry.js';
+import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { progressSegments, rowLabel } from './view-model.js';
 import { describeAmbiguity } from './report.js';
 
@@ -70,7 +69,7 @@ function footerLine(snap: DiscoverySnapshot, row: DiscoveryRow | null, width: nu
 }
 
 export function DiscoveryView(props: DiscoveryViewProps) {
-  const { shell, session, width, height, active } = props;
+  const { shell, session, width, height } = props;
   const source = useDiscoverySource(session, props.source);
   const snap = useDiscoverySnapshot(source);
   const inner = Math.max(20, width - 2);
@@ -101,17 +100,18 @@ export function DiscoveryView(props: DiscoveryViewProps) {
     return i >= 0 ? rows[i] : null;
   };
 
-  const entry = useTextEntry<'targets' | 'inventory'>(shell, active, (field, text) => {
-    if (field === 'targets') {
-      if (source.scan(text)) {
-        setDetail(false);
-        select(null);
+  const entry = useTextEntry<'targets' | 'inventory'>(shell, {
+    onSubmit(field, text) {
+      if (field === 'targets') {
+        if (source.scan(text)) {
+          setDetail(false);
+          select(null);
+        }
+      } else if (!source.loadInventory(text)) {
+        shell.setStatus(`inventory ${text.trim()} loaded`, 'ok');
       }
-    } else if (!source.loadInventory(text)) {
-      shell.setStatus(`inventory ${text.trim()} loaded`, 'ok');
-    }
+    },
   });
-  useEffect(() => () => shell.captureInput(false), [shell]);
 
   // Errors and finished scans reach the status bar too (it stays when the user switches panes).
   const lastError = useRef<string | null>(null);
@@ -133,7 +133,7 @@ export function DiscoveryView(props: DiscoveryViewProps) {
   const actions = discoveryActions(
     { running: snap.phase === 'running', hasTargets: snap.targets !== '', detail, rowCount: snap.rows.length, selected: row },
     {
-      editTargets: () => entry.open('targets', shownTargets, 's'),
+      editTargets: () => entry.open('targets', source.store.getSnapshot().targets || draftTargets),
       rescan: () => {
         source.rescan();
       },
@@ -143,7 +143,7 @@ export function DiscoveryView(props: DiscoveryViewProps) {
       },
       closeDetail: () => setDetail(false),
       openDetail: () => setDetail(true),
-      editInventory: () => entry.open('inventory', snap.inventory?.source ?? '', 'i'),
+      editInventory: () => entry.open('inventory', source.store.getSnapshot().inventory?.source ?? ''),
       apply: () => {
         const row = currentRow();
         if (!row?.node) return;
@@ -186,9 +186,9 @@ export function DiscoveryView(props: DiscoveryViewProps) {
 
   const firstLine =
     entry.field === 'targets' ? (
-      <TextField label="targets" value={entry.value} width={inner} />
+      <TextField prompt="targets: " value={entry.value} width={inner} />
     ) : entry.field === 'inventory' ? (
-      <TextField label="inventory file" value={entry.value} width={inner} />
+      <TextField prompt="inventory file: " value={entry.value} width={inner} />
     ) : (
       <Line segments={targetsLine(snap, shownTargets, inner)} />
     );

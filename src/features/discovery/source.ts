@@ -105,8 +105,13 @@ export class DiscoverySource {
   private disposed = false;
 
   constructor(opts: DiscoverySourceOptions = {}) {
-    this.opts = opts;
+    this.opts = { ...opts };
     this.store = new ThrottledStore(() => this.read(), { maxPerSecond: opts.maxPerSecond ?? 10 });
+  }
+
+  /** The session `:ctx` put in place: the next scan identifies configured nodes with it. */
+  setSession(session: TalosSession | null): void {
+    this.opts.session = session;
   }
 
   private read(): DiscoverySnapshot {

@@ -8,24 +8,23 @@
 //   source: "dmesg" | a service id | "k8s:<container id>"   open it at once instead of the picker
 //   node / nodes: which nodes (default: the selected nodes)
 //   insecure: true   the nodes are in maintenance mode: use the insecure API
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FilterSpec } from '../../core/logs/filter.js';
 import { LogView } from '../../ui/LogView.js';
-import { isPrintable, keyName } from '../../ui/keys.js';
 import { Line } from '../../ui/shell/Line.js';
 import { usePaneActions, type NavParams, type PaneProps } from '../pane-types.js';
 import { pickerActions, viewActions, type InputKind } from './actions.js';
 import { loadCatalog as defaultLoadCatalog, type CatalogEntry } from './catalog.js';
 import type { LogsController } from './controller.js';
 import { parseSelector, selectorLabel, type LogSelector } from './follow.js';
-import { InputLine } from './InputLine.js';
 import { addTyped, moveCursor, pick, pickerRows, pickerScroll, selectorKey, toggleAtCursor, withNodes, type PickerState } from './picker-model.js';
 import { defaultSavePath, saveText } from './save.js';
 import { streamId, type StreamSpec } from './source.js';
 import { SourcePicker } from './SourcePicker.js';
 import { modeLine, sourcesLine, streamProblem } from './status-line.js';
 import { useLogsController, useLogsSnapshot } from './use-logs.js';
+import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 
 export default function LogsPane(props: PaneProps) {
   return <LogsPaneView {...props} />;
@@ -36,13 +35,6 @@ export interface LogsPaneViewProps extends PaneProps {
   controller?: LogsController;
   /** The picker's service lookup (tests replace it). */
   loadCatalog?: typeof defaultLoadCatalog;
-}
-
-interface InputState {
-  kind: InputKind;
-  text: string;
-  /** The filter before editing, restored by esc. */
-  previous?: FilterSpec;
 }
 
 const DMESG_ENTRY: CatalogEntry = { selector: { kind: 'dmesg' }, name: 'dmesg', note: 'kernel ring' };
@@ -65,7 +57,7 @@ const PROMPTS: Record<InputKind, string> = {
 };
 
 export function LogsPaneView(props: LogsPaneViewProps) {
-  const { session, width, height, active, shell, selectedNodes, params } = props;
+  const { session, sessionProblem, width, height, active, shell, selectedNodes, params } = props;
   const loadCatalog = props.loadCatalog ?? defaultLoadCatalog;
   const ctl = useLogsController(session, props.controller);
   const snap = useLogsSnapshot(ctl);
@@ -100,17 +92,8 @@ export function LogsPaneView(props: LogsPaneViewProps) {
   const [reload, setReload] = useState(0);
   const scrollRef = useRef(0);
 
-  // Text field state in a ref as well: two keys typed within one frame must both land, and the keys
-  // that follow the one opening the field belong to the field even before the shell re-renders with
-  // the keyboard captured (the action table ignores keys while the field is open).
-  const inputRef = useRef<InputState | null>(null);
-  /** True while the key that opened the field is still being dispatched (it is not the field's). */
-  const openingKey = useRef(false);
-  const [input, setInputState] = useState<InputState | null>(null);
-  const setInput = (next: InputState | null) => {
-    inputRef.current = next;
-    setInputState(next);
-  };
+  /** The filter before editing, restored by esc. */
+  const previousFilter = useRef<FilterSpec | null>(null);
 
   // The selection changed elsewhere (:node): offer the new nodes, checking the selected ones.
   useEffect(() => {
@@ -203,21 +186,14 @@ export function LogsPaneView(props: LogsPaneViewProps) {
   const openInput = (kind: InputKind) => {
     const model = ctl.model;
     const text = kind === 'filter' ? model.filter.text : kind === 'save' ? defaultSavePath() : kind === 'tail' ? (model.tailLines < 0 ? 'all' : String(model.tailLines)) : '';
-    setInput({ kind, text, previous: kind === 'filter' ? { ...model.filter } : undefined });
-    openingKey.current = true;
-    queueMicrotask(() => (openingKey.current = false));
-    shell.captureInput(true);
+    previousFilter.current = kind === 'filter' ? { ...model.filter } : null;
+    // Takes the keyboard now: the rest of this input chunk ("/", ^U, "abc", Enter) is the field's.
+    entry.open(kind, text);
   };
 
-  const closeInput = () => {
-    setInput(null);
-    shell.captureInput(false);
-  };
-
-  const submit = (field: InputState) => {
-    closeInput();
-    const text = field.text.trim();
-    switch (field.kind) {
+  const submit = (kind: InputKind, typed: string) => {
+    const text = typed.trim();
+    switch (kind) {
       case 'filter':
         return; // applied while typing
       case 'save': {
@@ -231,7 +207,7 @@ export function LogsPaneView(props: LogsPaneViewProps) {
       case 'tail': {
         const n = text === 'all' || text === '-1' ? -1 : /^\d+$/.test(text) ? Number(text) : NaN;
         if (!Number.isSafeInteger(n)) {
-          shell.setStatus(`tail takes a whole number of lines, or "all": not "${field.text}"`, 'error');
+          shell.setStatus(`tail takes a whole number of lines, or "all": not "${typed}"`, 'error');
           return;
         }
         ctl.model.setTailLines(n);
@@ -253,52 +229,26 @@ export function LogsPaneView(props: LogsPaneViewProps) {
     }
   };
 
-  useInput(
-    (ch, key) => {
-      const field = inputRef.current;
-      if (!field || openingKey.current) return;
-      const name = keyName(ch, key);
+  // The one text field at the bottom (filter, save path, tail, typed log id): src/ui/text-entry.
+  const entry = useTextEntry<InputKind>(shell, {
+    onKey(kind, key) {
+      if (kind !== 'filter') return false;
       const model = ctl.model;
-      if (name === 'escape') {
-        if (field.kind === 'filter' && field.previous) model.setFilter(field.previous);
-        closeInput();
-        return;
-      }
-      if (name === 'enter') return submit(field);
-      if (field.kind === 'filter' && name === 'ctrl+r') {
-        model.setFilter({ ...model.filter, regex: !model.filter.regex });
-        setInput({ ...field });
-        return;
-      }
-      if (field.kind === 'filter' && name === 'ctrl+n') {
-        model.setFilter({ ...model.filter, invert: !model.filter.invert });
-        setInput({ ...field });
-        return;
-      }
-      let text = field.text;
-      let enter = false;
-      if (name === 'backspace') text = Array.from(text).slice(0, -1).join('');
-      else if (name === 'ctrl+u') text = ''; // clears the field, as in a shell (and the status pane's prompts)
-      else if (isPrintable(ch, key)) text += ch;
-      else if (!key.ctrl && !key.meta && !key.escape && ch.length > 1) {
-        // A paste, or keys typed faster than a frame, arrive as one chunk: take it apart.
-        for (const c of ch) {
-          if (c === '\r' || c === '\n') {
-            enter = true;
-            break;
-          }
-          if (c === '\u007f' || c === '\b') text = Array.from(text).slice(0, -1).join('');
-          else if (c >= ' ') text += c;
-        }
-      } else return;
-      const next = { ...field, text };
-      setInput(next);
-      if (field.kind === 'filter') model.setFilter({ ...model.filter, text });
-      if (enter) submit(next);
+      if (key.name === 'ctrl+r') model.setFilter({ ...model.filter, regex: !model.filter.regex });
+      else if (key.name === 'ctrl+n') model.setFilter({ ...model.filter, invert: !model.filter.invert });
+      else return false;
+      return true;
     },
-    // Listening whenever the pane is visible (not only once the field is drawn): see inputRef.
-    { isActive: active },
-  );
+    // The filter applies while typing.
+    onChange(kind, text) {
+      if (kind === 'filter') ctl.model.setFilter({ ...ctl.model.filter, text });
+    },
+    onCancel(kind) {
+      if (kind === 'filter' && previousFilter.current) ctl.model.setFilter(previousFilter.current);
+    },
+    onSubmit: submit,
+  });
+  const input = entry.field;
 
   const listHeight = Math.max(1, height - 2 - (input ? 1 : 0));
   scrollRef.current = pickerScroll(pickerRows(picker), picker.cursor, listHeight, scrollRef.current);
@@ -320,32 +270,33 @@ export function LogsPaneView(props: LogsPaneViewProps) {
             reload: () => setReload((r) => r + 1),
           })
         : viewActions({ model: ctl.model, view: snap.view, hasStreams: snap.streams.length > 0, openInput, openPicker });
-  usePaneActions(
-    shell,
-    actions.map((a) => ({ ...a, run: () => (inputRef.current ? undefined : a.run()) })),
-  );
+  usePaneActions(shell, actions);
 
   if (noSession) {
     return (
       <Box flexDirection="column" width={width} paddingX={1}>
-        <Text wrap="wrap">No talosconfig, so no logs to follow: pass --talosconfig (or set $TALOSCONFIG, or ~/.talos/config).</Text>
+        <Text wrap="wrap">
+          {sessionProblem
+            ? `No Talos session, so no logs to follow: ${sessionProblem}`
+            : 'No talosconfig, so no logs to follow: pass --talosconfig (or set $TALOSCONFIG, or ~/.talos/config).'}
+        </Text>
         <Text wrap="wrap">A node in maintenance mode can be followed from Discovery over the insecure API (Talos 1.13 or later).</Text>
       </Box>
     );
   }
 
   const inputLine = input ? (
-    <InputLine
-      prompt={PROMPTS[input.kind]}
-      text={input.text}
+    <TextField
+      prompt={PROMPTS[input]}
+      value={entry.value}
       hint={
-        input.kind !== 'filter'
+        input !== 'filter'
           ? 'enter ok  ^U clear  esc cancel'
           : snap.view.filterError
             ? snap.view.filterError
             : `^R regex ${snap.view.filter.regex ? 'on' : 'off'} ^N invert ${snap.view.filter.invert ? 'on' : 'off'}`
       }
-      hintTone={input.kind === 'filter' && snap.view.filterError ? 'error' : 'dim'}
+      hintTone={input === 'filter' && snap.view.filterError ? 'error' : 'dim'}
       width={width}
     />
   ) : null;

@@ -1,29 +1,20 @@
 // The Status pane: services per node and etcd health (status table with flags, findings, members),
 // live from a StatusSource polling outside React. Three views switched with tab; the node shown in
 // the services view is switched with ←/→ and costs no refetch (per-node maps). Actions: see actions.ts.
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { toneProps } from '../../ui/shell/tones.js';
 import { fit } from '../../ui/text.js';
 import { usePaneActions, type PaneProps } from '../pane-types.js';
 import { report, statusActions, type StatusView } from './actions.js';
-import { ConfirmDangerous, type ConfirmRequest } from '../../ui/ConfirmDangerous.js';
 import { defaultSnapshotPath, snapshot as saveSnapshot } from './operations.js';
-import { PathPrompt } from '../../ui/PathPrompt.js';
+import { usePrompt } from '../../ui/use-prompt.js';
 import { useStatus } from './use-status.js';
 import { EtcdView, MembersView, operationLines, ServicesView, Tabs } from './views.js';
 
-type Prompt = { kind: 'confirm'; request: ConfirmRequest } | { kind: 'path'; node: string; initial: string };
-
-/** Rows a prompt box takes: border (2), title, details, then the question, field and a line for "wrong name". */
-function promptRows(p: Prompt): number {
-  if (p.kind === 'path') return 2 + 4;
-  return 2 + 1 + (p.request.detail?.length ?? 0) + (p.request.expect === null ? 1 : 3);
-}
-
 const clamp = (n: number, max: number) => Math.max(0, Math.min(n, max));
 
-export default function StatusPane({ session, width, height, active, shell, selectedNodes }: PaneProps) {
+export default function StatusPane({ session, sessionProblem, width, height, active, shell, selectedNodes }: PaneProps) {
   const { source, snapshot } = useStatus(session, selectedNodes, active);
   const [view, setView] = useState<StatusView>('services');
   const [nodeIndex, setNodeIndex] = useState(0);
@@ -31,19 +22,9 @@ export default function StatusPane({ session, width, height, active, shell, sele
   const [etcdCursor, setEtcdCursor] = useState(0);
   const [memberCursor, setMemberCursor] = useState(0);
   const [showEvents, setShowEvents] = useState(true);
-  const [prompt, setPromptState] = useState<Prompt | null>(null);
-  // Capture the keyboard in the same handler that opens the prompt (not only in an effect), so the
-  // very next key goes to the field and not to the shell (where q would quit).
-  const setPrompt = (p: Prompt | null) => {
-    shell.captureInput(p !== null);
-    setPromptState(p);
-  };
-
-  // A prompt owns the keyboard while it is open (q, digits and : go into the field).
-  useEffect(() => {
-    shell.captureInput(prompt !== null);
-  }, [shell, prompt]);
-  useEffect(() => () => shell.captureInput(false), [shell]);
+  // Confirmations and the snapshot path: they take the keyboard in the action that opens them, so
+  // the keys after it in the same input chunk (a name and Enter) are already the field's.
+  const prompt = usePrompt(shell);
 
   const nodes = snapshot?.nodes ?? [];
   const ni = clamp(nodeIndex, nodes.length - 1);
@@ -122,7 +103,7 @@ export default function StatusPane({ session, width, height, active, shell, sele
 
   usePaneActions(
     shell,
-    prompt
+    prompt.open || !session
       ? []
       : statusActions({
           source,
@@ -149,8 +130,15 @@ export default function StatusPane({ session, width, height, active, shell, sele
           move,
           switchNode,
           toggleEvents: () => setShowEvents((v) => !v),
-          confirm: (request) => setPrompt({ kind: 'confirm', request }),
-          askSnapshotPath: (n) => setPrompt({ kind: 'path', node: n, initial: defaultSnapshotPath(n, new Date()) }),
+          confirm: (request) => prompt.confirm(request),
+          askSnapshotPath: (n) =>
+            prompt.askPath({
+              title: `etcd snapshot of ${n}`,
+              initial: defaultSnapshotPath(n, new Date()),
+              onSubmit: (file) => {
+                if (source) report(shell, saveSnapshot(source, n, file), () => latest.current.active);
+              },
+            }),
           get active() {
             return latest.current.active;
           },
@@ -160,44 +148,21 @@ export default function StatusPane({ session, width, height, active, shell, sele
   if (!session) {
     return (
       <Box flexDirection="column" width={width} paddingX={1}>
-        <Text wrap="wrap">Status needs a Talos session: no talosconfig was found. Pass --talosconfig, or try --demo.</Text>
+        <Text wrap="wrap">
+          {sessionProblem
+            ? `Status needs a Talos session, and there is none: ${sessionProblem}`
+            : 'Status needs a Talos session: no talosconfig was found. Pass --talosconfig, or try --demo.'}
+        </Text>
+        {sessionProblem ? <Text wrap="wrap">Fix it and switch to a context with :ctx NAME, or try --demo.</Text> : null}
       </Box>
     );
   }
 
-  const promptBox = prompt ? (
-    prompt.kind === 'confirm' ? (
-      <ConfirmDangerous
-        {...prompt.request}
-        width={width}
-        active={active}
-        onCancel={() => {
-          setPrompt(null);
-          shell.setStatus('cancelled: nothing was done', 'info');
-        }}
-        onConfirm={() => {
-          setPrompt(null);
-          prompt.request.onConfirm();
-        }}
-      />
-    ) : (
-      <PathPrompt
-        title={`etcd snapshot of ${prompt.node}`}
-        initial={prompt.initial}
-        width={width}
-        active={active}
-        onCancel={() => setPrompt(null)}
-        onSubmit={(file) => {
-          setPrompt(null);
-          if (source) report(shell, saveSnapshot(source, prompt.node, file), () => latest.current.active);
-        }}
-      />
-    )
-  ) : null;
+  const promptBox = prompt.render(width);
 
   // Rows: tabs (1) + view header (1) + body + operation lines; a prompt takes the bottom of the body.
   const opLines = operationLines(snapshot, width);
-  const bodyRows = Math.max(2, height - 2 - opLines.length - (prompt ? promptRows(prompt) : 0));
+  const bodyRows = Math.max(2, height - 2 - opLines.length - prompt.rows);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Tabs view={view} snapshot={snapshot} />

@@ -11,7 +11,7 @@ export function KeyHints(props: { actions: readonly Action[]; canGoBack: boolean
     return <Line segments={[{ text: '<up>/<down> scroll  q, ? or <esc> close', tone: 'dim' }]} />;
   }
   if (props.mode === 'captured') {
-    return <Line segments={[{ text: 'typing: every key goes to the field', tone: 'dim' }]} />;
+    return <Line segments={[{ text: 'typing: Enter done  Esc cancel  ^U clear (every key goes to the field)', tone: 'dim' }]} />;
   }
   return <Line segments={hintSegments(props.actions, props.canGoBack, props.width)} />;
 }

@@ -3,10 +3,10 @@
 // (see src/features/pane-types.ts for the contract panes rely on).
 import { Suspense, memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, useStdin, type Key } from 'ink';
-import type { Action, PaneDefinition, PaneId, PaneProps, ShellApi, StatusTone } from '../../features/pane-types.js';
+import type { Action, KeyHandler, KeyPress, PaneDefinition, PaneId, PaneProps, ShellApi, StatusTone } from '../../features/pane-types.js';
 import type { TalosSession } from '../../talos/session.js';
 import type { SessionInfo } from '../../talos/session-info.js';
-import { isPrintable, keyName } from '../keys.js';
+import { splitKeys } from '../keys.js';
 import { useTerminalSize, type TerminalSize } from '../use-terminal-size.js';
 import { commandWords, parseShellCommand } from './commands.js';
 import { Header } from './Header.js';
@@ -20,6 +20,8 @@ import { StatusBar, statusRows } from './StatusBar.js';
 export interface ShellProps {
   panes: readonly PaneDefinition[];
   session: TalosSession | null;
+  /** Why there is no session (the talosconfig error), passed to the panes to show. */
+  sessionProblem?: string | null;
   demo?: boolean;
   /** Shown in the header when there is something to say about the connection (no talosconfig, connecting…). */
   note?: string;
@@ -50,12 +52,6 @@ function useSessionKey(session: TalosSession | null): number {
   return ref.current.key;
 }
 
-const plainKey: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
-};
-
 const noSubscription = () => () => {};
 
 /** session.info, re-read when the session reports a change (the active endpoint after failover). */
@@ -69,7 +65,7 @@ const PaneSlot = memo(function PaneSlot(props: { def: PaneDefinition; visible: b
   const Pane = def.Component;
   const { shell } = paneProps;
   // A pane that unmounts or crashes while its text field holds the keyboard must not leave the
-  // shell deaf to every key.
+  // shell deaf to every key (captureInput(false) also drops the field's key handler).
   useEffect(() => () => shell.captureInput(false), [shell]);
   return (
     <Box display={visible ? 'flex' : 'none'} flexDirection="column" width={props.width} height={props.height} overflow="hidden">
@@ -116,6 +112,8 @@ export function Shell(props: ShellProps) {
   // Action tables live in a ref (fresh closures for dispatch, no re-render per pane render); the
   // version bumps only when what the hint bar shows changes.
   const actionsRef = useRef(new Map<PaneId, readonly Action[]>());
+  /** The text field holding each pane's keyboard (see ShellApi.captureKeys). */
+  const keyHandlers = useRef(new Map<PaneId, KeyHandler>());
   const signatures = useRef(new Map<PaneId, string>());
   const [, setActionsVersion] = useState(0);
 
@@ -133,7 +131,16 @@ export function Shell(props: ShellProps) {
       navigate: (pane, params) => dispatch({ type: 'navigate', pane, params }),
       // Through stateRef at once, not after a render: the next key of the same burst ("/q") must
       // already go to the pane's field, not to the global keys (test: "same input burst").
-      captureInput: (on) => dispatch({ type: 'capture', pane: id, on }),
+      captureInput: (on) => {
+        if (!on) keyHandlers.current.delete(id);
+        dispatch({ type: 'capture', pane: id, on });
+      },
+      // Same: the handler is in place for the next key of the chunk being dispatched right now.
+      captureKeys: (handler) => {
+        if (handler) keyHandlers.current.set(id, handler);
+        else keyHandlers.current.delete(id);
+        dispatch({ type: 'capture', pane: id, on: handler !== null });
+      },
       getSelectedNodes: () => stateRef.current.selectedNodes,
       setSelectedNodes: (nodes) => dispatch({ type: 'nodes', nodes: [...nodes] }),
     });
@@ -183,8 +190,7 @@ export function Shell(props: ShellProps) {
     }
   };
 
-  const onKey = (input: string, key: Key) => {
-    const name = keyName(input, key);
+  const onKey = ({ name, text }: KeyPress) => {
     const state = stateRef.current;
     const current = panes.find((p) => p.id === state.pane) ?? panes[0]!;
     const actions = actionsRef.current.get(current.id) ?? [];
@@ -201,7 +207,7 @@ export function Shell(props: ShellProps) {
         const word = state.command.trim();
         const match = commandWords.filter((w) => w.startsWith(word));
         if (word !== '' && match.length === 1) dispatch({ type: 'type', text: match[0]!.slice(word.length) + ' ' });
-      } else if (isPrintable(input, key)) dispatch({ type: 'type', text: input });
+      } else if (text !== '') dispatch({ type: 'type', text });
       return;
     }
     if (state.overlay === 'help') {
@@ -214,7 +220,11 @@ export function Shell(props: ShellProps) {
       else if (name === 'pagedown' || name === ' ') dispatch({ type: 'scroll', delta: paneHeight - 1, max });
       return;
     }
-    if (captured) return;
+    if (captured) {
+      // A text field's keys, in order, even those that came in the chunk of the key that opened it.
+      keyHandlers.current.get(current.id)?.({ name, text });
+      return;
+    }
     const byNumber = panes.find((p) => String(p.number) === name);
     if (byNumber) {
       dispatch({ type: 'switch', pane: byNumber.id });
@@ -238,11 +248,11 @@ export function Shell(props: ShellProps) {
   // One stable handler reading the latest render's closure, so Ink does not re-subscribe per render.
   const onKeyRef = useRef(onKey);
   onKeyRef.current = onKey;
-  // Pasted text (or tmux send-keys) arrives as one multi-character input: handle it as typed keys.
+  // Pasted text (or tmux send-keys) arrives as one multi-character input: handle it as typed keys,
+  // one at a time, each seeing what the previous one did (a field it opened, a capture it released).
+  // The shell is the only reader of keys: text fields get theirs through captureKeys.
   const handleInput = useCallback((input: string, key: Key) => {
-    const chars = Array.from(input);
-    if (chars.length > 1 && !key.ctrl && !key.meta) for (const c of chars) onKeyRef.current(c, plainKey);
-    else onKeyRef.current(input, key);
+    for (const press of splitKeys(input, key)) onKeyRef.current(press);
   }, []);
   // Without a terminal on stdin (piped, CI) the console still draws; it just cannot take keys.
   useInput(handleInput, { isActive: isRawModeSupported !== false });
@@ -266,10 +276,11 @@ export function Shell(props: ShellProps) {
           .filter((p) => state.mounted.includes(p.id))
           .map((p) => (
             <PaneSlot
-              key={`${p.id}:${sessionKey}`}
+              key={p.keepAcrossSessions ? p.id : `${p.id}:${sessionKey}`}
               def={p}
               visible={!overlayOpen && p.id === current.id}
               session={session}
+              sessionProblem={session ? null : (props.sessionProblem ?? null)}
               width={width}
               height={paneHeight}
               active={state.overlay === 'none' && p.id === current.id}
