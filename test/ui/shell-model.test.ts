@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { parseShellCommand } from '../../src/ui/shell/commands.js';
 import { certificateProblem, certSegment, headerSegments, type HeaderInput } from '../../src/ui/shell/header-model.js';
 import { helpLines, hintSegments } from '../../src/ui/shell/hints.js';
-import { initialShellState, shellReducer } from '../../src/ui/shell/shell-state.js';
+import { initialShellState, shellReducer, statusLifetimeMs } from '../../src/ui/shell/shell-state.js';
 import { statusLines } from '../../src/ui/shell/status-lines.js';
 import { displayWidth } from '../../src/ui/text.js';
 
@@ -141,5 +141,22 @@ describe('certificate problem', () => {
     expect(certificateProblem({ ...ctx, notAfter: new Date('2021-01-01T00:00:00Z') }, NOW)).toBe(
       'talosconfig /tmp/a1/talosconfig, context "sim": the client certificate expired on 2021-01-01, so nodes will refuse every call; get a fresh talosconfig (talosctl config new)',
     );
+  });
+});
+
+describe('status lifetime', () => {
+  it('lets reports fade and keeps problems', () => {
+    expect(statusLifetimeMs('ok')).toBeGreaterThan(0);
+    expect(statusLifetimeMs('info')).toBeGreaterThan(0);
+    expect(statusLifetimeMs('warn')).toBeNull();
+    expect(statusLifetimeMs('error')).toBeNull();
+  });
+
+  it('expires only the message whose timer ran out, never a newer one', () => {
+    let s = shellReducer(initialShellState('discovery'), { type: 'status', text: 'wrote 81 lines', tone: 'ok' });
+    const first = s.status!;
+    s = shellReducer(s, { type: 'status', text: 'scan done', tone: 'ok' });
+    expect(shellReducer(s, { type: 'status-expired', status: first }).status?.text).toBe('scan done');
+    expect(shellReducer(s, { type: 'status-expired', status: s.status! }).status).toBeNull();
   });
 });

@@ -125,6 +125,20 @@ describe('shell', () => {
     expect(line2).toMatch(/1 Discovery.*2 Apply.*3 META.*4 Status.*5 Logs/);
   });
 
+  it('lets a report fade from the status bar while an error stays', async () => {
+    const s = mount({ statusLifetimeMs: (tone) => (tone === 'ok' ? 150 : null) });
+    await s.ready();
+    await s.press(':');
+    await s.press(...'node 127.0.0.5', ENTER);
+    await s.until('nodes: 127.0.0.5');
+    await vi.waitFor(() => expect(s.frame()).not.toContain('nodes: 127.0.0.5'), { timeout: 2000 });
+    await s.press(':');
+    await s.press(...'frobnicate', ENTER);
+    await s.until('frobnicate');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(s.frame()).toContain('frobnicate');
+  });
+
   it('marks demo mode and a certificate about to expire in red', async () => {
     const s = mount({ demo: true, session: fakeSession({ certNotAfter: new Date(NOW.getTime() + 12 * DAY) }) });
     await s.ready();

@@ -14,7 +14,7 @@ import { HelpOverlay, maxHelpScroll } from './HelpOverlay.js';
 import { enabled, helpLines } from './hints.js';
 import { KeyHints } from './KeyHints.js';
 import { PaneErrorBoundary } from './PaneErrorBoundary.js';
-import { initialShellState, shellReducer, type ShellEvent } from './shell-state.js';
+import { initialShellState, shellReducer, statusLifetimeMs, type ShellEvent } from './shell-state.js';
 import { StatusBar, statusRows } from './StatusBar.js';
 
 export interface ShellProps {
@@ -28,6 +28,8 @@ export interface ShellProps {
   initialPane?: PaneId;
   /** A status line from outside the shell (start-up problems); shown when it changes. */
   status?: { text: string; tone: StatusTone };
+  /** How long a message of each tone stays (default statusLifetimeMs); tests shorten it. */
+  statusLifetimeMs?: (tone: StatusTone) => number | null;
   /**
    * Switch talosconfig context (`:ctx NAME`): resolves when the new session is in place, with a
    * warning about it (an expired certificate) or nothing; rejects with a readable Error.
@@ -108,6 +110,15 @@ export function Shell(props: ShellProps) {
   useEffect(() => {
     if (props.status) dispatch({ type: 'status', text: props.status.text, tone: props.status.tone });
   }, [props.status]);
+
+  // Reports fade after a while; warnings and errors stay (statusLifetimeMs).
+  useEffect(() => {
+    const status = state.status;
+    const lifetime = status ? (props.statusLifetimeMs ?? statusLifetimeMs)(status.tone) : null;
+    if (!status || lifetime === null) return;
+    const timer = setTimeout(() => dispatch({ type: 'status-expired', status }), lifetime);
+    return () => clearTimeout(timer);
+  }, [state.status, props.statusLifetimeMs]);
 
   // Action tables live in a ref (fresh closures for dispatch, no re-render per pane render); the
   // version bumps only when what the hint bar shows changes.

@@ -30,6 +30,8 @@ export type ShellEvent =
   | { type: 'erase' }
   | { type: 'scroll'; delta: number; max: number }
   | { type: 'status'; text: string; tone?: StatusTone }
+  /** A timer ran out for this very message (a newer one is left alone). */
+  | { type: 'status-expired'; status: NonNullable<ShellState['status']> }
   | { type: 'nodes'; nodes: readonly string[] }
   | { type: 'capture'; pane: PaneId; on: boolean };
 
@@ -80,6 +82,8 @@ export function shellReducer(state: ShellState, event: ShellEvent): ShellState {
       return { ...state, helpScroll: Math.max(0, Math.min(event.max, state.helpScroll + event.delta)) };
     case 'status':
       return { ...state, status: event.text === '' ? null : { text: event.text, tone: event.tone ?? 'info' } };
+    case 'status-expired':
+      return state.status === event.status ? { ...state, status: null } : state;
     case 'nodes':
       return { ...state, selectedNodes: event.nodes };
     case 'capture': {
@@ -88,4 +92,13 @@ export function shellReducer(state: ShellState, event: ShellEvent): ShellState {
       return { ...state, captured: event.on ? [...state.captured, event.pane] : state.captured.filter((p) => p !== event.pane) };
     }
   }
+}
+
+/**
+ * How long a status message stays: reports ("wrote 81 lines to …", "scan done") fade after a few
+ * seconds like k9s's flash messages; warnings and errors stay until something replaces them, so a
+ * problem is never missed.
+ */
+export function statusLifetimeMs(tone: StatusTone): number | null {
+  return tone === 'ok' || tone === 'info' ? 6_000 : null;
 }
