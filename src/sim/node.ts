@@ -11,6 +11,7 @@ import { State } from '../talos/proto/gen/cosi/state_pb.js';
 import { StorageService } from '../talos/proto/gen/storage/storage_pb.js';
 import { ClusterService } from '../talos/proto/gen/cluster/cluster_pb.js';
 import { clusterHandlers } from './handlers/cluster.js';
+import { containerHandlers } from './handlers/containers.js';
 import { cosiHandlers } from './handlers/cosi.js';
 import { etcdHandlers } from './handlers/etcd.js';
 import { logHandlers } from './handlers/logs.js';
@@ -137,7 +138,7 @@ export class SimNodeImpl implements SimNode, RoutableNode {
     if (this.server) return;
     this.leaf = this.issueLeaf();
     const services = routedServices(this, this.directory, [
-      { service: MachineService, handlers: { ...machineHandlers, ...logHandlers, ...etcdHandlers } },
+      { service: MachineService, handlers: { ...machineHandlers, ...logHandlers, ...containerHandlers, ...etcdHandlers } },
       { service: State, handlers: cosiHandlers },
       { service: StorageService, handlers: storageHandlers },
       { service: ClusterService, handlers: clusterHandlers },

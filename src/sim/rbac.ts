@@ -21,6 +21,7 @@ const RULES: Record<string, string[]> = {
   '/cluster.ClusterService/HealthCheck': READ,
   '/machine.MachineService/ApplyConfiguration': READ, // the handler itself requires admin outside maintenance
   '/machine.MachineService/Bootstrap': [admin],
+  '/machine.MachineService/Containers': READ, // maintenance (os:reader) included, as in Talos v1.13
   '/machine.MachineService/Dmesg': READ,
   '/machine.MachineService/EtcdAlarmList': [...READ, etcdBackup],
   '/machine.MachineService/EtcdAlarmDisarm': [admin, operator],

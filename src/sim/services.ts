@@ -168,6 +168,11 @@ function specFor(id: string): ServiceSpec {
   return SPECS.find((s) => s.id === id) ?? { id, runner: 'container', healthChecked: false };
 }
 
+/** Does Talos run this service as a containerd task (namespace "system")? Unknown ids count as extensions. */
+export function runsAsContainer(id: string): boolean {
+  return specFor(id).runner === 'container';
+}
+
 export function stopService(rec: ServiceRecord, now = new Date()): void {
   rec.events.push({ msg: 'Stopping service', state: 'Stopping', ts: now });
   rec.events.push({ msg: 'Service finished successfully', state: 'Finished', ts: new Date(now.getTime() + 1) });

@@ -6,6 +6,7 @@ import { runHeadlessLogs, untilInterrupted } from '../../features/logs/headless.
 import { insecureClient, type NodeTarget, type TalosClient, type TalosSession } from '../../talos/index.js';
 import { commaList, connectionOptions, intFlag, parseCommandLine, UsageError } from '../args.js';
 import { requireNodes, sessionFromFlags } from '../connection.js';
+import { printK8sContainers } from '../k8s-containers.js';
 import type { Command, CommandIO } from './types.js';
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -90,7 +91,16 @@ export const command: Command = {
   usage: 'talos-tui logs -n IP[,IP] SERVICE [--tail N] [-f] [-k] [-i] [--talosconfig FILE] [--context NAME] [-e IP]',
   async run(argv, io) {
     const { values, positionals } = parseCommandLine('logs', argv, { ...logStreamOptions, kubernetes: { type: 'boolean', short: 'k' } });
-    if (positionals.length === 0) throw new UsageError('logs: name the service (e.g. talos-tui logs -n 10.0.0.11 kubelet), or a container id with -k');
+    if (positionals.length === 0 && values.kubernetes) {
+      // -k without an id: list the Kubernetes containers to pick from (talosctl containers -k).
+      const conn = connect('logs', values, io.env);
+      try {
+        return await printK8sContainers('logs', conn, io);
+      } finally {
+        conn.close();
+      }
+    }
+    if (positionals.length === 0) throw new UsageError('logs: name the service (e.g. talos-tui logs -n IP kubelet), or a container id with -k');
     if (positionals.length > 1) throw new UsageError(`logs: one service at a time, got ${positionals.length}: ${positionals.join(' ')}`);
     const id = positionals[0]!;
     return runStream('logs', values, values.kubernetes ? { kind: 'container', id } : { kind: 'service', id }, io);

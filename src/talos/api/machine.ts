@@ -9,6 +9,7 @@ import {
   ApplyConfigurationRequest_Mode,
   MachineService,
   RebootRequest_Mode,
+  type ContainerInfo,
   type EtcdMember,
   type EtcdMemberAlarm,
   type EtcdMemberStatus,
@@ -23,7 +24,7 @@ import { readTar } from './tar.js';
 
 const M = MachineService.method;
 
-export type { EtcdMember, EtcdMemberAlarm, EtcdMemberStatus, ServiceInfo, Version };
+export type { ContainerInfo, EtcdMember, EtcdMemberAlarm, EtcdMemberStatus, ServiceInfo, Version };
 
 export async function version(t: NodeTarget, opts?: CallOptions): Promise<Version> {
   return requireEntry(await t.unary(M.version, {}, opts), t.node, 'Version');
@@ -184,6 +185,29 @@ export function logs(t: NodeTarget, req: LogsRequest, opts: CallOptions = {}): A
 
 export async function logsContainers(t: NodeTarget, opts?: CallOptions): Promise<string[]> {
   return singleEntry(await t.unary(M.logsContainers, {}, opts), t.node, 'LogsContainers')?.ids ?? [];
+}
+
+export interface ContainersRequest {
+  /** containerd namespace: 'k8s.io' for Kubernetes containers (the default), 'system' for Talos's own. */
+  namespace?: string;
+  /** 'cri' (default for k8s.io) or 'containerd' (default for every other namespace). */
+  driver?: 'cri' | 'containerd';
+}
+
+/**
+ * The node's containers (`talosctl containers [-k]`). With CRI every pod comes as its sandbox (id ===
+ * podId, no log) followed by its containers, whose `id` is what logs({kubernetes: true}) takes.
+ */
+export async function containers(t: NodeTarget, req: ContainersRequest = {}, opts?: CallOptions): Promise<ContainerInfo[]> {
+  const namespace = req.namespace ?? 'k8s.io';
+  const cri = (req.driver ?? (namespace === 'k8s.io' ? 'cri' : 'containerd')) === 'cri';
+  const request = { namespace, driver: cri ? ContainerDriver.CRI : ContainerDriver.CONTAINERD };
+  return singleEntry(await t.unary(M.containers, request, opts), t.node, 'Containers')?.containers ?? [];
+}
+
+/** True for a CRI pod sandbox entry (it has no log of its own). */
+export function isPodSandbox(c: ContainerInfo): boolean {
+  return c.podId !== '' && c.id === c.podId;
 }
 
 // ---- kubeconfig and reboot

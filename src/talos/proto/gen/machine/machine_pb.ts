@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file machine/machine.proto.
  */
 export const file_machine_machine: GenFile = /*@__PURE__*/
-  fileDesc("ChVtYWNoaW5lL21hY2hpbmUucHJvdG8SB21hY2hpbmUi6AEKGUFwcGx5Q29uZmlndXJhdGlvblJlcXVlc3QSDAoEZGF0YRgBIAEoDBI1CgRtb2RlGAQgASgOMicubWFjaGluZS5BcHBseUNvbmZpZ3VyYXRpb25SZXF1ZXN0Lk1vZGUSDwoHZHJ5X3J1bhgFIAEoCBIzChB0cnlfbW9kZV90aW1lb3V0GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIkAKBE1vZGUSCgoGUkVCT09UEAASCAoEQVVUTxABEg0KCU5PX1JFQk9PVBACEgoKBlNUQUdFRBADEgcKA1RSWRAEIpcBChJBcHBseUNvbmZpZ3VyYXRpb24SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESEAoId2FybmluZ3MYAiADKAkSNQoEbW9kZRgDIAEoDjInLm1hY2hpbmUuQXBwbHlDb25maWd1cmF0aW9uUmVxdWVzdC5Nb2RlEhQKDG1vZGVfZGV0YWlscxgEIAEoCSJLChpBcHBseUNvbmZpZ3VyYXRpb25SZXNwb25zZRItCghtZXNzYWdlcxgBIAMoCzIbLm1hY2hpbmUuQXBwbHlDb25maWd1cmF0aW9uIkkKEEJvb3RzdHJhcFJlcXVlc3QSFAoMcmVjb3Zlcl9ldGNkGAEgASgIEh8KF3JlY292ZXJfc2tpcF9oYXNoX2NoZWNrGAIgASgIIi8KCUJvb3RzdHJhcBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSI5ChFCb290c3RyYXBSZXNwb25zZRIkCghtZXNzYWdlcxgBIAMoCzISLm1hY2hpbmUuQm9vdHN0cmFwIiwKDERtZXNnUmVxdWVzdBIOCgZmb2xsb3cYASABKAgSDAoEdGFpbBgCIAEoCCJ5CgtMb2dzUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSCgoCaWQYAiABKAkSJwoGZHJpdmVyGAMgASgOMhcuY29tbW9uLkNvbnRhaW5lckRyaXZlchIOCgZmb2xsb3cYBCABKAgSEgoKdGFpbF9saW5lcxgFIAEoBSJACg1Mb2dzQ29udGFpbmVyEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEgsKA2lkcxgCIAMoCSJCChZMb2dzQ29udGFpbmVyc1Jlc3BvbnNlEigKCG1lc3NhZ2VzGAEgAygLMhYubWFjaGluZS5Mb2dzQ29udGFpbmVyIiwKFUV0Y2RNZW1iZXJMaXN0UmVxdWVzdBITCgtxdWVyeV9sb2NhbBgBIAEoCCJmCgpFdGNkTWVtYmVyEgoKAmlkGAIgASgEEhAKCGhvc3RuYW1lGAMgASgJEhEKCXBlZXJfdXJscxgEIAMoCRITCgtjbGllbnRfdXJscxgFIAMoCRISCgppc19sZWFybmVyGAYgASgIIm8KC0V0Y2RNZW1iZXJzEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEhYKDmxlZ2FjeV9tZW1iZXJzGAIgAygJEiQKB21lbWJlcnMYAyADKAsyEy5tYWNoaW5lLkV0Y2RNZW1iZXIiQAoWRXRjZE1lbWJlckxpc3RSZXNwb25zZRImCghtZXNzYWdlcxgBIAMoCzIULm1hY2hpbmUuRXRjZE1lbWJlcnMi+AEKEEV0Y2RNZW1iZXJTdGF0dXMSGAoQcHJvdG9jb2xfdmVyc2lvbhgBIAEoCRIPCgdkYl9zaXplGAIgASgDEhYKDmRiX3NpemVfaW5fdXNlGAMgASgDEg4KBmxlYWRlchgEIAEoBBISCgpyYWZ0X2luZGV4GAUgASgEEhEKCXJhZnRfdGVybRgGIAEoBBIaChJyYWZ0X2FwcGxpZWRfaW5kZXgYByABKAQSDgoGZXJyb3JzGAggAygJEhIKCmlzX2xlYXJuZXIYCSABKAgSEQoJbWVtYmVyX2lkGAogASgEEhcKD3N0b3JhZ2VfdmVyc2lvbhgLIAEoCSJiCgpFdGNkU3RhdHVzEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEjAKDW1lbWJlcl9zdGF0dXMYAiABKAsyGS5tYWNoaW5lLkV0Y2RNZW1iZXJTdGF0dXMiOwoSRXRjZFN0YXR1c1Jlc3BvbnNlEiUKCG1lc3NhZ2VzGAEgAygLMhMubWFjaGluZS5FdGNkU3RhdHVzIogBCg9FdGNkTWVtYmVyQWxhcm0SEQoJbWVtYmVyX2lkGAEgASgEEjEKBWFsYXJtGAIgASgOMiIubWFjaGluZS5FdGNkTWVtYmVyQWxhcm0uQWxhcm1UeXBlIi8KCUFsYXJtVHlwZRIICgROT05FEAASCwoHTk9TUEFDRRABEgsKB0NPUlJVUFQQAiJgCglFdGNkQWxhcm0SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESLwoNbWVtYmVyX2FsYXJtcxgCIAMoCzIYLm1hY2hpbmUuRXRjZE1lbWJlckFsYXJtIj0KFUV0Y2RBbGFybUxpc3RSZXNwb25zZRIkCghtZXNzYWdlcxgBIAMoCzISLm1hY2hpbmUuRXRjZEFsYXJtImYKD0V0Y2RBbGFybURpc2FybRIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIvCg1tZW1iZXJfYWxhcm1zGAIgAygLMhgubWFjaGluZS5FdGNkTWVtYmVyQWxhcm0iRQoXRXRjZEFsYXJtRGlzYXJtUmVzcG9uc2USKgoIbWVzc2FnZXMYASADKAsyGC5tYWNoaW5lLkV0Y2RBbGFybURpc2FybSI0Cg5FdGNkRGVmcmFnbWVudBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSJDChZFdGNkRGVmcmFnbWVudFJlc3BvbnNlEikKCG1lc3NhZ2VzGAEgAygLMhcubWFjaGluZS5FdGNkRGVmcmFnbWVudCIeChxFdGNkRm9yZmVpdExlYWRlcnNoaXBSZXF1ZXN0IksKFUV0Y2RGb3JmZWl0TGVhZGVyc2hpcBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIOCgZtZW1iZXIYAiABKAkiUQodRXRjZEZvcmZlaXRMZWFkZXJzaGlwUmVzcG9uc2USMAoIbWVzc2FnZXMYASADKAsyHi5tYWNoaW5lLkV0Y2RGb3JmZWl0TGVhZGVyc2hpcCIZChdFdGNkTGVhdmVDbHVzdGVyUmVxdWVzdCI2ChBFdGNkTGVhdmVDbHVzdGVyEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhIkcKGEV0Y2RMZWF2ZUNsdXN0ZXJSZXNwb25zZRIrCghtZXNzYWdlcxgBIAMoCzIZLm1hY2hpbmUuRXRjZExlYXZlQ2x1c3RlciIwChtFdGNkUmVtb3ZlTWVtYmVyQnlJRFJlcXVlc3QSEQoJbWVtYmVyX2lkGAEgASgEIjoKFEV0Y2RSZW1vdmVNZW1iZXJCeUlEEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhIk8KHEV0Y2RSZW1vdmVNZW1iZXJCeUlEUmVzcG9uc2USLwoIbWVzc2FnZXMYASADKAsyHS5tYWNoaW5lLkV0Y2RSZW1vdmVNZW1iZXJCeUlEIhUKE0V0Y2RTbmFwc2hvdFJlcXVlc3QiLgoQTWV0YVdyaXRlUmVxdWVzdBILCgNrZXkYASABKA0SDQoFdmFsdWUYAiABKAwiLwoJTWV0YVdyaXRlEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhIjkKEU1ldGFXcml0ZVJlc3BvbnNlEiQKCG1lc3NhZ2VzGAEgAygLMhIubWFjaGluZS5NZXRhV3JpdGUiIAoRTWV0YURlbGV0ZVJlcXVlc3QSCwoDa2V5GAEgASgNIjAKCk1ldGFEZWxldGUSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGEiOwoSTWV0YURlbGV0ZVJlc3BvbnNlEiUKCG1lc3NhZ2VzGAEgAygLMhMubWFjaGluZS5NZXRhRGVsZXRlImoKDVJlYm9vdFJlcXVlc3QSKQoEbW9kZRgBIAEoDjIbLm1hY2hpbmUuUmVib290UmVxdWVzdC5Nb2RlIi4KBE1vZGUSCwoHREVGQVVMVBAAEg4KClBPV0VSQ1lDTEUQARIJCgVGT1JDRRACIj4KBlJlYm9vdBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIQCghhY3Rvcl9pZBgCIAEoCSIzCg5SZWJvb3RSZXNwb25zZRIhCghtZXNzYWdlcxgBIAMoCzIPLm1hY2hpbmUuUmVib290IlIKDFNlcnZpY2VFdmVudBILCgNtc2cYASABKAkSDQoFc3RhdGUYAiABKAkSJgoCdHMYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjYKDVNlcnZpY2VFdmVudHMSJQoGZXZlbnRzGAEgAygLMhUubWFjaGluZS5TZXJ2aWNlRXZlbnQieAoNU2VydmljZUhlYWx0aBIPCgd1bmtub3duGAEgASgIEg8KB2hlYWx0aHkYAiABKAgSFAoMbGFzdF9tZXNzYWdlGAMgASgJEi8KC2xhc3RfY2hhbmdlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ4CgtTZXJ2aWNlSW5mbxIKCgJpZBgBIAEoCRINCgVzdGF0ZRgCIAEoCRImCgZldmVudHMYAyABKAsyFi5tYWNoaW5lLlNlcnZpY2VFdmVudHMSJgoGaGVhbHRoGAQgASgLMhYubWFjaGluZS5TZXJ2aWNlSGVhbHRoIlkKC1NlcnZpY2VMaXN0EiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEiYKCHNlcnZpY2VzGAIgAygLMhQubWFjaGluZS5TZXJ2aWNlSW5mbyI9ChNTZXJ2aWNlTGlzdFJlc3BvbnNlEiYKCG1lc3NhZ2VzGAEgAygLMhQubWFjaGluZS5TZXJ2aWNlTGlzdCIhChNTZXJ2aWNlU3RhcnRSZXF1ZXN0EgoKAmlkGAEgASgJIkAKDFNlcnZpY2VTdGFydBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIMCgRyZXNwGAIgASgJIj8KFFNlcnZpY2VTdGFydFJlc3BvbnNlEicKCG1lc3NhZ2VzGAEgAygLMhUubWFjaGluZS5TZXJ2aWNlU3RhcnQiIAoSU2VydmljZVN0b3BSZXF1ZXN0EgoKAmlkGAEgASgJIj8KC1NlcnZpY2VTdG9wEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEgwKBHJlc3AYAiABKAkiPQoTU2VydmljZVN0b3BSZXNwb25zZRImCghtZXNzYWdlcxgBIAMoCzIULm1hY2hpbmUuU2VydmljZVN0b3AiIwoVU2VydmljZVJlc3RhcnRSZXF1ZXN0EgoKAmlkGAEgASgJIkIKDlNlcnZpY2VSZXN0YXJ0EiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEgwKBHJlc3AYAiABKAkiQwoWU2VydmljZVJlc3RhcnRSZXNwb25zZRIpCghtZXNzYWdlcxgBIAMoCzIXLm1hY2hpbmUuU2VydmljZVJlc3RhcnQiZAoLVmVyc2lvbkluZm8SCwoDdGFnGAEgASgJEgsKA3NoYRgCIAEoCRINCgVidWlsdBgDIAEoCRISCgpnb192ZXJzaW9uGAQgASgJEgoKAm9zGAUgASgJEgwKBGFyY2gYBiABKAkiKgoMUGxhdGZvcm1JbmZvEgwKBG5hbWUYASABKAkSDAoEbW9kZRgCIAEoCSIcCgxGZWF0dXJlc0luZm8SDAoEcmJhYxgBIAEoCCKmAQoHVmVyc2lvbhIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIlCgd2ZXJzaW9uGAIgASgLMhQubWFjaGluZS5WZXJzaW9uSW5mbxInCghwbGF0Zm9ybRgDIAEoCzIVLm1hY2hpbmUuUGxhdGZvcm1JbmZvEicKCGZlYXR1cmVzGAQgASgLMhUubWFjaGluZS5GZWF0dXJlc0luZm8iNQoPVmVyc2lvblJlc3BvbnNlEiIKCG1lc3NhZ2VzGAEgAygLMhAubWFjaGluZS5WZXJzaW9uMp8NCg5NYWNoaW5lU2VydmljZRJdChJBcHBseUNvbmZpZ3VyYXRpb24SIi5tYWNoaW5lLkFwcGx5Q29uZmlndXJhdGlvblJlcXVlc3QaIy5tYWNoaW5lLkFwcGx5Q29uZmlndXJhdGlvblJlc3BvbnNlEkIKCUJvb3RzdHJhcBIZLm1hY2hpbmUuQm9vdHN0cmFwUmVxdWVzdBoaLm1hY2hpbmUuQm9vdHN0cmFwUmVzcG9uc2USLgoFRG1lc2cSFS5tYWNoaW5lLkRtZXNnUmVxdWVzdBoMLmNvbW1vbi5EYXRhMAESRwoNRXRjZEFsYXJtTGlzdBIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRoeLm1hY2hpbmUuRXRjZEFsYXJtTGlzdFJlc3BvbnNlEksKD0V0Y2RBbGFybURpc2FybRIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRogLm1hY2hpbmUuRXRjZEFsYXJtRGlzYXJtUmVzcG9uc2USSQoORXRjZERlZnJhZ21lbnQSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaHy5tYWNoaW5lLkV0Y2REZWZyYWdtZW50UmVzcG9uc2USZgoVRXRjZEZvcmZlaXRMZWFkZXJzaGlwEiUubWFjaGluZS5FdGNkRm9yZmVpdExlYWRlcnNoaXBSZXF1ZXN0GiYubWFjaGluZS5FdGNkRm9yZmVpdExlYWRlcnNoaXBSZXNwb25zZRJXChBFdGNkTGVhdmVDbHVzdGVyEiAubWFjaGluZS5FdGNkTGVhdmVDbHVzdGVyUmVxdWVzdBohLm1hY2hpbmUuRXRjZExlYXZlQ2x1c3RlclJlc3BvbnNlElEKDkV0Y2RNZW1iZXJMaXN0Eh4ubWFjaGluZS5FdGNkTWVtYmVyTGlzdFJlcXVlc3QaHy5tYWNoaW5lLkV0Y2RNZW1iZXJMaXN0UmVzcG9uc2USYwoURXRjZFJlbW92ZU1lbWJlckJ5SUQSJC5tYWNoaW5lLkV0Y2RSZW1vdmVNZW1iZXJCeUlEUmVxdWVzdBolLm1hY2hpbmUuRXRjZFJlbW92ZU1lbWJlckJ5SURSZXNwb25zZRI8CgxFdGNkU25hcHNob3QSHC5tYWNoaW5lLkV0Y2RTbmFwc2hvdFJlcXVlc3QaDC5jb21tb24uRGF0YTABEkEKCkV0Y2RTdGF0dXMSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaGy5tYWNoaW5lLkV0Y2RTdGF0dXNSZXNwb25zZRI0CgpLdWJlY29uZmlnEhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5GgwuY29tbW9uLkRhdGEwARIsCgRMb2dzEhQubWFjaGluZS5Mb2dzUmVxdWVzdBoMLmNvbW1vbi5EYXRhMAESSQoOTG9nc0NvbnRhaW5lcnMSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaHy5tYWNoaW5lLkxvZ3NDb250YWluZXJzUmVzcG9uc2USQgoJTWV0YVdyaXRlEhkubWFjaGluZS5NZXRhV3JpdGVSZXF1ZXN0GhoubWFjaGluZS5NZXRhV3JpdGVSZXNwb25zZRJFCgpNZXRhRGVsZXRlEhoubWFjaGluZS5NZXRhRGVsZXRlUmVxdWVzdBobLm1hY2hpbmUuTWV0YURlbGV0ZVJlc3BvbnNlEjkKBlJlYm9vdBIWLm1hY2hpbmUuUmVib290UmVxdWVzdBoXLm1hY2hpbmUuUmVib290UmVzcG9uc2USQwoLU2VydmljZUxpc3QSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaHC5tYWNoaW5lLlNlcnZpY2VMaXN0UmVzcG9uc2USUQoOU2VydmljZVJlc3RhcnQSHi5tYWNoaW5lLlNlcnZpY2VSZXN0YXJ0UmVxdWVzdBofLm1hY2hpbmUuU2VydmljZVJlc3RhcnRSZXNwb25zZRJLCgxTZXJ2aWNlU3RhcnQSHC5tYWNoaW5lLlNlcnZpY2VTdGFydFJlcXVlc3QaHS5tYWNoaW5lLlNlcnZpY2VTdGFydFJlc3BvbnNlEkgKC1NlcnZpY2VTdG9wEhsubWFjaGluZS5TZXJ2aWNlU3RvcFJlcXVlc3QaHC5tYWNoaW5lLlNlcnZpY2VTdG9wUmVzcG9uc2USOwoHVmVyc2lvbhIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRoYLm1hY2hpbmUuVmVyc2lvblJlc3BvbnNlYgZwcm90bzM", [file_common_common, file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_timestamp]);
+  fileDesc("ChVtYWNoaW5lL21hY2hpbmUucHJvdG8SB21hY2hpbmUi6AEKGUFwcGx5Q29uZmlndXJhdGlvblJlcXVlc3QSDAoEZGF0YRgBIAEoDBI1CgRtb2RlGAQgASgOMicubWFjaGluZS5BcHBseUNvbmZpZ3VyYXRpb25SZXF1ZXN0Lk1vZGUSDwoHZHJ5X3J1bhgFIAEoCBIzChB0cnlfbW9kZV90aW1lb3V0GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIkAKBE1vZGUSCgoGUkVCT09UEAASCAoEQVVUTxABEg0KCU5PX1JFQk9PVBACEgoKBlNUQUdFRBADEgcKA1RSWRAEIpcBChJBcHBseUNvbmZpZ3VyYXRpb24SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESEAoId2FybmluZ3MYAiADKAkSNQoEbW9kZRgDIAEoDjInLm1hY2hpbmUuQXBwbHlDb25maWd1cmF0aW9uUmVxdWVzdC5Nb2RlEhQKDG1vZGVfZGV0YWlscxgEIAEoCSJLChpBcHBseUNvbmZpZ3VyYXRpb25SZXNwb25zZRItCghtZXNzYWdlcxgBIAMoCzIbLm1hY2hpbmUuQXBwbHlDb25maWd1cmF0aW9uIkkKEEJvb3RzdHJhcFJlcXVlc3QSFAoMcmVjb3Zlcl9ldGNkGAEgASgIEh8KF3JlY292ZXJfc2tpcF9oYXNoX2NoZWNrGAIgASgIIi8KCUJvb3RzdHJhcBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSI5ChFCb290c3RyYXBSZXNwb25zZRIkCghtZXNzYWdlcxgBIAMoCzISLm1hY2hpbmUuQm9vdHN0cmFwIiwKDERtZXNnUmVxdWVzdBIOCgZmb2xsb3cYASABKAgSDAoEdGFpbBgCIAEoCCJ5CgtMb2dzUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSCgoCaWQYAiABKAkSJwoGZHJpdmVyGAMgASgOMhcuY29tbW9uLkNvbnRhaW5lckRyaXZlchIOCgZmb2xsb3cYBCABKAgSEgoKdGFpbF9saW5lcxgFIAEoBSJACg1Mb2dzQ29udGFpbmVyEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEgsKA2lkcxgCIAMoCSJCChZMb2dzQ29udGFpbmVyc1Jlc3BvbnNlEigKCG1lc3NhZ2VzGAEgAygLMhYubWFjaGluZS5Mb2dzQ29udGFpbmVyIk8KEUNvbnRhaW5lcnNSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRInCgZkcml2ZXIYAiABKA4yFy5jb21tb24uQ29udGFpbmVyRHJpdmVyIrUBCg1Db250YWluZXJJbmZvEhEKCW5hbWVzcGFjZRgBIAEoCRIKCgJpZBgCIAEoCRINCgVpbWFnZRgDIAEoCRILCgNwaWQYBCABKA0SDgoGc3RhdHVzGAUgASgJEg4KBnBvZF9pZBgGIAEoCRIMCgRuYW1lGAcgASgJEhkKEW5ldHdvcmtfbmFtZXNwYWNlGAggASgJEhMKC2ludGVybmFsX2lkGAkgASgJEgsKA3VpZBgKIAEoCSJbCglDb250YWluZXISIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESKgoKY29udGFpbmVycxgCIAMoCzIWLm1hY2hpbmUuQ29udGFpbmVySW5mbyI6ChJDb250YWluZXJzUmVzcG9uc2USJAoIbWVzc2FnZXMYASADKAsyEi5tYWNoaW5lLkNvbnRhaW5lciIsChVFdGNkTWVtYmVyTGlzdFJlcXVlc3QSEwoLcXVlcnlfbG9jYWwYASABKAgiZgoKRXRjZE1lbWJlchIKCgJpZBgCIAEoBBIQCghob3N0bmFtZRgDIAEoCRIRCglwZWVyX3VybHMYBCADKAkSEwoLY2xpZW50X3VybHMYBSADKAkSEgoKaXNfbGVhcm5lchgGIAEoCCJvCgtFdGNkTWVtYmVycxIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIWCg5sZWdhY3lfbWVtYmVycxgCIAMoCRIkCgdtZW1iZXJzGAMgAygLMhMubWFjaGluZS5FdGNkTWVtYmVyIkAKFkV0Y2RNZW1iZXJMaXN0UmVzcG9uc2USJgoIbWVzc2FnZXMYASADKAsyFC5tYWNoaW5lLkV0Y2RNZW1iZXJzIvgBChBFdGNkTWVtYmVyU3RhdHVzEhgKEHByb3RvY29sX3ZlcnNpb24YASABKAkSDwoHZGJfc2l6ZRgCIAEoAxIWCg5kYl9zaXplX2luX3VzZRgDIAEoAxIOCgZsZWFkZXIYBCABKAQSEgoKcmFmdF9pbmRleBgFIAEoBBIRCglyYWZ0X3Rlcm0YBiABKAQSGgoScmFmdF9hcHBsaWVkX2luZGV4GAcgASgEEg4KBmVycm9ycxgIIAMoCRISCgppc19sZWFybmVyGAkgASgIEhEKCW1lbWJlcl9pZBgKIAEoBBIXCg9zdG9yYWdlX3ZlcnNpb24YCyABKAkiYgoKRXRjZFN0YXR1cxIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIwCg1tZW1iZXJfc3RhdHVzGAIgASgLMhkubWFjaGluZS5FdGNkTWVtYmVyU3RhdHVzIjsKEkV0Y2RTdGF0dXNSZXNwb25zZRIlCghtZXNzYWdlcxgBIAMoCzITLm1hY2hpbmUuRXRjZFN0YXR1cyKIAQoPRXRjZE1lbWJlckFsYXJtEhEKCW1lbWJlcl9pZBgBIAEoBBIxCgVhbGFybRgCIAEoDjIiLm1hY2hpbmUuRXRjZE1lbWJlckFsYXJtLkFsYXJtVHlwZSIvCglBbGFybVR5cGUSCAoETk9ORRAAEgsKB05PU1BBQ0UQARILCgdDT1JSVVBUEAIiYAoJRXRjZEFsYXJtEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEi8KDW1lbWJlcl9hbGFybXMYAiADKAsyGC5tYWNoaW5lLkV0Y2RNZW1iZXJBbGFybSI9ChVFdGNkQWxhcm1MaXN0UmVzcG9uc2USJAoIbWVzc2FnZXMYASADKAsyEi5tYWNoaW5lLkV0Y2RBbGFybSJmCg9FdGNkQWxhcm1EaXNhcm0SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESLwoNbWVtYmVyX2FsYXJtcxgCIAMoCzIYLm1hY2hpbmUuRXRjZE1lbWJlckFsYXJtIkUKF0V0Y2RBbGFybURpc2FybVJlc3BvbnNlEioKCG1lc3NhZ2VzGAEgAygLMhgubWFjaGluZS5FdGNkQWxhcm1EaXNhcm0iNAoORXRjZERlZnJhZ21lbnQSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGEiQwoWRXRjZERlZnJhZ21lbnRSZXNwb25zZRIpCghtZXNzYWdlcxgBIAMoCzIXLm1hY2hpbmUuRXRjZERlZnJhZ21lbnQiHgocRXRjZEZvcmZlaXRMZWFkZXJzaGlwUmVxdWVzdCJLChVFdGNkRm9yZmVpdExlYWRlcnNoaXASIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESDgoGbWVtYmVyGAIgASgJIlEKHUV0Y2RGb3JmZWl0TGVhZGVyc2hpcFJlc3BvbnNlEjAKCG1lc3NhZ2VzGAEgAygLMh4ubWFjaGluZS5FdGNkRm9yZmVpdExlYWRlcnNoaXAiGQoXRXRjZExlYXZlQ2x1c3RlclJlcXVlc3QiNgoQRXRjZExlYXZlQ2x1c3RlchIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSJHChhFdGNkTGVhdmVDbHVzdGVyUmVzcG9uc2USKwoIbWVzc2FnZXMYASADKAsyGS5tYWNoaW5lLkV0Y2RMZWF2ZUNsdXN0ZXIiMAobRXRjZFJlbW92ZU1lbWJlckJ5SURSZXF1ZXN0EhEKCW1lbWJlcl9pZBgBIAEoBCI6ChRFdGNkUmVtb3ZlTWVtYmVyQnlJRBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSJPChxFdGNkUmVtb3ZlTWVtYmVyQnlJRFJlc3BvbnNlEi8KCG1lc3NhZ2VzGAEgAygLMh0ubWFjaGluZS5FdGNkUmVtb3ZlTWVtYmVyQnlJRCIVChNFdGNkU25hcHNob3RSZXF1ZXN0Ii4KEE1ldGFXcml0ZVJlcXVlc3QSCwoDa2V5GAEgASgNEg0KBXZhbHVlGAIgASgMIi8KCU1ldGFXcml0ZRIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSI5ChFNZXRhV3JpdGVSZXNwb25zZRIkCghtZXNzYWdlcxgBIAMoCzISLm1hY2hpbmUuTWV0YVdyaXRlIiAKEU1ldGFEZWxldGVSZXF1ZXN0EgsKA2tleRgBIAEoDSIwCgpNZXRhRGVsZXRlEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhIjsKEk1ldGFEZWxldGVSZXNwb25zZRIlCghtZXNzYWdlcxgBIAMoCzITLm1hY2hpbmUuTWV0YURlbGV0ZSJqCg1SZWJvb3RSZXF1ZXN0EikKBG1vZGUYASABKA4yGy5tYWNoaW5lLlJlYm9vdFJlcXVlc3QuTW9kZSIuCgRNb2RlEgsKB0RFRkFVTFQQABIOCgpQT1dFUkNZQ0xFEAESCQoFRk9SQ0UQAiI+CgZSZWJvb3QSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESEAoIYWN0b3JfaWQYAiABKAkiMwoOUmVib290UmVzcG9uc2USIQoIbWVzc2FnZXMYASADKAsyDy5tYWNoaW5lLlJlYm9vdCJSCgxTZXJ2aWNlRXZlbnQSCwoDbXNnGAEgASgJEg0KBXN0YXRlGAIgASgJEiYKAnRzGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI2Cg1TZXJ2aWNlRXZlbnRzEiUKBmV2ZW50cxgBIAMoCzIVLm1hY2hpbmUuU2VydmljZUV2ZW50IngKDVNlcnZpY2VIZWFsdGgSDwoHdW5rbm93bhgBIAEoCBIPCgdoZWFsdGh5GAIgASgIEhQKDGxhc3RfbWVzc2FnZRgDIAEoCRIvCgtsYXN0X2NoYW5nZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAieAoLU2VydmljZUluZm8SCgoCaWQYASABKAkSDQoFc3RhdGUYAiABKAkSJgoGZXZlbnRzGAMgASgLMhYubWFjaGluZS5TZXJ2aWNlRXZlbnRzEiYKBmhlYWx0aBgEIAEoCzIWLm1hY2hpbmUuU2VydmljZUhlYWx0aCJZCgtTZXJ2aWNlTGlzdBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRImCghzZXJ2aWNlcxgCIAMoCzIULm1hY2hpbmUuU2VydmljZUluZm8iPQoTU2VydmljZUxpc3RSZXNwb25zZRImCghtZXNzYWdlcxgBIAMoCzIULm1hY2hpbmUuU2VydmljZUxpc3QiIQoTU2VydmljZVN0YXJ0UmVxdWVzdBIKCgJpZBgBIAEoCSJACgxTZXJ2aWNlU3RhcnQSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESDAoEcmVzcBgCIAEoCSI/ChRTZXJ2aWNlU3RhcnRSZXNwb25zZRInCghtZXNzYWdlcxgBIAMoCzIVLm1hY2hpbmUuU2VydmljZVN0YXJ0IiAKElNlcnZpY2VTdG9wUmVxdWVzdBIKCgJpZBgBIAEoCSI/CgtTZXJ2aWNlU3RvcBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIMCgRyZXNwGAIgASgJIj0KE1NlcnZpY2VTdG9wUmVzcG9uc2USJgoIbWVzc2FnZXMYASADKAsyFC5tYWNoaW5lLlNlcnZpY2VTdG9wIiMKFVNlcnZpY2VSZXN0YXJ0UmVxdWVzdBIKCgJpZBgBIAEoCSJCCg5TZXJ2aWNlUmVzdGFydBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIMCgRyZXNwGAIgASgJIkMKFlNlcnZpY2VSZXN0YXJ0UmVzcG9uc2USKQoIbWVzc2FnZXMYASADKAsyFy5tYWNoaW5lLlNlcnZpY2VSZXN0YXJ0ImQKC1ZlcnNpb25JbmZvEgsKA3RhZxgBIAEoCRILCgNzaGEYAiABKAkSDQoFYnVpbHQYAyABKAkSEgoKZ29fdmVyc2lvbhgEIAEoCRIKCgJvcxgFIAEoCRIMCgRhcmNoGAYgASgJIioKDFBsYXRmb3JtSW5mbxIMCgRuYW1lGAEgASgJEgwKBG1vZGUYAiABKAkiHAoMRmVhdHVyZXNJbmZvEgwKBHJiYWMYASABKAgipgEKB1ZlcnNpb24SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESJQoHdmVyc2lvbhgCIAEoCzIULm1hY2hpbmUuVmVyc2lvbkluZm8SJwoIcGxhdGZvcm0YAyABKAsyFS5tYWNoaW5lLlBsYXRmb3JtSW5mbxInCghmZWF0dXJlcxgEIAEoCzIVLm1hY2hpbmUuRmVhdHVyZXNJbmZvIjUKD1ZlcnNpb25SZXNwb25zZRIiCghtZXNzYWdlcxgBIAMoCzIQLm1hY2hpbmUuVmVyc2lvbjLmDQoOTWFjaGluZVNlcnZpY2USXQoSQXBwbHlDb25maWd1cmF0aW9uEiIubWFjaGluZS5BcHBseUNvbmZpZ3VyYXRpb25SZXF1ZXN0GiMubWFjaGluZS5BcHBseUNvbmZpZ3VyYXRpb25SZXNwb25zZRJCCglCb290c3RyYXASGS5tYWNoaW5lLkJvb3RzdHJhcFJlcXVlc3QaGi5tYWNoaW5lLkJvb3RzdHJhcFJlc3BvbnNlEkUKCkNvbnRhaW5lcnMSGi5tYWNoaW5lLkNvbnRhaW5lcnNSZXF1ZXN0GhsubWFjaGluZS5Db250YWluZXJzUmVzcG9uc2USLgoFRG1lc2cSFS5tYWNoaW5lLkRtZXNnUmVxdWVzdBoMLmNvbW1vbi5EYXRhMAESRwoNRXRjZEFsYXJtTGlzdBIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRoeLm1hY2hpbmUuRXRjZEFsYXJtTGlzdFJlc3BvbnNlEksKD0V0Y2RBbGFybURpc2FybRIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRogLm1hY2hpbmUuRXRjZEFsYXJtRGlzYXJtUmVzcG9uc2USSQoORXRjZERlZnJhZ21lbnQSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaHy5tYWNoaW5lLkV0Y2REZWZyYWdtZW50UmVzcG9uc2USZgoVRXRjZEZvcmZlaXRMZWFkZXJzaGlwEiUubWFjaGluZS5FdGNkRm9yZmVpdExlYWRlcnNoaXBSZXF1ZXN0GiYubWFjaGluZS5FdGNkRm9yZmVpdExlYWRlcnNoaXBSZXNwb25zZRJXChBFdGNkTGVhdmVDbHVzdGVyEiAubWFjaGluZS5FdGNkTGVhdmVDbHVzdGVyUmVxdWVzdBohLm1hY2hpbmUuRXRjZExlYXZlQ2x1c3RlclJlc3BvbnNlElEKDkV0Y2RNZW1iZXJMaXN0Eh4ubWFjaGluZS5FdGNkTWVtYmVyTGlzdFJlcXVlc3QaHy5tYWNoaW5lLkV0Y2RNZW1iZXJMaXN0UmVzcG9uc2USYwoURXRjZFJlbW92ZU1lbWJlckJ5SUQSJC5tYWNoaW5lLkV0Y2RSZW1vdmVNZW1iZXJCeUlEUmVxdWVzdBolLm1hY2hpbmUuRXRjZFJlbW92ZU1lbWJlckJ5SURSZXNwb25zZRI8CgxFdGNkU25hcHNob3QSHC5tYWNoaW5lLkV0Y2RTbmFwc2hvdFJlcXVlc3QaDC5jb21tb24uRGF0YTABEkEKCkV0Y2RTdGF0dXMSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaGy5tYWNoaW5lLkV0Y2RTdGF0dXNSZXNwb25zZRI0CgpLdWJlY29uZmlnEhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5GgwuY29tbW9uLkRhdGEwARIsCgRMb2dzEhQubWFjaGluZS5Mb2dzUmVxdWVzdBoMLmNvbW1vbi5EYXRhMAESSQoOTG9nc0NvbnRhaW5lcnMSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaHy5tYWNoaW5lLkxvZ3NDb250YWluZXJzUmVzcG9uc2USQgoJTWV0YVdyaXRlEhkubWFjaGluZS5NZXRhV3JpdGVSZXF1ZXN0GhoubWFjaGluZS5NZXRhV3JpdGVSZXNwb25zZRJFCgpNZXRhRGVsZXRlEhoubWFjaGluZS5NZXRhRGVsZXRlUmVxdWVzdBobLm1hY2hpbmUuTWV0YURlbGV0ZVJlc3BvbnNlEjkKBlJlYm9vdBIWLm1hY2hpbmUuUmVib290UmVxdWVzdBoXLm1hY2hpbmUuUmVib290UmVzcG9uc2USQwoLU2VydmljZUxpc3QSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaHC5tYWNoaW5lLlNlcnZpY2VMaXN0UmVzcG9uc2USUQoOU2VydmljZVJlc3RhcnQSHi5tYWNoaW5lLlNlcnZpY2VSZXN0YXJ0UmVxdWVzdBofLm1hY2hpbmUuU2VydmljZVJlc3RhcnRSZXNwb25zZRJLCgxTZXJ2aWNlU3RhcnQSHC5tYWNoaW5lLlNlcnZpY2VTdGFydFJlcXVlc3QaHS5tYWNoaW5lLlNlcnZpY2VTdGFydFJlc3BvbnNlEkgKC1NlcnZpY2VTdG9wEhsubWFjaGluZS5TZXJ2aWNlU3RvcFJlcXVlc3QaHC5tYWNoaW5lLlNlcnZpY2VTdG9wUmVzcG9uc2USOwoHVmVyc2lvbhIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRoYLm1hY2hpbmUuVmVyc2lvblJlc3BvbnNlYgZwcm90bzM", [file_common_common, file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_timestamp]);
 
 /**
  * ---- ApplyConfiguration
@@ -299,6 +299,135 @@ export const LogsContainersResponseSchema: GenMessage<LogsContainersResponse> = 
   messageDesc(file_machine_machine, 9);
 
 /**
+ * Containers of one containerd namespace (`talosctl containers [-k]`): Talos system containers with
+ * namespace "system" + CONTAINERD, Kubernetes pods and containers with namespace "k8s.io" + CRI.
+ *
+ * @generated from message machine.ContainersRequest
+ */
+export type ContainersRequest = Message<"machine.ContainersRequest"> & {
+  /**
+   * @generated from field: string namespace = 1;
+   */
+  namespace: string;
+
+  /**
+   * @generated from field: common.ContainerDriver driver = 2;
+   */
+  driver: ContainerDriver;
+};
+
+/**
+ * Describes the message machine.ContainersRequest.
+ * Use `create(ContainersRequestSchema)` to create a new message.
+ */
+export const ContainersRequestSchema: GenMessage<ContainersRequest> = /*@__PURE__*/
+  messageDesc(file_machine_machine, 10);
+
+/**
+ * CRI lists each pod's sandbox (id = pod_id = "ns/pod") followed by its containers
+ * (id = "ns/pod:container:<first 12 chars of internal_id>", the id Logs takes).
+ *
+ * @generated from message machine.ContainerInfo
+ */
+export type ContainerInfo = Message<"machine.ContainerInfo"> & {
+  /**
+   * @generated from field: string namespace = 1;
+   */
+  namespace: string;
+
+  /**
+   * @generated from field: string id = 2;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string image = 3;
+   */
+  image: string;
+
+  /**
+   * @generated from field: uint32 pid = 4;
+   */
+  pid: number;
+
+  /**
+   * @generated from field: string status = 5;
+   */
+  status: string;
+
+  /**
+   * @generated from field: string pod_id = 6;
+   */
+  podId: string;
+
+  /**
+   * @generated from field: string name = 7;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string network_namespace = 8;
+   */
+  networkNamespace: string;
+
+  /**
+   * @generated from field: string internal_id = 9;
+   */
+  internalId: string;
+
+  /**
+   * @generated from field: string uid = 10;
+   */
+  uid: string;
+};
+
+/**
+ * Describes the message machine.ContainerInfo.
+ * Use `create(ContainerInfoSchema)` to create a new message.
+ */
+export const ContainerInfoSchema: GenMessage<ContainerInfo> = /*@__PURE__*/
+  messageDesc(file_machine_machine, 11);
+
+/**
+ * @generated from message machine.Container
+ */
+export type Container = Message<"machine.Container"> & {
+  /**
+   * @generated from field: common.Metadata metadata = 1;
+   */
+  metadata?: Metadata;
+
+  /**
+   * @generated from field: repeated machine.ContainerInfo containers = 2;
+   */
+  containers: ContainerInfo[];
+};
+
+/**
+ * Describes the message machine.Container.
+ * Use `create(ContainerSchema)` to create a new message.
+ */
+export const ContainerSchema: GenMessage<Container> = /*@__PURE__*/
+  messageDesc(file_machine_machine, 12);
+
+/**
+ * @generated from message machine.ContainersResponse
+ */
+export type ContainersResponse = Message<"machine.ContainersResponse"> & {
+  /**
+   * @generated from field: repeated machine.Container messages = 1;
+   */
+  messages: Container[];
+};
+
+/**
+ * Describes the message machine.ContainersResponse.
+ * Use `create(ContainersResponseSchema)` to create a new message.
+ */
+export const ContainersResponseSchema: GenMessage<ContainersResponse> = /*@__PURE__*/
+  messageDesc(file_machine_machine, 13);
+
+/**
  * ---- etcd
  *
  * @generated from message machine.EtcdMemberListRequest
@@ -315,7 +444,7 @@ export type EtcdMemberListRequest = Message<"machine.EtcdMemberListRequest"> & {
  * Use `create(EtcdMemberListRequestSchema)` to create a new message.
  */
 export const EtcdMemberListRequestSchema: GenMessage<EtcdMemberListRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 10);
+  messageDesc(file_machine_machine, 14);
 
 /**
  * @generated from message machine.EtcdMember
@@ -352,7 +481,7 @@ export type EtcdMember = Message<"machine.EtcdMember"> & {
  * Use `create(EtcdMemberSchema)` to create a new message.
  */
 export const EtcdMemberSchema: GenMessage<EtcdMember> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 11);
+  messageDesc(file_machine_machine, 15);
 
 /**
  * @generated from message machine.EtcdMembers
@@ -379,7 +508,7 @@ export type EtcdMembers = Message<"machine.EtcdMembers"> & {
  * Use `create(EtcdMembersSchema)` to create a new message.
  */
 export const EtcdMembersSchema: GenMessage<EtcdMembers> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 12);
+  messageDesc(file_machine_machine, 16);
 
 /**
  * @generated from message machine.EtcdMemberListResponse
@@ -396,7 +525,7 @@ export type EtcdMemberListResponse = Message<"machine.EtcdMemberListResponse"> &
  * Use `create(EtcdMemberListResponseSchema)` to create a new message.
  */
 export const EtcdMemberListResponseSchema: GenMessage<EtcdMemberListResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 13);
+  messageDesc(file_machine_machine, 17);
 
 /**
  * @generated from message machine.EtcdMemberStatus
@@ -463,7 +592,7 @@ export type EtcdMemberStatus = Message<"machine.EtcdMemberStatus"> & {
  * Use `create(EtcdMemberStatusSchema)` to create a new message.
  */
 export const EtcdMemberStatusSchema: GenMessage<EtcdMemberStatus> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 14);
+  messageDesc(file_machine_machine, 18);
 
 /**
  * @generated from message machine.EtcdStatus
@@ -485,7 +614,7 @@ export type EtcdStatus = Message<"machine.EtcdStatus"> & {
  * Use `create(EtcdStatusSchema)` to create a new message.
  */
 export const EtcdStatusSchema: GenMessage<EtcdStatus> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 15);
+  messageDesc(file_machine_machine, 19);
 
 /**
  * @generated from message machine.EtcdStatusResponse
@@ -502,7 +631,7 @@ export type EtcdStatusResponse = Message<"machine.EtcdStatusResponse"> & {
  * Use `create(EtcdStatusResponseSchema)` to create a new message.
  */
 export const EtcdStatusResponseSchema: GenMessage<EtcdStatusResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 16);
+  messageDesc(file_machine_machine, 20);
 
 /**
  * @generated from message machine.EtcdMemberAlarm
@@ -524,7 +653,7 @@ export type EtcdMemberAlarm = Message<"machine.EtcdMemberAlarm"> & {
  * Use `create(EtcdMemberAlarmSchema)` to create a new message.
  */
 export const EtcdMemberAlarmSchema: GenMessage<EtcdMemberAlarm> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 17);
+  messageDesc(file_machine_machine, 21);
 
 /**
  * @generated from enum machine.EtcdMemberAlarm.AlarmType
@@ -550,7 +679,7 @@ export enum EtcdMemberAlarm_AlarmType {
  * Describes the enum machine.EtcdMemberAlarm.AlarmType.
  */
 export const EtcdMemberAlarm_AlarmTypeSchema: GenEnum<EtcdMemberAlarm_AlarmType> = /*@__PURE__*/
-  enumDesc(file_machine_machine, 17, 0);
+  enumDesc(file_machine_machine, 21, 0);
 
 /**
  * @generated from message machine.EtcdAlarm
@@ -572,7 +701,7 @@ export type EtcdAlarm = Message<"machine.EtcdAlarm"> & {
  * Use `create(EtcdAlarmSchema)` to create a new message.
  */
 export const EtcdAlarmSchema: GenMessage<EtcdAlarm> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 18);
+  messageDesc(file_machine_machine, 22);
 
 /**
  * @generated from message machine.EtcdAlarmListResponse
@@ -589,7 +718,7 @@ export type EtcdAlarmListResponse = Message<"machine.EtcdAlarmListResponse"> & {
  * Use `create(EtcdAlarmListResponseSchema)` to create a new message.
  */
 export const EtcdAlarmListResponseSchema: GenMessage<EtcdAlarmListResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 19);
+  messageDesc(file_machine_machine, 23);
 
 /**
  * @generated from message machine.EtcdAlarmDisarm
@@ -611,7 +740,7 @@ export type EtcdAlarmDisarm = Message<"machine.EtcdAlarmDisarm"> & {
  * Use `create(EtcdAlarmDisarmSchema)` to create a new message.
  */
 export const EtcdAlarmDisarmSchema: GenMessage<EtcdAlarmDisarm> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 20);
+  messageDesc(file_machine_machine, 24);
 
 /**
  * @generated from message machine.EtcdAlarmDisarmResponse
@@ -628,7 +757,7 @@ export type EtcdAlarmDisarmResponse = Message<"machine.EtcdAlarmDisarmResponse">
  * Use `create(EtcdAlarmDisarmResponseSchema)` to create a new message.
  */
 export const EtcdAlarmDisarmResponseSchema: GenMessage<EtcdAlarmDisarmResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 21);
+  messageDesc(file_machine_machine, 25);
 
 /**
  * @generated from message machine.EtcdDefragment
@@ -645,7 +774,7 @@ export type EtcdDefragment = Message<"machine.EtcdDefragment"> & {
  * Use `create(EtcdDefragmentSchema)` to create a new message.
  */
 export const EtcdDefragmentSchema: GenMessage<EtcdDefragment> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 22);
+  messageDesc(file_machine_machine, 26);
 
 /**
  * @generated from message machine.EtcdDefragmentResponse
@@ -662,7 +791,7 @@ export type EtcdDefragmentResponse = Message<"machine.EtcdDefragmentResponse"> &
  * Use `create(EtcdDefragmentResponseSchema)` to create a new message.
  */
 export const EtcdDefragmentResponseSchema: GenMessage<EtcdDefragmentResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 23);
+  messageDesc(file_machine_machine, 27);
 
 /**
  * @generated from message machine.EtcdForfeitLeadershipRequest
@@ -675,7 +804,7 @@ export type EtcdForfeitLeadershipRequest = Message<"machine.EtcdForfeitLeadershi
  * Use `create(EtcdForfeitLeadershipRequestSchema)` to create a new message.
  */
 export const EtcdForfeitLeadershipRequestSchema: GenMessage<EtcdForfeitLeadershipRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 24);
+  messageDesc(file_machine_machine, 28);
 
 /**
  * @generated from message machine.EtcdForfeitLeadership
@@ -697,7 +826,7 @@ export type EtcdForfeitLeadership = Message<"machine.EtcdForfeitLeadership"> & {
  * Use `create(EtcdForfeitLeadershipSchema)` to create a new message.
  */
 export const EtcdForfeitLeadershipSchema: GenMessage<EtcdForfeitLeadership> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 25);
+  messageDesc(file_machine_machine, 29);
 
 /**
  * @generated from message machine.EtcdForfeitLeadershipResponse
@@ -714,7 +843,7 @@ export type EtcdForfeitLeadershipResponse = Message<"machine.EtcdForfeitLeadersh
  * Use `create(EtcdForfeitLeadershipResponseSchema)` to create a new message.
  */
 export const EtcdForfeitLeadershipResponseSchema: GenMessage<EtcdForfeitLeadershipResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 26);
+  messageDesc(file_machine_machine, 30);
 
 /**
  * @generated from message machine.EtcdLeaveClusterRequest
@@ -727,7 +856,7 @@ export type EtcdLeaveClusterRequest = Message<"machine.EtcdLeaveClusterRequest">
  * Use `create(EtcdLeaveClusterRequestSchema)` to create a new message.
  */
 export const EtcdLeaveClusterRequestSchema: GenMessage<EtcdLeaveClusterRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 27);
+  messageDesc(file_machine_machine, 31);
 
 /**
  * @generated from message machine.EtcdLeaveCluster
@@ -744,7 +873,7 @@ export type EtcdLeaveCluster = Message<"machine.EtcdLeaveCluster"> & {
  * Use `create(EtcdLeaveClusterSchema)` to create a new message.
  */
 export const EtcdLeaveClusterSchema: GenMessage<EtcdLeaveCluster> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 28);
+  messageDesc(file_machine_machine, 32);
 
 /**
  * @generated from message machine.EtcdLeaveClusterResponse
@@ -761,7 +890,7 @@ export type EtcdLeaveClusterResponse = Message<"machine.EtcdLeaveClusterResponse
  * Use `create(EtcdLeaveClusterResponseSchema)` to create a new message.
  */
 export const EtcdLeaveClusterResponseSchema: GenMessage<EtcdLeaveClusterResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 29);
+  messageDesc(file_machine_machine, 33);
 
 /**
  * @generated from message machine.EtcdRemoveMemberByIDRequest
@@ -778,7 +907,7 @@ export type EtcdRemoveMemberByIDRequest = Message<"machine.EtcdRemoveMemberByIDR
  * Use `create(EtcdRemoveMemberByIDRequestSchema)` to create a new message.
  */
 export const EtcdRemoveMemberByIDRequestSchema: GenMessage<EtcdRemoveMemberByIDRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 30);
+  messageDesc(file_machine_machine, 34);
 
 /**
  * @generated from message machine.EtcdRemoveMemberByID
@@ -795,7 +924,7 @@ export type EtcdRemoveMemberByID = Message<"machine.EtcdRemoveMemberByID"> & {
  * Use `create(EtcdRemoveMemberByIDSchema)` to create a new message.
  */
 export const EtcdRemoveMemberByIDSchema: GenMessage<EtcdRemoveMemberByID> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 31);
+  messageDesc(file_machine_machine, 35);
 
 /**
  * @generated from message machine.EtcdRemoveMemberByIDResponse
@@ -812,7 +941,7 @@ export type EtcdRemoveMemberByIDResponse = Message<"machine.EtcdRemoveMemberByID
  * Use `create(EtcdRemoveMemberByIDResponseSchema)` to create a new message.
  */
 export const EtcdRemoveMemberByIDResponseSchema: GenMessage<EtcdRemoveMemberByIDResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 32);
+  messageDesc(file_machine_machine, 36);
 
 /**
  * @generated from message machine.EtcdSnapshotRequest
@@ -825,7 +954,7 @@ export type EtcdSnapshotRequest = Message<"machine.EtcdSnapshotRequest"> & {
  * Use `create(EtcdSnapshotRequestSchema)` to create a new message.
  */
 export const EtcdSnapshotRequestSchema: GenMessage<EtcdSnapshotRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 33);
+  messageDesc(file_machine_machine, 37);
 
 /**
  * ---- META
@@ -849,7 +978,7 @@ export type MetaWriteRequest = Message<"machine.MetaWriteRequest"> & {
  * Use `create(MetaWriteRequestSchema)` to create a new message.
  */
 export const MetaWriteRequestSchema: GenMessage<MetaWriteRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 34);
+  messageDesc(file_machine_machine, 38);
 
 /**
  * @generated from message machine.MetaWrite
@@ -866,7 +995,7 @@ export type MetaWrite = Message<"machine.MetaWrite"> & {
  * Use `create(MetaWriteSchema)` to create a new message.
  */
 export const MetaWriteSchema: GenMessage<MetaWrite> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 35);
+  messageDesc(file_machine_machine, 39);
 
 /**
  * @generated from message machine.MetaWriteResponse
@@ -883,7 +1012,7 @@ export type MetaWriteResponse = Message<"machine.MetaWriteResponse"> & {
  * Use `create(MetaWriteResponseSchema)` to create a new message.
  */
 export const MetaWriteResponseSchema: GenMessage<MetaWriteResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 36);
+  messageDesc(file_machine_machine, 40);
 
 /**
  * @generated from message machine.MetaDeleteRequest
@@ -900,7 +1029,7 @@ export type MetaDeleteRequest = Message<"machine.MetaDeleteRequest"> & {
  * Use `create(MetaDeleteRequestSchema)` to create a new message.
  */
 export const MetaDeleteRequestSchema: GenMessage<MetaDeleteRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 37);
+  messageDesc(file_machine_machine, 41);
 
 /**
  * @generated from message machine.MetaDelete
@@ -917,7 +1046,7 @@ export type MetaDelete = Message<"machine.MetaDelete"> & {
  * Use `create(MetaDeleteSchema)` to create a new message.
  */
 export const MetaDeleteSchema: GenMessage<MetaDelete> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 38);
+  messageDesc(file_machine_machine, 42);
 
 /**
  * @generated from message machine.MetaDeleteResponse
@@ -934,7 +1063,7 @@ export type MetaDeleteResponse = Message<"machine.MetaDeleteResponse"> & {
  * Use `create(MetaDeleteResponseSchema)` to create a new message.
  */
 export const MetaDeleteResponseSchema: GenMessage<MetaDeleteResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 39);
+  messageDesc(file_machine_machine, 43);
 
 /**
  * ---- Reboot
@@ -953,7 +1082,7 @@ export type RebootRequest = Message<"machine.RebootRequest"> & {
  * Use `create(RebootRequestSchema)` to create a new message.
  */
 export const RebootRequestSchema: GenMessage<RebootRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 40);
+  messageDesc(file_machine_machine, 44);
 
 /**
  * @generated from enum machine.RebootRequest.Mode
@@ -979,7 +1108,7 @@ export enum RebootRequest_Mode {
  * Describes the enum machine.RebootRequest.Mode.
  */
 export const RebootRequest_ModeSchema: GenEnum<RebootRequest_Mode> = /*@__PURE__*/
-  enumDesc(file_machine_machine, 40, 0);
+  enumDesc(file_machine_machine, 44, 0);
 
 /**
  * @generated from message machine.Reboot
@@ -1001,7 +1130,7 @@ export type Reboot = Message<"machine.Reboot"> & {
  * Use `create(RebootSchema)` to create a new message.
  */
 export const RebootSchema: GenMessage<Reboot> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 41);
+  messageDesc(file_machine_machine, 45);
 
 /**
  * @generated from message machine.RebootResponse
@@ -1018,7 +1147,7 @@ export type RebootResponse = Message<"machine.RebootResponse"> & {
  * Use `create(RebootResponseSchema)` to create a new message.
  */
 export const RebootResponseSchema: GenMessage<RebootResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 42);
+  messageDesc(file_machine_machine, 46);
 
 /**
  * ---- Services
@@ -1047,7 +1176,7 @@ export type ServiceEvent = Message<"machine.ServiceEvent"> & {
  * Use `create(ServiceEventSchema)` to create a new message.
  */
 export const ServiceEventSchema: GenMessage<ServiceEvent> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 43);
+  messageDesc(file_machine_machine, 47);
 
 /**
  * @generated from message machine.ServiceEvents
@@ -1064,7 +1193,7 @@ export type ServiceEvents = Message<"machine.ServiceEvents"> & {
  * Use `create(ServiceEventsSchema)` to create a new message.
  */
 export const ServiceEventsSchema: GenMessage<ServiceEvents> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 44);
+  messageDesc(file_machine_machine, 48);
 
 /**
  * @generated from message machine.ServiceHealth
@@ -1096,7 +1225,7 @@ export type ServiceHealth = Message<"machine.ServiceHealth"> & {
  * Use `create(ServiceHealthSchema)` to create a new message.
  */
 export const ServiceHealthSchema: GenMessage<ServiceHealth> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 45);
+  messageDesc(file_machine_machine, 49);
 
 /**
  * @generated from message machine.ServiceInfo
@@ -1128,7 +1257,7 @@ export type ServiceInfo = Message<"machine.ServiceInfo"> & {
  * Use `create(ServiceInfoSchema)` to create a new message.
  */
 export const ServiceInfoSchema: GenMessage<ServiceInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 46);
+  messageDesc(file_machine_machine, 50);
 
 /**
  * @generated from message machine.ServiceList
@@ -1150,7 +1279,7 @@ export type ServiceList = Message<"machine.ServiceList"> & {
  * Use `create(ServiceListSchema)` to create a new message.
  */
 export const ServiceListSchema: GenMessage<ServiceList> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 47);
+  messageDesc(file_machine_machine, 51);
 
 /**
  * @generated from message machine.ServiceListResponse
@@ -1167,7 +1296,7 @@ export type ServiceListResponse = Message<"machine.ServiceListResponse"> & {
  * Use `create(ServiceListResponseSchema)` to create a new message.
  */
 export const ServiceListResponseSchema: GenMessage<ServiceListResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 48);
+  messageDesc(file_machine_machine, 52);
 
 /**
  * @generated from message machine.ServiceStartRequest
@@ -1184,7 +1313,7 @@ export type ServiceStartRequest = Message<"machine.ServiceStartRequest"> & {
  * Use `create(ServiceStartRequestSchema)` to create a new message.
  */
 export const ServiceStartRequestSchema: GenMessage<ServiceStartRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 49);
+  messageDesc(file_machine_machine, 53);
 
 /**
  * @generated from message machine.ServiceStart
@@ -1206,7 +1335,7 @@ export type ServiceStart = Message<"machine.ServiceStart"> & {
  * Use `create(ServiceStartSchema)` to create a new message.
  */
 export const ServiceStartSchema: GenMessage<ServiceStart> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 50);
+  messageDesc(file_machine_machine, 54);
 
 /**
  * @generated from message machine.ServiceStartResponse
@@ -1223,7 +1352,7 @@ export type ServiceStartResponse = Message<"machine.ServiceStartResponse"> & {
  * Use `create(ServiceStartResponseSchema)` to create a new message.
  */
 export const ServiceStartResponseSchema: GenMessage<ServiceStartResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 51);
+  messageDesc(file_machine_machine, 55);
 
 /**
  * @generated from message machine.ServiceStopRequest
@@ -1240,7 +1369,7 @@ export type ServiceStopRequest = Message<"machine.ServiceStopRequest"> & {
  * Use `create(ServiceStopRequestSchema)` to create a new message.
  */
 export const ServiceStopRequestSchema: GenMessage<ServiceStopRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 52);
+  messageDesc(file_machine_machine, 56);
 
 /**
  * @generated from message machine.ServiceStop
@@ -1262,7 +1391,7 @@ export type ServiceStop = Message<"machine.ServiceStop"> & {
  * Use `create(ServiceStopSchema)` to create a new message.
  */
 export const ServiceStopSchema: GenMessage<ServiceStop> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 53);
+  messageDesc(file_machine_machine, 57);
 
 /**
  * @generated from message machine.ServiceStopResponse
@@ -1279,7 +1408,7 @@ export type ServiceStopResponse = Message<"machine.ServiceStopResponse"> & {
  * Use `create(ServiceStopResponseSchema)` to create a new message.
  */
 export const ServiceStopResponseSchema: GenMessage<ServiceStopResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 54);
+  messageDesc(file_machine_machine, 58);
 
 /**
  * @generated from message machine.ServiceRestartRequest
@@ -1296,7 +1425,7 @@ export type ServiceRestartRequest = Message<"machine.ServiceRestartRequest"> & {
  * Use `create(ServiceRestartRequestSchema)` to create a new message.
  */
 export const ServiceRestartRequestSchema: GenMessage<ServiceRestartRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 55);
+  messageDesc(file_machine_machine, 59);
 
 /**
  * @generated from message machine.ServiceRestart
@@ -1318,7 +1447,7 @@ export type ServiceRestart = Message<"machine.ServiceRestart"> & {
  * Use `create(ServiceRestartSchema)` to create a new message.
  */
 export const ServiceRestartSchema: GenMessage<ServiceRestart> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 56);
+  messageDesc(file_machine_machine, 60);
 
 /**
  * @generated from message machine.ServiceRestartResponse
@@ -1335,7 +1464,7 @@ export type ServiceRestartResponse = Message<"machine.ServiceRestartResponse"> &
  * Use `create(ServiceRestartResponseSchema)` to create a new message.
  */
 export const ServiceRestartResponseSchema: GenMessage<ServiceRestartResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 57);
+  messageDesc(file_machine_machine, 61);
 
 /**
  * ---- Version
@@ -1379,7 +1508,7 @@ export type VersionInfo = Message<"machine.VersionInfo"> & {
  * Use `create(VersionInfoSchema)` to create a new message.
  */
 export const VersionInfoSchema: GenMessage<VersionInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 58);
+  messageDesc(file_machine_machine, 62);
 
 /**
  * @generated from message machine.PlatformInfo
@@ -1401,7 +1530,7 @@ export type PlatformInfo = Message<"machine.PlatformInfo"> & {
  * Use `create(PlatformInfoSchema)` to create a new message.
  */
 export const PlatformInfoSchema: GenMessage<PlatformInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 59);
+  messageDesc(file_machine_machine, 63);
 
 /**
  * @generated from message machine.FeaturesInfo
@@ -1418,7 +1547,7 @@ export type FeaturesInfo = Message<"machine.FeaturesInfo"> & {
  * Use `create(FeaturesInfoSchema)` to create a new message.
  */
 export const FeaturesInfoSchema: GenMessage<FeaturesInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 60);
+  messageDesc(file_machine_machine, 64);
 
 /**
  * @generated from message machine.Version
@@ -1450,7 +1579,7 @@ export type Version = Message<"machine.Version"> & {
  * Use `create(VersionSchema)` to create a new message.
  */
 export const VersionSchema: GenMessage<Version> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 61);
+  messageDesc(file_machine_machine, 65);
 
 /**
  * @generated from message machine.VersionResponse
@@ -1467,7 +1596,7 @@ export type VersionResponse = Message<"machine.VersionResponse"> & {
  * Use `create(VersionResponseSchema)` to create a new message.
  */
 export const VersionResponseSchema: GenMessage<VersionResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 62);
+  messageDesc(file_machine_machine, 66);
 
 /**
  * @generated from service machine.MachineService
@@ -1488,6 +1617,14 @@ export const MachineService: GenService<{
     methodKind: "unary";
     input: typeof BootstrapRequestSchema;
     output: typeof BootstrapResponseSchema;
+  },
+  /**
+   * @generated from rpc machine.MachineService.Containers
+   */
+  containers: {
+    methodKind: "unary";
+    input: typeof ContainersRequestSchema;
+    output: typeof ContainersResponseSchema;
   },
   /**
    * @generated from rpc machine.MachineService.Dmesg
