@@ -2,7 +2,8 @@
 // Identification starts as soon as the scan finds a port open (it does not wait for the sweep to
 // end), at most `identifyConcurrency` at a time, so results appear while the sweep runs.
 import { scanPorts, type ScanResult } from '../../talos/portscan.js';
-import { identifyQueue, type IdentifiedNode } from '../../talos/identify.js';
+import type { IdentifiedNode } from '../../talos/identify.js';
+import { identifyQueue } from '../../talos/identify-queue.js';
 import type { TalosSession } from '../../talos/session.js';
 import { compareIp, probeCount, type TargetSet } from '../../core/targets.js';
 

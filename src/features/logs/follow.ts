@@ -7,38 +7,12 @@
 // shown (see resync.ts for the rule and its limits). A node that reboots simply fails to reconnect until
 // it is back on the same address; where it comes back elsewhere is the apply/discovery flow's business.
 // A refusal (maintenance mode, Talos <= 1.12 Unimplemented, missing role, unknown log) ends the follow
-// at once: retrying cannot fix it and would only hammer the node.
+// at once: retrying cannot fix it and would only hammer the node (follow-failures.ts judges errors).
 import { LineSplitter } from '../../core/logs/line-splitter.js';
-import { Code, defaultShouldRetry, describeError, machine, resilientStream, TalosError, type NodeTarget, type StreamEvent } from '../../talos/index.js';
+import { machine, resilientStream, type NodeTarget, type StreamEvent, type TalosError } from '../../talos/index.js';
+import { followFailure, isUnreachable, shouldReopen } from './follow-failures.js';
+import { selectorName, type LogSelector } from './selector.js';
 import { alignResumedTail, KmsgReplayFilter, kmsgAfter, kmsgKey, RecentLines, RESUME_TAIL, type KmsgKey, type ResumeOutcome } from './resync.js';
-
-export type LogSelector = { kind: 'dmesg' } | { kind: 'service'; id: string } | { kind: 'container'; id: string };
-
-/** "dmesg", the service id, or the container id. */
-export function selectorName(s: LogSelector): string {
-  return s.kind === 'dmesg' ? 'dmesg' : s.id;
-}
-
-/** Short name for line prefixes: a container id "ns/pod:container:hash" becomes its container name. */
-export function selectorLabel(s: LogSelector): string {
-  if (s.kind !== 'container') return selectorName(s);
-  const parts = s.id.split(':');
-  return parts.length >= 2 && parts[1] ? parts[1] : s.id;
-}
-
-/**
- * What the operator typed: "dmesg" is the kernel ring; "k8s:ID", or an id with a "/" (Kubernetes ids
- * are "namespace/pod:container:hash", service ids never have one), a Kubernetes container; anything
- * else a Talos service. Null for an empty text.
- */
-export function parseSelector(text: string): LogSelector | null {
-  const t = text.trim();
-  if (t === '') return null;
-  if (t === 'dmesg') return { kind: 'dmesg' };
-  if (t.startsWith('k8s:')) return t.length > 4 ? { kind: 'container', id: t.slice(4) } : null;
-  if (t.includes('/')) return { kind: 'container', id: t };
-  return { kind: 'service', id: t };
-}
 
 export interface FollowOptions {
   target: NodeTarget;
@@ -101,13 +75,6 @@ const YIELD_AFTER_MS = 8;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-// The node itself is gone (rebooting, powered off, network), as opposed to only the stream breaking.
-const UNREACHABLE = /refused|unreachable|no route|cannot reach|nothing listens|EOF|No connection established|Failed to connect|ETIMEDOUT/i;
-
-export function isUnreachable(err: TalosError): boolean {
-  return err.code === Code.UNAVAILABLE && (UNREACHABLE.test(err.details) || UNREACHABLE.test(err.message));
-}
-
 export function followLog(opts: FollowOptions, handlers: FollowHandlers): Promise<FollowEnd> {
   return new Follower(opts, handlers).run();
 }
@@ -156,7 +123,7 @@ class Follower {
       }
       const events = resilientStream<string[]>((ctx) => this.open(ctx.signal), {
         signal: this.o.signal,
-        shouldRetry: (err) => this.shouldRetry(err),
+        shouldRetry: (err) => shouldReopen(err, this.delivered),
         initialDelayMs: this.o.initialDelayMs,
         maxDelayMs: this.o.maxDelayMs,
       });
@@ -176,36 +143,8 @@ class Follower {
       return this.o.signal.aborted ? { kind: 'aborted' } : { kind: 'ended' };
     } catch (err) {
       this.finishAlign();
-      return this.failure(err);
+      return followFailure(err, { signal: this.o.signal, insecure: this.o.insecure === true, node: this.o.target.node, what: this.what });
     }
-  }
-
-  private shouldRetry(err: TalosError | null): boolean {
-    if (err && !this.delivered) {
-      // Never worked: an unknown log or a certificate problem will not fix itself.
-      if (err.code === Code.UNKNOWN && /not registered|not found/i.test(err.details)) return false;
-      if (err.code === Code.UNAVAILABLE && /certificate/i.test(err.message)) return false;
-    }
-    return defaultShouldRetry(err);
-  }
-
-  private failure(err: unknown): FollowEnd {
-    if (this.o.signal.aborted) return { kind: 'aborted' };
-    const e = describeError(err);
-    if (e.code === Code.CANCELLED && this.o.signal.aborted) return { kind: 'aborted' };
-    const refusal = e.code === Code.PERMISSION_DENIED || e.code === Code.UNIMPLEMENTED;
-    const maintenance = refusal && (this.o.insecure === true || /maintenance/i.test(e.details) || /maintenance/i.test(e.message));
-    if (maintenance) {
-      return {
-        kind: 'refused',
-        maintenance: true,
-        message: `${this.o.target.node} is in maintenance mode and refuses ${this.what} over the insecure API (Talos before 1.13 serves no logs there); apply a machine config first, then follow them with the talosconfig`,
-      };
-    }
-    if (refusal || (e.code === Code.UNKNOWN && /not registered|not found/i.test(e.details))) {
-      return { kind: 'refused', maintenance: false, message: e.message };
-    }
-    return { kind: 'failed', message: e.message };
   }
 
   // ---- reading once

@@ -3,7 +3,8 @@
 // gaps, resumptions and per-node failures go to stderr so a pipe stays clean. Ctrl+C ends a follow
 // cleanly (exit 0); a node that failed or refused makes the exit code 1.
 import { hostOf, type NodeTarget } from '../../talos/index.js';
-import { followLog, selectorName, type FollowEnd, type LogSelector } from './follow.js';
+import { followLog, type FollowEnd } from './follow.js';
+import { selectorName, type LogSelector } from './selector.js';
 
 export interface HeadlessLogsOptions {
   /** "logs" or "dmesg", for messages. */

@@ -1,8 +1,11 @@
 // The Logs pane's hooks: one LogsController per session (streams stop when the pane unmounts or the
-// session is replaced), and its throttled snapshot through useSyncExternalStore.
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+// session is replaced), its throttled snapshot through useSyncExternalStore, and refusals in the status bar.
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { TalosSession } from '../../talos/index.js';
+import type { ShellApi } from '../pane-types.js';
 import { LogsController, type LogsSnapshot } from './controller.js';
+import type { StreamInfo } from './source.js';
+import { streamProblem } from './status-line.js';
 import { nodeTargets } from './targets.js';
 
 export function useLogsController(session: TalosSession | null, given?: LogsController): LogsController {
@@ -25,4 +28,15 @@ export function useLogsController(session: TalosSession | null, given?: LogsCont
 /** The snapshot React draws: republished at most 14 times a second (controller.ts says why). */
 export function useLogsSnapshot(controller: LogsController): LogsSnapshot {
   return useSyncExternalStore(controller.store.subscribe, controller.store.getSnapshot);
+}
+
+/** A stream the node refuses (maintenance mode, role) is also said in the status bar, once. */
+export function useStreamProblemStatus(streams: readonly StreamInfo[], active: boolean, shell: ShellApi): void {
+  const reported = useRef('');
+  const problem = streamProblem(streams);
+  useEffect(() => {
+    const key = problem ? `${problem.id}\u0000${problem.detail}` : '';
+    if (key !== '' && key !== reported.current && active) shell.setStatus(problem!.detail, 'error');
+    reported.current = key;
+  }, [problem, active, shell]);
 }
