@@ -7,13 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
-import { UsageError } from '../../src/cli/args.js';
 import { commandLoaders, plannedCommands } from '../../src/cli/commands/index.js';
 import { applyConfig, flattenMultiError, parseGoDuration, type ApplyConnector } from '../../src/features/apply/apply-run.js';
 import { MachineService } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import type { NodeTarget, TalosSession } from '../../src/talos/index.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const CP1 = '127.0.245.11';
 const M1 = '127.0.245.101';
@@ -27,25 +26,8 @@ let sim: SimCluster;
 let dir: string;
 let talosconfig: string;
 
-/** Run `talos-tui apply ...` as main.ts does: UsageError -> 2, any other error -> 1, message on stderr. */
-async function apply(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const command = await commandLoaders['apply']!();
-  let code: number;
-  try {
-    code = await command.run(argv, { stdout, stderr, env: {} });
-  } catch (e) {
-    err += `${(e as Error).message}\n`;
-    code = e instanceof UsageError ? 2 : 1;
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+/** `talos-tui apply ARGV` in-process, as main.ts runs it. */
+const apply = (...argv: string[]) => runCommand('apply', argv);
 
 function file(name: string, text: string): string {
   const p = path.join(dir, name);
@@ -132,7 +114,7 @@ describe('apply -i to maintenance nodes (the runbook)', () => {
   it('a wrong --cert-fingerprint exits 1 naming the mismatch, and the node receives nothing', async () => {
     const r = await apply('-i', '-n', M1, '-f', path.join(dir, 'controlplane.yaml'), '--config-patch', `@${path.join(dir, 'm1.yaml')}`, '--cert-fingerprint', WRONG_PIN);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^apply: certificate fingerprint of 127\.0\.245\.101 does not match any --cert-fingerprint: got \S+=\n$/);
+    expect(r.stderr).toMatch(/^talos-tui apply: certificate fingerprint of 127\.0\.245\.101 does not match any --cert-fingerprint: got \S+=\n$/);
     expect(r.stdout).toBe('');
     await new Promise((res) => setTimeout(res, 150)); // a reboot would have begun by now (60 ms grace)
     expectUntouched('m1', M1);
@@ -153,7 +135,7 @@ describe('apply -i to maintenance nodes (the runbook)', () => {
     const bad = file('bad.yaml', CONTROLPLANE.replace('type: controlplane', 'type: kontrolplane'));
     const r = await apply('-i', '-n', M1, '-f', bad);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('apply: 127.0.245.101 rejected the config: unknown machine type "kontrolplane"\n');
+    expect(r.stderr).toBe('talos-tui apply: 127.0.245.101 rejected the config: unknown machine type "kontrolplane"\n');
     expectUntouched('m1', M1);
   });
 
@@ -196,13 +178,13 @@ describe('apply -i to maintenance nodes (the runbook)', () => {
   it('-i to a node that is already configured exits 1 saying to drop -i', async () => {
     const r = await apply('-i', '-n', M1_STATIC, '-f', path.join(dir, 'controlplane.yaml'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^apply: .*127\.0\.245\.51.* asks for a client certificate: it is configured, not in maintenance mode; drop -i and use the talosconfig\n$/);
+    expect(r.stderr).toMatch(/^talos-tui apply: .*127\.0\.245\.51.* asks for a client certificate: it is configured, not in maintenance mode; drop -i and use the talosconfig\n$/);
   });
 
   it('an unreachable node exits 1 with one sentence', async () => {
     const r = await apply('-i', '-n', '127.0.245.199', '-f', path.join(dir, 'controlplane.yaml'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^apply: nothing listens on 127\.0\.245\.199:50000: connection refused\n$/);
+    expect(r.stderr).toMatch(/^talos-tui apply: nothing listens on 127\.0\.245\.199:50000: connection refused\n$/);
   });
 });
 
@@ -223,7 +205,7 @@ describe('apply to configured nodes through the talosconfig', () => {
   it('--mode no-reboot with a change that needs a reboot exits 1 with the node\'s reason on one line', async () => {
     const r = await apply('--talosconfig', talosconfig, '-n', CP1, '-f', cp1Config(), '--config-patch', 'machine: {token: abcdef.0123456789abcdef}', '--mode', 'no-reboot');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^apply: 127\.0\.245\.11 rejected the config: this config change can't be applied in immediate mode \(--dry-run shows the change[^\n]*\n$/);
+    expect(r.stderr).toMatch(/^talos-tui apply: 127\.0\.245\.11 rejected the config: this config change can't be applied in immediate mode \(--dry-run shows the change[^\n]*\n$/);
     expect(sim.node('cp1')!.machine.config!.text).not.toContain('abcdef.0123456789abcdef');
   });
 
@@ -300,21 +282,21 @@ describe('the mode is always explicit on the wire', () => {
 describe('usage errors exit 2 naming the input', () => {
   const base = () => path.join(dir, 'controlplane.yaml');
   it.each([
-    [['-f', 'controlplane.yaml'], /^apply: name the node with -n IP\n$/],
-    [['-n', M1, '-i'], /^apply: name the base machine config with -f BASE\n$/],
-    [['-n', `${M1},${M2}`, '-i', '-f', 'BASE'], /^apply: name one node, not 2 \(-n 127\.0\.245\.101,127\.0\.245\.102\)/],
-    [['-n', M1, '-n', M2, '-i', '-f', 'BASE'], /^apply: name one node, not 2/],
-    [['-n', M1, '-i', '-f', 'BASE', '--mode', 'reboot-now'], /^apply: --mode "reboot-now" is not one of auto, no-reboot, reboot, staged, try\n$/],
-    [['-n', M1, '-i', '-f', 'BASE', '--timeout', '30s'], /^apply: --timeout 30s applies only to --mode try\n$/],
-    [['-n', M1, '-i', '-f', 'BASE', '--mode', 'try', '--timeout', 'soon'], /^apply: --timeout takes a duration .* not "soon"\n$/],
-    [['-n', M1, '-f', 'BASE', '--cert-fingerprint', WRONG_PIN], /^apply: --cert-fingerprint pins a maintenance node's certificate and needs -i/],
-    [['-n', M1, '-i', '-f', 'BASE', '--cert-fingerprint', 'abc'], /^apply: --cert-fingerprint "abc" is not a base64 SHA-256 fingerprint/],
-    [['-n', M1, '-i', '-f', '/nonexistent/controlplane.yaml'], /^apply: base config \/nonexistent\/controlplane\.yaml does not exist\n$/],
-    [['-n', M1, '-i', '-f', 'BASE', '--config-patch', '@/nonexistent/p.yaml'], /^apply: patch file \/nonexistent\/p\.yaml does not exist\n$/],
-    [['-n', M1, '-i', '-f', 'BASE', '--config-patch', '@'], /^apply: --config-patch @ names no file\n$/],
-    [['-n', M1, '-i', '-f', 'BASE', '--config-patch', 'machine: [oops'], /^apply: inline patch 1 /],
-    [['-n', M1, '-i', '-f', 'BASE', 'extra'], /^apply: unexpected argument "extra"/],
-    [['-n', M1, '-i', '-f', 'BASE', '--force'], /^apply: Unknown option '--force'/],
+    [['-f', 'controlplane.yaml'], /^talos-tui apply: name the node with -n IP\n$/],
+    [['-n', M1, '-i'], /^talos-tui apply: name the base machine config with -f BASE\n$/],
+    [['-n', `${M1},${M2}`, '-i', '-f', 'BASE'], /^talos-tui apply: name one node, not 2 \(-n 127\.0\.245\.101,127\.0\.245\.102\)/],
+    [['-n', M1, '-n', M2, '-i', '-f', 'BASE'], /^talos-tui apply: name one node, not 2/],
+    [['-n', M1, '-i', '-f', 'BASE', '--mode', 'reboot-now'], /^talos-tui apply: --mode "reboot-now" is not one of auto, no-reboot, reboot, staged, try\n$/],
+    [['-n', M1, '-i', '-f', 'BASE', '--timeout', '30s'], /^talos-tui apply: --timeout 30s applies only to --mode try\n$/],
+    [['-n', M1, '-i', '-f', 'BASE', '--mode', 'try', '--timeout', 'soon'], /^talos-tui apply: --timeout takes a duration .* not "soon"\n$/],
+    [['-n', M1, '-f', 'BASE', '--cert-fingerprint', WRONG_PIN], /^talos-tui apply: --cert-fingerprint pins a maintenance node's certificate and needs -i/],
+    [['-n', M1, '-i', '-f', 'BASE', '--cert-fingerprint', 'abc'], /^talos-tui apply: --cert-fingerprint "abc" is not a base64 SHA-256 fingerprint/],
+    [['-n', M1, '-i', '-f', '/nonexistent/controlplane.yaml'], /^talos-tui apply: base config \/nonexistent\/controlplane\.yaml does not exist\n$/],
+    [['-n', M1, '-i', '-f', 'BASE', '--config-patch', '@/nonexistent/p.yaml'], /^talos-tui apply: patch file \/nonexistent\/p\.yaml does not exist\n$/],
+    [['-n', M1, '-i', '-f', 'BASE', '--config-patch', '@'], /^talos-tui apply: --config-patch @ names no file\n$/],
+    [['-n', M1, '-i', '-f', 'BASE', '--config-patch', 'machine: [oops'], /^talos-tui apply: inline patch 1 /],
+    [['-n', M1, '-i', '-f', 'BASE', 'extra'], /^talos-tui apply: unexpected argument "extra"/],
+    [['-n', M1, '-i', '-f', 'BASE', '--force'], /^talos-tui apply: Unknown option '--force'/],
   ])('%j', async (args, message) => {
     const r = await apply(...args.map((a) => (a === 'BASE' ? base() : a)));
     expect(r.code).toBe(2);
@@ -324,12 +306,12 @@ describe('usage errors exit 2 naming the input', () => {
 
   it('an empty base config is a usage error', async () => {
     const r = await apply('-n', M1, '-i', '-f', file('empty.yaml', '\n'));
-    expect(r).toMatchObject({ code: 2, stderr: expect.stringMatching(/^apply: base config \S+empty\.yaml is empty\n$/) });
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringMatching(/^talos-tui apply: base config \S+empty\.yaml is empty\n$/) });
   });
 
   it('a patch that does not apply is exit 1 (as config render)', async () => {
     const r = await apply('-n', M1, '-i', '-f', base(), '--config-patch', 'machine: {network: {$patch: delete}, nosuch: {$patch: delete}}');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^apply: /);
+    expect(r.stderr).toMatch(/^talos-tui apply: /);
   });
 });

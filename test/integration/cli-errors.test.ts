@@ -6,10 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
-import { UsageError } from '../../src/cli/args.js';
-import { commandLoaders } from '../../src/cli/commands/index.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const CP1 = '127.0.244.11';
 const W1 = '127.0.244.14';
@@ -18,27 +16,8 @@ let sim: SimCluster;
 let dir: string;
 let talosconfig: string;
 
-/** src/cli/main.ts's runCommand and sentence(), verbatim in behaviour: the prefix is added there. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const name = argv[0]!;
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const command = await commandLoaders[name]!();
-  let code: number;
-  try {
-    code = await command.run([...argv.slice(1), '--talosconfig', talosconfig], { stdout, stderr, env: {} });
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    err += `${message.startsWith(`${name}:`) ? `talos-tui ${message}` : `talos-tui ${name}: ${message}`}\n`;
-    code = e instanceof UsageError ? 2 : 1;
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+/** `talos-tui NAME ARGS --talosconfig FILE` in-process, as main.ts runs it. */
+const cli = (...argv: string[]) => runCommand(argv[0]!, [...argv.slice(1), '--talosconfig', talosconfig]);
 
 /** Every stderr line names its command once: "talos-tui etcd: …", not "talos-tui etcd: etcd snapshot: …". */
 function expectCommandNamedOnce(stderr: string): void {

@@ -5,26 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { parse, parseAllDocuments } from 'yaml';
 import { command } from '../../src/cli/commands/config.js';
 import { commandLoaders, plannedCommands } from '../../src/cli/commands/index.js';
-import { UsageError } from '../../src/cli/args.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'talos-tui-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _enc, cb) => (append(String(chunk)), cb()) });
-  try {
-    const code = await command.run(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {} });
-    return { code, stdout, stderr };
-  } catch (err) {
-    return { code: err instanceof UsageError ? 2 : 1, stdout, stderr: stderr + (err as Error).message };
-  }
-}
+const run = (args: string[]) => runCommand(command, args);
 
 function file(name: string, text: string): string {
   const p = join(dir, name);
@@ -163,11 +152,11 @@ describe('talos-tui config render', () => {
   it('exit 2: no subcommand, no -f, an unreadable base or patch file, a stray argument, a malformed patch', async () => {
     const base = file('controlplane.yaml', CONTROLPLANE);
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringContaining('config: name a subcommand') });
-    expect(await run(['show'])).toMatchObject({ code: 2, stderr: 'config: unknown subcommand "show" (only "render" exists)' });
-    expect(await run(['render'])).toMatchObject({ code: 2, stderr: 'config: name the base machine config with -f BASE' });
+    expect(await run(['show'])).toMatchObject({ code: 2, stderr: 'talos-tui config: unknown subcommand "show" (only "render" exists)\n' });
+    expect(await run(['render'])).toMatchObject({ code: 2, stderr: 'talos-tui config: name the base machine config with -f BASE\n' });
     const missing = join(dir, 'nope.yaml');
-    expect(await run(['render', '-f', missing])).toMatchObject({ code: 2, stderr: `config: base config ${missing} does not exist` });
-    expect(await run(['render', '-f', base, '--config-patch', `@${missing}`])).toMatchObject({ code: 2, stderr: `config: patch file ${missing} does not exist` });
+    expect(await run(['render', '-f', missing])).toMatchObject({ code: 2, stderr: `talos-tui config: base config ${missing} does not exist\n` });
+    expect(await run(['render', '-f', base, '--config-patch', `@${missing}`])).toMatchObject({ code: 2, stderr: `talos-tui config: patch file ${missing} does not exist\n` });
     expect(await run(['render', '-f', base, '--config-patch', missing])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining(`(a value without spaces is read as a file name, as talosctl does) ${missing} does not exist`),
@@ -175,7 +164,7 @@ describe('talos-tui config render', () => {
     expect(await run(['render', '-f', base, 'extra'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unexpected argument "extra"') });
     expect(await run(['render', '-f', base, '--bogus'])).toMatchObject({ code: 2 });
     const bad = file('bad.yaml', 'machine:\n  network: [\n');
-    expect(await run(['render', '-f', base, '--config-patch', `@${bad}`])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^config: .*bad\.yaml is not valid YAML at line \d+: /) });
+    expect(await run(['render', '-f', base, '--config-patch', `@${bad}`])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^talos-tui config: .*bad\.yaml is not valid YAML at line \d+: /) });
   });
 
   it('exit 1: a patch that does not apply, named in one sentence', async () => {
@@ -184,13 +173,13 @@ describe('talos-tui config render', () => {
     expect(del).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'config: inline patch 1: cannot delete machine.network.hostname from the v1alpha1 machine config: the path does not exist',
+      stderr: 'talos-tui config: inline patch 1: cannot delete machine.network.hostname from the v1alpha1 machine config: the path does not exist\n',
     });
     const multi = file('multi.yaml', `${CONTROLPLANE}---\napiVersion: v1alpha1\nkind: HostnameConfig\nhostname: x\n`);
     const json = await run(['render', '-f', multi, '--config-patch', `@${file('j.json', '[{"op":"remove","path":"/debug"}]')}`]);
     expect(json.code).toBe(1);
     expect(json.stderr).toMatch(/j\.json is a JSON 6902 patch, which talosctl applies only to a single-document config, and this config has 2 documents/);
     const failedOp = await run(['render', '-f', base, '--config-patch', '[{"op":"replace","path":"/machine/network/hostname","value":"x"}]']);
-    expect(failedOp).toMatchObject({ code: 1, stderr: 'config: inline patch 1: operation 1 (replace /machine/network/hostname) failed: /machine/network/hostname does not exist' });
+    expect(failedOp).toMatchObject({ code: 1, stderr: 'talos-tui config: inline patch 1: operation 1 (replace /machine/network/hostname) failed: /machine/network/hostname does not exist\n' });
   });
 });

@@ -9,19 +9,19 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { command } from '../../src/cli/commands/discover.js';
-import { UsageError } from '../../src/cli/args.js';
 import { insecureClient, machine, parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { DiscoverySource, type DiscoverySnapshot } from '../../src/features/discovery/source.js';
 import type { DiscoverJson } from '../../src/features/discovery/report.js';
-import { flatYaml, identifyNode } from '../../src/talos/identify.js';
+import { identifyNode } from '../../src/talos/identify.js';
+import { flatYaml } from '../../src/talos/identify-reads.js';
 import { registration, serveGrpc, type RunningServer } from '../../src/talos/server.js';
 import { MachineService } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import { State } from '../../src/talos/proto/gen/cosi/state_pb.js';
 import { Code, RpcError } from '../../src/talos/status-codes.js';
 import { fixture, talosconfigYaml } from '../fixtures/talos/index.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const NET = '127.0.161';
 const dir = mkdtempSync(join(tmpdir(), 'talos-tui-discover-'));
@@ -29,19 +29,8 @@ let sim: SimCluster;
 let other: net.Server;
 let talosconfig: string;
 
-/** Runs the command as main.ts would: UsageError -> 2, other errors -> 1. */
-async function run(args: string[], env: NodeJS.ProcessEnv = { HOME: dir }): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _enc, cb) => (append(String(chunk)), cb()) });
-  const io = { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env };
-  try {
-    const code = await command.run(args, io);
-    return { code, stdout, stderr };
-  } catch (err) {
-    return { code: err instanceof UsageError ? 2 : 1, stdout, stderr: stderr + (err as Error).message };
-  }
-}
+/** `talos-tui discover ARGS` in-process, as main.ts runs it; HOME is the temp dir unless env says otherwise. */
+const run = (args: string[], env: NodeJS.ProcessEnv = { HOME: dir }) => runCommand(command, args, { env });
 
 function file(name: string, text: string): string {
   const p = join(dir, name);
@@ -234,7 +223,7 @@ describe('bad input: one sentence naming the input, exit 2, nothing scanned', ()
   afterAll(() => new Promise((r) => watched.close(r)));
 
   const cases: Array<[string, () => string[], RegExp]> = [
-    ['a malformed CIDR', () => ['127.0.162.0/33'], /^discover: 127\.0\.162\.0\/33: prefix length must be 0-32$/],
+    ['a malformed CIDR', () => ['127.0.162.0/33'], /^talos-tui discover: 127\.0\.162\.0\/33: prefix length must be 0-32\n$/],
     ['a malformed range', () => ['127.0.162.20-127.0.162.10'], /127\.0\.162\.20-127\.0\.162\.10: range start is after its end/],
     ['a range over the limit', () => ['127.0.0.0/8'], /127\.0\.0\.0\/8: 16777214 hosts is more than the limit of 65536 \(a \/16\); pass --force/],
     ['a bad port', () => [WATCHED, '--port', '70000'], /--port must be between 1 and 65535/],
@@ -257,7 +246,7 @@ describe('bad input: one sentence naming the input, exit 2, nothing scanned', ()
   it('targets over the limit together are refused; --force lifts the limit', async () => {
     const refused = await run([WATCHED, '127.2.0.0/16', '127.3.0.0/30', '--json']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('discover: the targets cover 65537 hosts together, more than the limit of 65536 (a /16); pass --force to scan them anyway');
+    expect(refused.stderr).toBe('talos-tui discover: the targets cover 65537 hosts together, more than the limit of 65536 (a /16); pass --force to scan them anyway\n');
     expect(connections).toBe(0);
     const forced = await run([WATCHED, '127.2.0.0/16', '127.3.0.0/30', '--force', '--json']);
     expect(forced.code).toBe(0);

@@ -5,16 +5,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command as dmesgCommand } from '../../src/cli/commands/dmesg.js';
 import { command as logsCommand } from '../../src/cli/commands/logs.js';
 import { LogModel } from '../../src/core/logs/log-model.js';
-import { followLog, type FollowEnd, type LogSelector } from '../../src/features/logs/follow.js';
+import { followLog, type FollowEnd } from '../../src/features/logs/follow.js';
+import type { LogSelector } from '../../src/features/logs/selector.js';
 import { LogStreams } from '../../src/features/logs/source.js';
 import { startSimCluster, writeTalosconfig, type SimCluster, type SimNode } from '../../src/sim/index.js';
 import { Code, insecureClient, parseTalosconfig, RpcError, TalosSession } from '../../src/talos/index.js';
 import { startTestNodes, stopAll, type TestNode } from './talos-test-nodes.js';
+import { runCommand, sink } from '../helpers/run-command.js';
 
 let sim: SimCluster;
 let session: TalosSession;
@@ -47,23 +48,7 @@ const host = (n: SimNode) => n.ip;
 // loaded 2-core CI machine time to schedule us).
 const eventually = (check: () => void) => vi.waitFor(check, { timeout: 8000, interval: 20 });
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function run(cmd: typeof logsCommand, argv: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await cmd.run(argv, { stdout: out.stream, stderr: err.stream, env: {} });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = (cmd: typeof logsCommand, argv: string[]) => runCommand(cmd, argv);
 
 /** Follows one log into an array until stopped. */
 function follow(node: string, selector: LogSelector, tail: number) {

@@ -4,19 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { command } from '../../src/cli/commands/sim.js';
 import { UsageError } from '../../src/cli/args.js';
 import { MachineService } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import { TestClient } from './sim-helpers.js';
+import { sink } from '../helpers/run-command.js';
 
 function captureIO() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  stdout.on('data', (d) => (out += String(d)));
-  return { io: { stdout, stderr, env: {} }, output: () => out };
+  const stdout = sink();
+  return { io: { stdout: stdout.stream, stderr: sink().stream, env: {} }, output: stdout.text };
 }
 
 describe('talos-tui sim', () => {

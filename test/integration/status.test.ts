@@ -7,11 +7,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { machine, parseTalosconfig, TalosSession } from '../../src/talos/index.js';
-import { UsageError } from '../../src/cli/args.js';
-import { commandLoaders } from '../../src/cli/commands/index.js';
+import { runCommand } from '../helpers/run-command.js';
 import { StatusSource, type StatusSnapshot } from '../../src/features/status/source.js';
 import { defragment, disarmAlarms, forfeitLeadership, serviceAction, snapshot } from '../../src/features/status/operations.js';
 
@@ -25,25 +23,8 @@ let dir: string;
 let talosconfig: string;
 let session: TalosSession;
 
-/** Run a command as main.ts does: UsageError -> 2, any other error -> 1, messages on stderr. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const command = await commandLoaders[argv[0]!]!();
-  let code: number;
-  try {
-    code = await command.run([...argv.slice(1), '--talosconfig', talosconfig], { stdout, stderr, env: {} });
-  } catch (e) {
-    err += `${(e as Error).message}\n`;
-    code = e instanceof UsageError ? 2 : 1;
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+/** `talos-tui NAME ARGS --talosconfig FILE` in-process, as main.ts runs it. */
+const cli = (...argv: string[]) => runCommand(argv[0]!, [...argv.slice(1), '--talosconfig', talosconfig]);
 
 const json = <T = any>(text: string): T => JSON.parse(text) as T;
 const etcdOf = (s: SimCluster) => s.nodes[0]!.machine.cluster.etcd;

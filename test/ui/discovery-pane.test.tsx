@@ -15,12 +15,11 @@ import type { TalosSession } from '../../src/talos/session.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { DiscoveryView } from '../../src/features/discovery/index.js';
 import { DiscoverySource } from '../../src/features/discovery/source.js';
+import { screen, tick } from '../helpers/ink.js';
 
 const ESC = '\u001B';
 const ENTER = '\r';
 const DOWN = '\u001B[B';
-const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
-const tick = () => new Promise((r) => setTimeout(r, 30));
 
 const dir = mkdtempSync(join(tmpdir(), 'talos-tui-discovery-pane-'));
 let sim: SimCluster;
@@ -65,15 +64,9 @@ function mount(opts: { demo?: boolean } = {}) {
           : () => <Text>{p.title}</Text>,
   }));
   const r = render(<Shell panes={panes} session={fakeSession()} demo={opts.demo} size={{ columns: 80, rows: 24 }} onQuit={() => {}} />);
-  const frame = () => strip(r.lastFrame() ?? '');
+  const { frame, press } = screen(r);
   const until = (test: string | RegExp, timeout = 4000) =>
     vi.waitFor(() => (typeof test === 'string' ? expect(frame()).toContain(test) : expect(frame()).toMatch(test)), { timeout, interval: 20 });
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await tick();
-    }
-  };
   const type = async (text: string) => {
     for (const ch of text) r.stdin.write(ch);
     await tick();

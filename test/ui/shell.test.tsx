@@ -17,6 +17,7 @@ import { panes as realPanes } from '../../src/features/registry.js';
 import { usePaneActions, type PaneDefinition, type PaneProps } from '../../src/features/pane-types.js';
 import type { TalosSession } from '../../src/talos/session.js';
 import type { SessionInfo } from '../../src/talos/session-info.js';
+import { screen, tick } from '../helpers/ink.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -82,8 +83,6 @@ const testPanes: PaneDefinition[] = realPanes.map((p) => ({
 
 const ESC = '\u001B';
 const ENTER = '\r';
-const tick = () => new Promise((r) => setTimeout(r, 30));
-const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
 
 function mount(over: Partial<ShellProps> = {}) {
   const onQuit = vi.fn();
@@ -96,14 +95,8 @@ function mount(over: Partial<ShellProps> = {}) {
     ...over,
   };
   const r = render(<Shell {...props} />);
-  const frame = () => strip(r.lastFrame() ?? '');
+  const { frame, press } = screen(r);
   const until = (text: string) => vi.waitFor(() => expect(frame()).toContain(text), { timeout: 3000 });
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await tick();
-    }
-  };
   // Ink attaches its stdin listener and the pane publishes its actions in effects that run after the
   // first frame: wait for the hint bar to show the pane's keys before pressing any.
   const ready = () => until('r refresh');

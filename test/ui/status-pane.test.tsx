@@ -11,6 +11,7 @@ import { panes } from '../../src/features/registry.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { displayWidth } from '../../src/ui/text.js';
+import { screen, tick } from '../helpers/ink.js';
 
 const CP1 = '127.0.193.11';
 const ESC = '\u001B';
@@ -35,21 +36,13 @@ afterAll(async () => {
 });
 afterEach(() => cleanup());
 
-const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
-const tick = (ms = 40) => new Promise((r) => setTimeout(r, ms));
 
 function mount() {
   const onQuit = vi.fn();
   const r = render(<Shell panes={panes} session={session} initialPane="status" size={{ columns: 80, rows: 24 }} onQuit={onQuit} />);
-  const frame = () => strip(r.lastFrame() ?? '');
+  const { frame, press } = screen(r, 40);
   const until = (check: string | RegExp, timeout = 6000) =>
     vi.waitFor(() => (typeof check === 'string' ? expect(frame()).toContain(check) : expect(frame()).toMatch(check)), { timeout, interval: 30 });
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await tick();
-    }
-  };
   // The pane publishes its action table in an effect after its first frame: wait for its hints.
   const ready = async () => {
     await until(`${CP1} (1/3)`);

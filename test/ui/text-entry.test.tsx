@@ -13,9 +13,8 @@ import { usePrompt } from '../../src/ui/use-prompt.js';
 import { editKey } from '../../src/ui/text-entry/index.js';
 import { splitKeys } from '../../src/ui/keys.js';
 import type { TalosSession } from '../../src/talos/session.js';
+import { screen, tick } from '../helpers/ink.js';
 
-const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
-const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
 function fakeSession(): TalosSession {
   const info = { contextName: 'prod-1', endpoints: ['10.0.0.15:50000'], activeEndpoint: '10.0.0.15:50000', nodes: ['10.0.0.11'], roles: ['os:admin'], certNotAfter: null };
@@ -78,7 +77,7 @@ function mountPrompt() {
   const onQuit = vi.fn();
   const panes: PaneDefinition[] = realPanes.map((p) => ({ ...p, Component: p.id === 'status' ? PromptPane : () => <Text>{`${p.title} stub`}</Text> }));
   const r = render(<Shell panes={panes} session={fakeSession()} initialPane="status" size={{ columns: 80, rows: 24 }} onQuit={onQuit} />);
-  const frame = () => strip(r.lastFrame() ?? '');
+  const { frame } = screen(r);
   const until = (text: string | RegExp) =>
     vi.waitFor(() => (typeof text === 'string' ? expect(frame()).toContain(text) : expect(frame()).toMatch(text)), { timeout: 3000, interval: 20 });
   return { ...r, frame, until, onQuit };
@@ -133,7 +132,7 @@ describe('panes without a session', () => {
   const problem = 'context "prod" is not in /home/op/.talos/config (it has: dev, staging)';
   const mountReal = () => {
     const r = render(<Shell panes={realPanes} session={null} sessionProblem={problem} initialPane="status" size={{ columns: 80, rows: 24 }} onQuit={() => {}} />);
-    const frame = () => strip(r.lastFrame() ?? '');
+    const { frame } = screen(r);
     const until = (text: string) => vi.waitFor(() => expect(frame().replace(/\s+/g, ' ')).toContain(text), { timeout: 5000, interval: 20 });
     return { ...r, frame, until };
   };

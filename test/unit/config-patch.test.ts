@@ -13,6 +13,7 @@ import {
   renderConfig,
   renderPatched,
 } from '../../src/core/config-patch/index.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const BASE = `version: v1alpha1
 machine:
@@ -96,15 +97,7 @@ function render(base: string, ...patches: string[]): any[] {
 }
 const v1 = (base: string, ...patches: string[]) => render(base, ...patches)[0];
 
-function failure(base: string, ...patches: string[]): ConfigPatchError {
-  try {
-    render(base, ...patches);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigPatchError);
-    return err as ConfigPatchError;
-  }
-  throw new Error('expected the patch to fail');
-}
+const failure = (base: string, ...patches: string[]) => thrownBy(ConfigPatchError, () => render(base, ...patches));
 
 describe('strategic merge: scalars', () => {
   it('replaces a scalar', () => {

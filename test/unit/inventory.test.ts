@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InventoryError, inventoryHasMacs, normalizeMac, parseInventory } from '../../src/core/inventory.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const GOOD = `
 cluster: { name: prod-1, endpoint: "https://127.0.10.15:6443" }
@@ -24,15 +25,7 @@ function withNode(lines: string): string {
   return `nodes:\n  - name: cp1\n    role: controlplane\n    mac: "02:54:00:00:01:51"\n  - ${lines.trim().split('\n').join('\n    ')}\n`;
 }
 
-function messageOf(text: string): string {
-  try {
-    parseInventory(text, 'inv.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(InventoryError);
-    return (error as Error).message;
-  }
-  throw new Error('expected an InventoryError');
-}
+const messageOf = (text: string) => thrownBy(InventoryError, () => parseInventory(text, 'inv.yaml')).message;
 
 describe('parseInventory: a valid file', () => {
   const inventory = parseInventory(GOOD, 'inv.yaml');

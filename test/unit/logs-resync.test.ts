@@ -2,7 +2,7 @@
 // and the pure pieces of the Logs pane (picker, status rows) at 80 columns.
 import { describe, expect, it } from 'vitest';
 import { alignResumedTail, KmsgReplayFilter, kmsgKey, RecentLines } from '../../src/features/logs/resync.js';
-import { parseSelector, selectorLabel } from '../../src/features/logs/follow.js';
+import { parseSelector, selectorLabel } from '../../src/features/logs/selector.js';
 import { addTyped, moveCursor, pick, toggleAtCursor, type PickerState } from '../../src/features/logs/picker-model.js';
 import { modeLine, sourcesLine } from '../../src/features/logs/status-line.js';
 import { LogModel } from '../../src/core/logs/log-model.js';

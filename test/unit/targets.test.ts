@@ -14,18 +14,11 @@ import {
   probeCount,
   type TargetSet,
 } from '../../src/core/targets.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const list = (set: TargetSet) => [...addresses(set)].map(intToIp);
 
-function errorOf(fn: () => unknown): TargetError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TargetError);
-    return error as TargetError;
-  }
-  throw new Error('expected a TargetError');
-}
+const errorOf = (fn: () => unknown) => thrownBy(TargetError, fn);
 
 describe('parseTargets: forms', () => {
   it('a /24 is 254 hosts without network and broadcast', () => {

@@ -30,7 +30,6 @@ export interface SeqNode {
 export type TreeNode = MapNode | SeqNode | ScalarNode;
 
 export const scalar = (value: ScalarValue): ScalarNode => ({ kind: 'scalar', value });
-export const emptyMap = (): MapNode => ({ kind: 'map', entries: [] });
 
 export function isNull(n: TreeNode | undefined): boolean {
   return n === undefined || (n.kind === 'scalar' && n.value === null);

@@ -15,14 +15,6 @@
 
 export type Severity = 'emerg' | 'alert' | 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug';
 
-export const SEVERITIES: readonly Severity[] = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
-
-/** Kernel facility names in syslog order (kern = 0). */
-export const FACILITIES: readonly string[] = [
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv',
-  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
-];
-
 /** What the stream carries: decides how lines are parsed. */
 export type LogFormat = 'dmesg' | 'service' | 'cri';
 
@@ -171,11 +163,6 @@ export function levelOf(text: string): Severity | undefined {
     default:
       return 'debug';
   }
-}
-
-/** err and worse: shown red. */
-export function isErrorSeverity(s: Severity | undefined): boolean {
-  return s === 'err' || s === 'crit' || s === 'alert' || s === 'emerg';
 }
 
 /** The line with its [hideStart, hideEnd) timestamp part removed. */

@@ -58,10 +58,6 @@ class StoredEntry implements LogEntry {
   }
 }
 
-export function isAlive(e: LogEntry): boolean {
-  return (e as StoredEntry).alive !== false;
-}
-
 const MIN_COMPACT = 1024;
 
 /**

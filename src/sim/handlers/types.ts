@@ -1,7 +1,7 @@
 // What a simulator handler sees: the machine that answers (after `node` header routing), the caller's
 // roles, an abort signal, and the cluster-level actions some calls trigger (reboot, bootstrap).
-import type { DescMethod, DescService } from '@bufbuild/protobuf';
-import type { ServerStreamHandler, ServiceHandlers, UnaryHandler } from '../../talos/server.js';
+import type { DescService } from '@bufbuild/protobuf';
+import type { ServiceHandlers } from '../../talos/server.js';
 import type { SimMachine } from '../machine-state.js';
 import type { ParsedConfig } from '../machine-config.js';
 
@@ -26,8 +26,6 @@ export interface SimCall {
   actions: ClusterActions;
 }
 
-export type SimUnary<M extends DescMethod> = UnaryHandler<M, SimCall>;
-export type SimStream<M extends DescMethod> = ServerStreamHandler<M, SimCall>;
 /** Handlers of some methods of a service, keyed by the generated method's localName. */
 export type SimHandlers<S extends DescService> = ServiceHandlers<S, SimCall>;
 

@@ -4,20 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTalosconfig, parseTalosconfig, resolveTalosconfigPath, TalosconfigError } from '../../../src/talos/talosconfig.js';
 import { b64, fixture, talosconfigYaml, talosKeyPem } from '../../fixtures/talos/index.js';
+import { thrownBy } from '../../helpers/thrown.js';
 
 function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'talos-tui-cfg-'));
 }
 
-function errorOf(fn: () => unknown): TalosconfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TalosconfigError);
-    return err as TalosconfigError;
-  }
-  throw new Error('expected a TalosconfigError');
-}
+const errorOf = (fn: () => unknown) => thrownBy(TalosconfigError, fn);
 
 describe('talosconfig path resolution (talosctl order)', () => {
   it('prefers --talosconfig, then $TALOSCONFIG, then $TALOS_HOME/config, then ~/.talos/config', () => {
