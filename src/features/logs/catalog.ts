@@ -1,9 +1,9 @@
-// What can be followed on the chosen nodes: the kernel ring, every service (ServiceList) and every log
+// What can be followed on the chosen nodes: the kernel ring, every service (ServiceList), every log
 // the node keeps (LogsContainers: Talos answers with its registered log ids, i.e. services and
-// extension services). Kubernetes containers need `talosctl containers -k`, which the API subset here
-// does not carry, so the picker lets the operator type a container id instead.
+// extension services), and the Kubernetes containers of each node (Containers, namespace k8s.io,
+// as `talosctl containers -k`; pod sandboxes have no log and are left out). A typed id still works.
 import { machine, type NodeTarget } from '../../talos/index.js';
-import type { LogSelector } from './follow.js';
+import type { LogSelector } from './selector.js';
 
 export interface CatalogEntry {
   selector: LogSelector;
@@ -23,6 +23,7 @@ export interface Catalog {
 export async function loadCatalog(nodes: readonly string[], targetFor: (node: string) => NodeTarget, signal?: AbortSignal): Promise<Catalog> {
   const services = new Map<string, { states: string[] }>();
   const logsOnly = new Set<string>();
+  const containers: { node: string; id: string; pod: string; name: string; status: string }[] = [];
   const errors: Catalog['errors'] = [];
   await Promise.all(
     nodes.map(async (node) => {
@@ -33,10 +34,15 @@ export async function loadCatalog(nodes: readonly string[], targetFor: (node: st
         errors.push({ node, message: err instanceof Error ? err.message : String(err) });
         return;
       }
-      const [list, ids] = await Promise.allSettled([
+      const [list, ids, k8s] = await Promise.allSettled([
         machine.serviceList(target, { signal, deadlineMs: 8000 }),
         machine.logsContainers(target, { signal, deadlineMs: 8000 }),
+        machine.containers(target, { namespace: 'k8s.io' }, { signal, deadlineMs: 8000 }),
       ]);
+      // A node without Kubernetes yet (maintenance, or CRI not started) simply lists none.
+      if (k8s.status === 'fulfilled') {
+        for (const c of k8s.value) if (!machine.isPodSandbox(c)) containers.push({ node, id: c.id, pod: c.podId, name: c.name, status: c.status });
+      }
       if (list.status === 'fulfilled') {
         for (const s of list.value) {
           const entry = services.get(s.id) ?? { states: [] };
@@ -59,6 +65,11 @@ export async function loadCatalog(nodes: readonly string[], targetFor: (node: st
   for (const id of [...logsOnly].sort()) {
     if (services.has(id)) continue;
     entries.push({ selector: { kind: 'service', id }, name: id, note: 'log only' });
+  }
+  containers.sort((a, b) => a.pod.localeCompare(b.pod) || a.name.localeCompare(b.name) || a.node.localeCompare(b.node));
+  for (const c of containers) {
+    const where = nodes.length > 1 ? ` on ${c.node}` : '';
+    entries.push({ selector: { kind: 'container', id: c.id, node: c.node }, name: `${c.name || c.id} · ${c.pod.replace(/^[^/]*\//, '')}`, note: `k8s ${c.status.replace(/^CONTAINER_/, '').toLowerCase()}${where}` });
   }
   return { entries, errors };
 }

@@ -1,7 +1,7 @@
 // The source picker as data: nodes to follow (multi-select) and logs to open (multi-select), one
 // cursor over both. Pure, so the pane's keys are plain state transitions.
 import type { CatalogEntry } from './catalog.js';
-import { selectorName, type LogSelector } from './follow.js';
+import { selectorName, type LogSelector } from './selector.js';
 
 export type PickerRow =
   | { kind: 'header'; text: string }
@@ -21,7 +21,7 @@ export interface PickerState {
 }
 
 export function selectorKey(s: LogSelector): string {
-  return `${s.kind}:${selectorName(s)}`;
+  return `${s.kind}:${selectorName(s)}${s.kind === 'container' && s.node ? `@${s.node}` : ''}`;
 }
 
 export function pickerRows(s: Pick<PickerState, 'nodes' | 'entries'>): PickerRow[] {
