@@ -43,7 +43,7 @@ describe('talos-tui sim', () => {
 
   it('refuses a --listen address outside loopback with a usage error', async () => {
     const { io } = captureIO();
-    await expect(command.run(['--listen', '10.0.0.1'], io)).rejects.toThrow(UsageError);
-    await expect(command.run(['--listen', '10.0.0.1'], io)).rejects.toThrow('sim: --listen must be a loopback address in 127.0.0.0/8, not "10.0.0.1"');
+    await expect(command.run(['--listen', '192.0.2.1'], io)).rejects.toThrow(UsageError);
+    await expect(command.run(['--listen', '192.0.2.1'], io)).rejects.toThrow('sim: --listen must be a loopback address in 127.0.0.0/8, not "192.0.2.1"');
   });
 });
