@@ -1,26 +1,403 @@
-// Placeholder for the Apply pane until it is built: says so plainly instead of pretending. When
-// Discovery sends a node here, it shows the headless `talos-tui apply` line that does the same job.
-// The real pane replaces this file and default-exports its component (see ../pane-types.ts).
+// The Apply pane (key 2): runbook steps 6-11 for one node. Render its machine config from a base and
+// patches (from the inventory entry Discovery sent, or typed), ask the node for a dry run (Talos's own
+// summary and diff), apply it (type the node name), follow the reboot until the node answers over
+// mutual TLS at its new address, bootstrap etcd once (guarded as `talos-tui bootstrap`), stream the
+// health check, and save the kubeconfig (0600). Keys come from the action table (hint bar + help).
+import { existsSync, renameSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import type { PaneProps } from '../pane-types.js';
+import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
+import { usePrompt } from '../../ui/use-prompt.js';
+import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
+import { toneProps } from '../../ui/shell/tones.js';
+import { fit } from '../../ui/text.js';
+import { cluster, insecureClient, machine, TalosError, type TalosSession } from '../../talos/index.js';
+import type { InventoryNode } from '../../core/inventory.js';
+import { applyConfig, formatOutcome, type ApplyConnector, type ApplyMode } from './apply-run.js';
+import { hostPart, inputsFromInventory, machineTypeOf, renderInputs, shortPath, staticAddressOf, type ApplyInputs } from './apply-inputs.js';
+import { bootstrapRefusal, checkBootstrap } from './bootstrap-guard.js';
+import { followReboot, secs, type FollowPhase } from './follow.js';
 
-export default function ApplyPane({ width, params }: PaneProps) {
-  const node = typeof params?.node === 'string' ? params.node : null;
-  const command = typeof params?.headlessCommand === 'string' ? params.headlessCommand : null;
-  const entry = params?.inventoryEntry as { name?: string } | null | undefined;
+/** The modes the pane cycles through with `m` (Talos's deprecated REBOOT is headless only). */
+export const PANE_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged', 'try'];
+export const DEFAULT_FOLLOW_TIMEOUT_MS = 10 * 60_000;
+
+type Field = 'node' | 'base' | 'patch';
+type Tone = 'info' | 'ok' | 'warn' | 'error';
+interface Output {
+  title: string;
+  lines: string[];
+}
+interface Note {
+  text: string;
+  tone: Tone;
+}
+
+const FIELD_PROMPTS: Record<Field, string> = { node: 'node (IP or IP:port)> ', base: 'base config file> ', patch: 'add patch file> ' };
+const TONE: Record<Tone, 'plain' | 'ok' | 'warn' | 'error'> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
+
+function message(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
+}
+
+export default function ApplyPane({ session, sessionProblem, width, height, active, shell, params }: PaneProps) {
+  const [node, setNode] = useState<string | null>(null);
+  const [entry, setEntry] = useState<Pick<InventoryNode, 'name' | 'role'> | null>(null);
+  const [insecure, setInsecure] = useState(false);
+  const [fingerprint, setFingerprint] = useState<string | null>(null);
+  const [inputs, setInputs] = useState<ApplyInputs>({ base: null, patches: [] });
+  const [mode, setMode] = useState<ApplyMode>('auto');
+  const [output, setOutput] = useState<Output | null>(null);
+  const [scroll, setScroll] = useState(0);
+  const [note, setNote] = useState<Note | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [follow, setFollow] = useState<{ phase: FollowPhase; detail: string; started: number } | null>(null);
+  const [renderNonce, setRenderNonce] = useState(0);
+  const [, setTick] = useState(0);
+  const runRef = useRef<AbortController | null>(null);
+  const prompt = usePrompt(shell);
+  const entryField = useTextEntry<Field>(shell, {
+    onSubmit(field, value) {
+      const v = value.trim();
+      if (v === '') return;
+      if (field === 'node') {
+        stopRun();
+        setNode(v);
+        setEntry(null);
+        setFingerprint(null);
+        setFollow(null);
+        setNote({ text: `node ${v}: ${insecure ? 'maintenance (insecure)' : 'configured (mTLS over the session)'}; i switches`, tone: 'info' });
+      } else if (field === 'base') setInputs((i) => ({ ...i, base: path.resolve(v) }));
+      else setInputs((i) => ({ ...i, patches: [...i.patches, path.resolve(v)] }));
+      setOutput(null);
+      setScroll(0);
+      setRenderNonce((n) => n + 1);
+    },
+  });
+
+  const followTimeoutMs = typeof params?.followTimeoutMs === 'number' ? params.followTimeoutMs : DEFAULT_FOLLOW_TIMEOUT_MS;
+  const followIntervalMs = typeof params?.followIntervalMs === 'number' ? params.followIntervalMs : 1000;
+
+  // A navigation from Discovery: its node, connection and inventory entry.
+  useEffect(() => {
+    if (!params || typeof params.node !== 'string') return;
+    stopRun();
+    const port = typeof params.port === 'number' ? params.port : 50000;
+    setNode(port === 50000 ? params.node : `${params.node}:${port}`);
+    setInsecure(params.insecure === true);
+    setFingerprint(typeof params.certFingerprint === 'string' && params.certFingerprint !== '' ? params.certFingerprint : null);
+    setFollow(null);
+    setOutput(null);
+    setScroll(0);
+    const e = params.inventoryEntry as InventoryNode | null | undefined;
+    setEntry(e ? { name: e.name, role: e.role } : null);
+    if (e) {
+      try {
+        setInputs(inputsFromInventory(e, typeof params.inventory === 'string' ? params.inventory : null));
+        setNote(null);
+      } catch (err) {
+        setNote({ text: message(err), tone: 'error' });
+      }
+    } else {
+      setNote({ text: 'no inventory entry: press f to name the base config (controlplane.yaml or worker.yaml)', tone: 'info' });
+    }
+    setRenderNonce((n) => n + 1);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [params]);
+
+  useEffect(() => () => runRef.current?.abort(), []);
+  useEffect(() => {
+    if (follow?.phase !== 'going' && follow?.phase !== 'rebooting') return;
+    const t = setInterval(() => setTick((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, [follow?.phase]);
+
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const rendered = useMemo(() => renderInputs(inputs), [inputs, renderNonce]);
+  const host = node ? hostPart(node) : null;
+  const mtls = session !== null && node !== null && !insecure;
+  const following = follow !== null && (follow.phase === 'going' || follow.phase === 'rebooting');
+  const idle = busy === null && !following;
+
+  function stopRun() {
+    runRef.current?.abort();
+    runRef.current = null;
+  }
+  function newRun(): AbortController {
+    stopRun();
+    const c = new AbortController();
+    runRef.current = c;
+    return c;
+  }
+  const show = (title: string, lines: string[]) => {
+    setOutput({ title, lines });
+    setScroll(0);
+  };
+  const append = (line: string) => setOutput((o) => (o ? { ...o, lines: [...o.lines, line] } : { title: 'progress', lines: [line] }));
+
+  const connector = (clients: { close(): void }[]): ApplyConnector => ({
+    insecure: (address, opts) => {
+      const c = insecureClient(address, opts);
+      clients.push(c);
+      return c;
+    },
+    session: () => {
+      if (!session) throw new TalosError({ code: 14, message: `no session to reach ${node} over mTLS: ${sessionProblem ?? 'no talosconfig'}` });
+      return session;
+    },
+  });
+
+  async function send(dryRun: boolean) {
+    if (!node || !rendered.ok) return;
+    const target = node;
+    const config = rendered.config;
+    const wasInsecure = insecure;
+    const run = newRun();
+    const clients: { close(): void }[] = [];
+    setBusy(dryRun ? `dry run: asking ${target}…` : `applying to ${target}…`);
+    setNote(null);
+    try {
+      const outcome = await applyConfig(connector(clients), {
+        node: target,
+        config,
+        mode,
+        dryRun,
+        insecure: wasInsecure,
+        fingerprints: wasInsecure && fingerprint ? [fingerprint] : undefined,
+        signal: run.signal,
+      });
+      const { warnings, details } = formatOutcome(outcome);
+      const head = dryRun ? `dry run on ${target} (mode ${mode}): ${target} replied` : `applied to ${target}: mode ${outcome.mode}`;
+      show(dryRun ? `dry run reply from ${target}` : `apply reply from ${target}`, [head, ...warnings, ...details.replace(/\n$/, '').split('\n')]);
+      setNote({ text: dryRun ? `dry run answered by ${target}: nothing was changed` : `applied to ${target} (mode ${outcome.mode})`, tone: 'ok' });
+      const reboots = !dryRun && mode !== 'staged' && (wasInsecure || outcome.mode === 'reboot');
+      if (reboots) void followNode(target, staticAddressOf(config) ?? hostPart(target), run);
+    } catch (err) {
+      if (!run.signal.aborted) setNote({ text: message(err), tone: 'error' });
+    } finally {
+      for (const c of clients) c.close();
+      setBusy(null);
+    }
+  }
+
+  async function followNode(from: string, to: string, run: AbortController) {
+    const started = Date.now();
+    append('');
+    append(`following the reboot: ${from} -> ${to} (timeout ${Math.round(followTimeoutMs / 1000)}s, Esc stops)`);
+    const final = await followReboot({
+      from,
+      to,
+      timeoutMs: followTimeoutMs,
+      intervalMs: followIntervalMs,
+      signal: run.signal,
+      answers: async (signal) => {
+        if (!session) throw new Error(`no session: ${sessionProblem ?? 'no talosconfig'}`);
+        const v = await machine.version(session.target(to), { deadlineMs: 2000, signal });
+        return v.version?.tag ?? '';
+      },
+      onPhase: (phase, detail) => {
+        setFollow({ phase, detail, started });
+        append(`${secs(Date.now() - started)}  ${detail}`);
+      },
+    });
+    if (final === 'up') {
+      setNode(to);
+      setInsecure(false);
+      setFingerprint(null);
+      setNote({ text: `${to} answers over mTLS: b bootstraps (control plane, once), k saves the kubeconfig, h health`, tone: 'ok' });
+    }
+    if (runRef.current === run) runRef.current = null;
+  }
+
+  async function guardBootstrap() {
+    if (!session || !host) return;
+    const s: TalosSession = session;
+    const target = host;
+    setBusy(`checking etcd before bootstrapping ${target}…`);
+    try {
+      const checks = await checkBootstrap(s, target);
+      const refusal = bootstrapRefusal(target, checks);
+      if (refusal) {
+        setNote({ text: `bootstrap refused: ${refusal}`, tone: 'error' });
+        return;
+      }
+      prompt.confirm({
+        title: `Bootstrap etcd on ${target}?`,
+        detail: ['Run this on exactly ONE control-plane node, once per cluster:', 'a second bootstrap would split etcd. No member is listed anywhere yet.'],
+        expect: target,
+        onConfirm: () => {
+          setBusy(`bootstrapping ${target}…`);
+          machine
+            .bootstrap(s.target(target))
+            .then(() => setNote({ text: `bootstrap sent to ${target}: etcd starts there and the other control-plane nodes join it`, tone: 'ok' }))
+            .catch((err: unknown) => setNote({ text: `bootstrap of ${target} failed: ${message(err)}`, tone: 'error' }))
+            .finally(() => setBusy(null));
+        },
+      });
+    } catch (err) {
+      setNote({ text: `bootstrap check failed: ${message(err)}`, tone: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function saveKubeconfig(file: string) {
+    if (!session || !host) return;
+    const target = host;
+    setBusy(`fetching the kubeconfig from ${target}…`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      const text = await machine.kubeconfig(session.target(target));
+      writeFileSync(tmp, text, { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, file);
+      setNote({ text: `kubeconfig of ${target} saved to ${shortPath(file)} (0600)`, tone: 'ok' });
+    } catch (err) {
+      try {
+        if (existsSync(tmp)) unlinkSync(tmp);
+      } catch {
+        /* nothing to clean */
+      }
+      setNote({ text: `kubeconfig not saved: ${message(err)}`, tone: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function askKubeconfig() {
+    if (!host) return;
+    prompt.askPath({
+      title: `Save the admin kubeconfig of ${host} to`,
+      initial: './kubeconfig',
+      onSubmit: (p) => {
+        const file = path.resolve(p);
+        if (existsSync(file)) {
+          prompt.confirm({
+            title: `${shortPath(file)} exists: overwrite it?`,
+            expect: null,
+            onConfirm: () => void saveKubeconfig(file),
+          });
+        } else void saveKubeconfig(file);
+      },
+    });
+  }
+
+  async function health() {
+    if (!session || !host) return;
+    const run = newRun();
+    const target = host;
+    setBusy(`health check on ${target} (Esc stops)…`);
+    show(`health check from ${target}`, []);
+    try {
+      for await (const line of cluster.healthCheck(session.target(target), { waitTimeoutMs: followTimeoutMs }, { signal: run.signal })) append(line);
+      setNote({ text: `health check on ${target} passed`, tone: 'ok' });
+    } catch (err) {
+      if (!run.signal.aborted) setNote({ text: `health check on ${target}: ${message(err)}`, tone: 'error' });
+    } finally {
+      if (runRef.current === run) runRef.current = null;
+      setBusy(null);
+    }
+  }
+
+  // ---- layout
+  const headerRows = 5;
+  const fieldRows = entryField.field !== null ? 1 : 0;
+  const bodyRows = Math.max(2, height - headerRows - fieldRows - prompt.rows);
+  const body: { title: string; lines: string[]; tone?: Tone } = output
+    ? output
+    : rendered.ok
+      ? { title: `rendered config${inputs.patches.length ? ` (${inputs.patches.length} patch${inputs.patches.length > 1 ? 'es' : ''})` : ''}`, lines: rendered.config.replace(/\n$/, '').split('\n') }
+      : { title: 'cannot render', lines: [rendered.error], tone: 'error' };
+  const maxScroll = Math.max(0, body.lines.length - bodyRows);
+  const top = Math.min(scroll, maxScroll);
+  const scrollBy = (n: number) => setScroll((s) => Math.max(0, Math.min(Math.min(s, maxScroll) + n, maxScroll)));
+
+  const actions: Action[] =
+    prompt.open || entryField.field !== null
+      ? []
+      : [
+          { key: 'n', label: 'node', help: 'type the node to configure (IP or IP:port)', run: () => entryField.open('node', node ?? '') },
+          { key: 'f', label: 'base', help: 'type the base machine config file (controlplane.yaml or worker.yaml)', run: () => entryField.open('base', inputs.base ? shortPath(inputs.base) : '') },
+          { key: 'p', label: 'patch', help: 'add a patch file (strategic merge or JSON 6902), applied in order', run: () => entryField.open('patch', '') },
+          { key: 'x', label: 'no patches', hidden: true, help: 'drop every patch', when: () => inputs.patches.length > 0, run: () => { setInputs((i) => ({ ...i, patches: [] })); setOutput(null); } },
+          { key: 'm', label: `mode ${mode}`, help: 'cycle the apply mode: auto, no-reboot, staged, try', run: () => setMode((m) => PANE_MODES[(PANE_MODES.indexOf(m) + 1) % PANE_MODES.length]!) },
+          { key: 'i', label: insecure ? 'maint.' : 'mTLS', hidden: true, help: 'switch between maintenance (insecure, straight to the node) and configured (mTLS over the session)', when: () => idle, run: () => setInsecure((v) => !v) },
+          { key: 'r', label: 're-render', hidden: true, help: 'read the files again and show the rendered config', run: () => { setOutput(null); setRenderNonce((n) => n + 1); } },
+          { key: 'c', label: 'config', hidden: true, help: 'show the rendered config again', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
+          { key: 'd', label: 'dry-run', help: 'ask the node what applying would do (Talos validates and shows the diff); nothing changes', when: () => idle && node !== null && rendered.ok, run: () => void send(true) },
+          {
+            key: 'enter',
+            label: 'apply',
+            dangerous: true,
+            help: 'apply the rendered config to the node (type its name to confirm); a maintenance node installs and reboots',
+            when: () => idle && node !== null && rendered.ok,
+            run: () => confirmApply(),
+          },
+          { key: 'A', label: 'apply', hidden: true, dangerous: true, help: 'same as Enter', when: () => idle && node !== null && rendered.ok, run: () => confirmApply() },
+          { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members)', when: () => idle && mtls, run: () => void guardBootstrap() },
+          { key: 'k', label: 'kubeconfig', help: 'save the admin kubeconfig to a file (0600)', when: () => idle && mtls, run: () => askKubeconfig() },
+          { key: 'h', label: 'health', help: 'stream the cluster health check from this node', when: () => idle && mtls, run: () => void health() },
+          { key: 'escape', label: 'stop', help: 'stop following the reboot or the health check (the node carries on)', when: () => runRef.current !== null && (following || busy !== null), run: () => stopRun() },
+          { key: 'up', label: 'scroll', hidden: true, run: () => scrollBy(-1) },
+          { key: 'down', label: 'scroll', hidden: true, run: () => scrollBy(1) },
+          { key: 'pageup', label: 'page up', hidden: true, run: () => scrollBy(-bodyRows) },
+          { key: 'pagedown', label: 'page down', hidden: true, run: () => scrollBy(bodyRows) },
+          { key: 'home', label: 'top', hidden: true, run: () => setScroll(0) },
+          { key: 'end', label: 'bottom', hidden: true, run: () => setScroll(maxScroll) },
+        ];
+  usePaneActions(shell, active ? actions : []);
+
+  function confirmApply() {
+    if (!node || !rendered.ok) return;
+    const type = machineTypeOf(rendered.config);
+    const to = staticAddressOf(rendered.config);
+    prompt.confirm({
+      title: `Apply the rendered config to ${node}${insecure ? ' (maintenance)' : ''}?`,
+      detail: [
+        `mode ${mode}${type ? `, a ${type} config` : ''}${to ? `, static address ${to}` : ''}`,
+        insecure && mode !== 'staged' ? 'The node installs and reboots into it.' : 'Talos decides whether it reboots (d shows the diff first).',
+      ],
+      expect: node,
+      onConfirm: () => void send(false),
+    });
+  }
+
+  const w = Math.max(10, width - 2);
+  const conn = insecure ? `maintenance, insecure${fingerprint ? ', pinned' : ''}` : session ? 'configured, mTLS' : `no session: ${sessionProblem ?? 'loading…'}`;
+  const nodeLine = node ? `Node ${node}${entry ? ` (${entry.name}, ${entry.role})` : ''} · ${conn}` : 'Node: none. Press n to type one, or send one from Discovery (1).';
+  const inputLine = `Base ${inputs.base ? shortPath(inputs.base) : '-'} · patches ${inputs.patches.length ? inputs.patches.map((p) => shortPath(p)).join(', ') : 'none'} · mode ${mode}`;
+  const status: Note | null = busy
+    ? { text: busy, tone: 'info' }
+    : following && follow
+      ? { text: `${follow.phase === 'going' ? 'waiting for the node to go away' : 'rebooting'} (${secs(Date.now() - follow.started)}; Esc stops): ${follow.detail}`, tone: 'warn' }
+      : note;
+  const shown = body.lines.slice(top, top + bodyRows);
+  const range = body.lines.length > bodyRows ? ` · ${top + 1}-${top + shown.length}/${body.lines.length}` : '';
+
   return (
-    <Box flexDirection="column" width={width} paddingX={1}>
-      <Text wrap="truncate">Apply: not built yet.</Text>
-      <Text wrap="wrap">Will render a node's machine config from a base and patches, show the diff, and apply it (dry-run first).</Text>
-      {node && command ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text wrap="wrap">
-            Discovery sent {node}
-            {entry?.name ? ` (inventory entry ${entry.name})` : ' (no inventory entry)'}. The same apply from a shell, dry run first:
+    <Box flexDirection="column" width={width} height={height} paddingX={1}>
+      <Text wrap="truncate" {...toneProps('accent')}>
+        {fit(nodeLine, w)}
+      </Text>
+      <Text wrap="truncate">{fit(inputLine, w)}</Text>
+      <Box height={2} overflow="hidden">
+        <Text wrap="wrap" {...toneProps(status ? TONE[status.tone] : 'plain')}>
+          {status ? status.text : ' '}
+        </Text>
+      </Box>
+      <Text wrap="truncate" {...toneProps('dim')}>
+        {fit(`── ${body.title}${range} ──`, w)}
+      </Text>
+      <Box flexDirection="column" height={bodyRows} overflow="hidden">
+        {shown.map((line, i) => (
+          <Text key={i} wrap="truncate" {...toneProps(body.tone ? TONE[body.tone] : 'plain')}>
+            {fit(line === '' ? ' ' : line, w)}
           </Text>
-          <Text wrap="wrap">{command} --dry-run</Text>
-        </Box>
-      ) : null}
+        ))}
+      </Box>
+      {entryField.field !== null ? <TextField prompt={FIELD_PROMPTS[entryField.field]} value={entryField.value} width={w} /> : null}
+      {prompt.render(w)}
     </Box>
   );
 }

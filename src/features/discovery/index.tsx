@@ -147,18 +147,7 @@ export function DiscoveryView(props: DiscoveryViewProps) {
       apply: () => {
         const row = currentRow();
         if (!row?.node) return;
-        const maintenance = row.node.kind === 'maintenance';
         shell.navigate('apply', {
-          // Until the Apply pane lands, it shows the headless command that does the same.
-          headlessCommand: talosctlApplyCommand({
-            ip: row.ip,
-            port: row.port,
-            entry: entryOf(row),
-            inventory: source.store.getSnapshot().inventory,
-            insecure: maintenance,
-            certFingerprint: maintenance ? row.node.certFingerprint : undefined,
-            tool: 'talos-tui',
-          }),
           node: row.ip,
           port: row.port,
           inventoryEntry: entryOf(row),

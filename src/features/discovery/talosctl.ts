@@ -20,8 +20,6 @@ export interface ApplyCommandInput {
   insecure?: boolean;
   /** The node's certificate fingerprint as discovery saw it: talosctl then refuses any other server. */
   certFingerprint?: string;
-  /** Whose command line: talosctl's apply-config (the default) or talos-tui's own headless apply (same flags). */
-  tool?: 'talosctl' | 'talos-tui';
 }
 
 /** Quotes a shell word only when it needs it (POSIX single quotes). */
@@ -39,8 +37,7 @@ export function talosctlApplyCommand(input: ApplyCommandInput): string {
   const cwd = input.cwd ?? process.cwd();
   const base = input.inventoryDir ?? (input.inventory ? path.dirname(path.resolve(cwd, input.inventory.source)) : cwd);
   const insecure = input.insecure ?? true;
-  const program = input.tool === 'talos-tui' ? ['talos-tui', 'apply'] : ['talosctl', 'apply-config'];
-  const words = [...program, ...(insecure ? ['--insecure'] : []), '--nodes', input.port === 50000 ? input.ip : `${input.ip}:${input.port}`];
+  const words = ['talosctl', 'apply-config', ...(insecure ? ['--insecure'] : []), '--nodes', input.port === 50000 ? input.ip : `${input.ip}:${input.port}`];
   const entry = input.entry;
   if (entry) {
     const configDir = input.inventory?.configDir ?? '.';

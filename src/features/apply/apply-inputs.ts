@@ -1,0 +1,97 @@
+// What the Apply pane renders and where it follows the node: the base and patch files from an
+// inventory entry (paths relative to the inventory file, as Discovery's talosctl line resolves them),
+// the rendered config (base verbatim without patches, as `talos-tui apply` sends it), and the address
+// the node will answer at after its reboot (the first static address of machine.network.interfaces).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ConfigPatchError, renderPatched } from '../../core/config-patch/index.js';
+import { parseInventory, type InventoryNode } from '../../core/inventory.js';
+
+export interface ApplyInputs {
+  base: string | null;
+  patches: string[];
+}
+
+/** Base and patches of an inventory entry, as absolute paths; throws a one-sentence Error when the inventory cannot be read. */
+export function inputsFromInventory(entry: Pick<InventoryNode, 'role' | 'patches'>, inventoryFile: string | null, cwd = process.cwd()): ApplyInputs {
+  const file = inventoryFile ? path.resolve(cwd, inventoryFile) : null;
+  const dir = file ? path.dirname(file) : cwd;
+  let configDir = '.';
+  if (file) {
+    const inv = parseInventory(readText(file, 'inventory'), file);
+    configDir = inv.configDir ?? '.';
+  }
+  return { base: path.resolve(dir, configDir, `${entry.role}.yaml`), patches: entry.patches.map((p) => path.resolve(dir, p)) };
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
+    throw new Error(`${what} ${shortPath(file)} ${why}`);
+  }
+}
+
+/** A path as the user reads it: relative to the current directory when inside it. */
+export function shortPath(file: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, file);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+}
+
+export type RenderResult = { ok: true; config: string } | { ok: false; error: string };
+
+/** Read and render; the error is one sentence naming the file or patch at fault. */
+export function renderInputs(inputs: ApplyInputs): RenderResult {
+  if (!inputs.base) return { ok: false, error: 'no base config yet: press f to name one (controlplane.yaml or worker.yaml)' };
+  try {
+    const baseText = readText(inputs.base, 'base config');
+    if (baseText.trim() === '') return { ok: false, error: `base config ${shortPath(inputs.base)} is empty` };
+    if (inputs.patches.length === 0) return { ok: true, config: baseText };
+    const patches = inputs.patches.map((p) => ({ name: shortPath(p), text: readText(p, 'patch file') }));
+    return { ok: true, config: renderPatched({ name: shortPath(inputs.base), text: baseText }, patches) };
+  } catch (err) {
+    if (err instanceof ConfigPatchError || err instanceof Error) return { ok: false, error: err.message.replace(/\s*\n\s*/g, ' ') };
+    return { ok: false, error: String(err) };
+  }
+}
+
+/** The first static address (without prefix) in machine.network.interfaces[].addresses, or null. */
+export function staticAddressOf(config: string): string | null {
+  try {
+    for (const doc of parseAllDocuments(config)) {
+      if (!('toJS' in doc)) continue;
+      const js = doc.toJS() as { machine?: { network?: { interfaces?: { addresses?: unknown[] }[] } } } | null;
+      for (const iface of js?.machine?.network?.interfaces ?? []) {
+        for (const a of iface?.addresses ?? []) {
+          if (typeof a === 'string' && a.trim() !== '') return a.trim().replace(/\/\d+$/, '');
+        }
+      }
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** The machine type the config names (machine.type), or null. */
+export function machineTypeOf(config: string): string | null {
+  try {
+    for (const doc of parseAllDocuments(config)) {
+      if (!('toJS' in doc)) continue;
+      const t = (doc.toJS() as { machine?: { type?: unknown } } | null)?.machine?.type;
+      if (typeof t === 'string') return t;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** "10.0.0.5:50000" -> "10.0.0.5"; IPv6 in brackets loses them. */
+export function hostPart(node: string): string {
+  const m = /^\[(.+)\]:\d+$/.exec(node) ?? /^([^:]+):\d+$/.exec(node);
+  return m ? m[1]! : node;
+}

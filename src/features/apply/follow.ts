@@ -1,0 +1,87 @@
+// Following a node through the reboot after an apply: it goes away from the address it was applied
+// at, reboots, and comes back answering Version over mutual TLS at its new address (the static
+// address of its config, or the old one). No React: the pane passes probes and gets phases.
+import net from 'node:net';
+import { hostPart } from './apply-inputs.js';
+
+export type FollowPhase = 'going' | 'rebooting' | 'up' | 'timeout' | 'stopped';
+
+export interface FollowOptions {
+  /** Where the config was applied (ip or ip:port). */
+  from: string;
+  /** Where it should answer over mTLS afterwards (ip). */
+  to: string;
+  /** Resolves with the Talos version when `to` answers over mutual TLS; rejects otherwise. */
+  answers(signal: AbortSignal): Promise<string>;
+  /** True while `from` accepts connections (default: a TCP connect to its port). */
+  reachable?(signal: AbortSignal): Promise<boolean>;
+  timeoutMs: number;
+  intervalMs?: number;
+  signal: AbortSignal;
+  onPhase(phase: FollowPhase, detail: string): void;
+}
+
+/** Does host:port accept a TCP connection within timeoutMs? */
+export function tcpReachable(address: string, timeoutMs = 1000): Promise<boolean> {
+  const m = /^(?:\[(.+)\]|([^:]+)):(\d+)$/.exec(address);
+  const host = m ? (m[1] ?? m[2]!) : hostPart(address);
+  const port = m ? Number(m[3]) : 50000;
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+/** Poll until the node answers at `to` (after going away when the address is unchanged), the timeout, or abort. */
+export async function followReboot(o: FollowOptions): Promise<FollowPhase> {
+  const started = Date.now();
+  const interval = o.intervalMs ?? 1000;
+  const reachable = o.reachable ?? ((_s: AbortSignal) => tcpReachable(o.from, Math.min(1000, interval * 4)));
+  const moved = hostPart(o.from) !== o.to;
+  let gone = false;
+  o.onPhase('going', `waiting for ${o.from} to go away`);
+  while (!o.signal.aborted) {
+    if (Date.now() - started > o.timeoutMs) {
+      o.onPhase('timeout', `${o.to} did not answer over mTLS within ${Math.round(o.timeoutMs / 1000)}s`);
+      return 'timeout';
+    }
+    if (!gone && !(await reachable(o.signal))) {
+      gone = true;
+      o.onPhase('rebooting', `${o.from} went away after ${secs(Date.now() - started)}: rebooting`);
+    }
+    if (o.signal.aborted) break;
+    if (gone || moved) {
+      try {
+        const version = await o.answers(o.signal);
+        if (!gone) o.onPhase('rebooting', `${o.from} rebooted`);
+        o.onPhase('up', `${o.to} answers over mTLS${version ? ` (Talos ${version})` : ''} after ${secs(Date.now() - started)}`);
+        return 'up';
+      } catch {
+        // not yet
+      }
+    }
+    await sleep(interval, o.signal);
+  }
+  o.onPhase('stopped', `stopped following ${o.to} after ${secs(Date.now() - started)} (the node carries on)`);
+  return 'stopped';
+}
+
+export function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}

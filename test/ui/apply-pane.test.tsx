@@ -1,0 +1,87 @@
+// The Apply pane from a Discovery navigation (no network): the inventory entry's base and patches,
+// resolved relative to the inventory file, render into the config shown; a patch that does not parse
+// is named in one sentence; the action table offers dry-run/apply only when there is something to send.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { render, cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import ApplyPane from '../../src/features/apply/index.js';
+import { staticAddressOf } from '../../src/features/apply/apply-inputs.js';
+import type { Action, PaneProps, ShellApi } from '../../src/features/pane-types.js';
+import { displayWidth } from '../../src/ui/text.js';
+import { strip } from '../helpers/ink.js';
+
+afterEach(() => cleanup());
+
+function fakeShell() {
+  let actions: readonly Action[] = [];
+  const shell: ShellApi = {
+    setActions: (a) => {
+      actions = a;
+    },
+    setStatus: vi.fn(),
+    navigate: vi.fn(),
+    captureInput: vi.fn(),
+    captureKeys: vi.fn(),
+    getSelectedNodes: () => [],
+    setSelectedNodes: vi.fn(),
+  };
+  return { shell, enabled: () => actions.filter((a) => a.when?.() ?? true).map((a) => a.key) };
+}
+
+function inventoryDir(patch: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'apply-ui-'));
+  mkdirSync(path.join(dir, 'talos'));
+  mkdirSync(path.join(dir, 'patches'));
+  writeFileSync(path.join(dir, 'talos', 'worker.yaml'), 'version: v1alpha1\nmachine:\n  type: worker\ncluster:\n  clusterName: c1\n');
+  writeFileSync(path.join(dir, 'patches', 'w1.yaml'), patch);
+  const inv = path.join(dir, 'inventory.yaml');
+  writeFileSync(inv, 'configDir: ./talos\nnodes:\n  - name: w1\n    role: worker\n    patches: [patches/w1.yaml]\n');
+  return inv;
+}
+
+const entry = { name: 'w1', role: 'worker', macs: [], mac: null, address: null, ip: null, patches: ['patches/w1.yaml'] };
+
+describe('Apply pane', () => {
+  it('renders the inventory entry of the node Discovery sent, paths relative to the inventory file', async () => {
+    const inv = inventoryDir('machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.9.0.7/24]\n');
+    const { shell, enabled } = fakeShell();
+    const props: PaneProps = { session: null, sessionProblem: 'no talosconfig at ~/.talos/config', width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: entry, inventory: inv, insecure: true, certFingerprint: 'abc=' }} />);
+    await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('10.9.0.7/24'));
+    const frame = strip(r.lastFrame()!);
+    expect(frame).toContain('Node 127.0.0.2 (w1, worker) · maintenance, insecure, pinned');
+    expect(frame).toContain('clusterName: c1');
+    expect(frame).toContain('rendered config (1 patch)');
+    for (const line of frame.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    expect(enabled()).toEqual(expect.arrayContaining(['d', 'enter', 'm', 'n', 'f', 'p']));
+    // No session: nothing that needs mTLS is offered.
+    expect(enabled()).not.toContain('b');
+    expect(enabled()).not.toContain('k');
+  });
+
+  it('names the patch that cannot be read and offers no dry run or apply', async () => {
+    const inv = inventoryDir('machine: [unclosed\n');
+    const { shell, enabled } = fakeShell();
+    const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.3', port: 50001, inventoryEntry: entry, inventory: inv, insecure: true }} />);
+    await vi.waitFor(() => expect(strip(r.lastFrame()!).replace(/\s*\n\s*/g, ' ')).toMatch(/cannot render ── .*w1\.yaml/));
+    const flat = strip(r.lastFrame()!).replace(/\s*\n\s*/g, ' ');
+    expect(flat).toContain('Node 127.0.0.3:50001');
+    expect(flat).toMatch(/w1\.yaml/);
+    expect(enabled()).not.toContain('d');
+    expect(enabled()).not.toContain('enter');
+  });
+
+  it('without a node it says how to get one', () => {
+    const { shell } = fakeShell();
+    const r = render(<ApplyPane session={null} sessionProblem={null} width={80} height={18} active shell={shell} selectedNodes={[]} demo={false} />);
+    expect(strip(r.lastFrame()!)).toContain('Node: none. Press n to type one, or send one from Discovery (1).');
+  });
+
+  it('finds the static address the node will answer at', () => {
+    expect(staticAddressOf('machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.0.0.11/24]\n')).toBe('10.0.0.11');
+    expect(staticAddressOf('machine:\n  type: worker\n')).toBeNull();
+  });
+});
