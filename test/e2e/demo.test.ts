@@ -42,6 +42,11 @@ describe.skipIf(!hasTmux)('talos-tui --demo in tmux (80x24)', () => {
     await waitForScreen('main', (t) => /ctx demo/.test(t) && /cert \d+d/.test(t) && t.includes('ep 127.0.201.11'), 'the demo session in the header');
     expect(modes('main')).toEqual({ altScreen: true, cursorVisible: false });
 
+    // Discovery offers the simulator's /24 and finds its maintenance nodes (s opens the prefilled field).
+    await waitForScreen('main', (t) => t.includes('targets: 127.0.201.0/24'), 'the demo /24 offered as the scan target');
+    keys('main', 's', 'Enter');
+    await waitForScreen('main', (t) => /\b2 maintenance · 3 configured\b/.test(t), 'the scan to identify the simulated nodes');
+
     keys('main', '4');
     await waitForScreen('main', (t) => t.includes('[4 Status]'), 'the Status pane');
     keys('main', '?');

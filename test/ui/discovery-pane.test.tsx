@@ -51,7 +51,7 @@ function ApplyProbe({ params }: PaneProps) {
   return <Text>apply pane</Text>;
 }
 
-function mount(opts: { demo?: boolean } = {}) {
+function mount(opts: { demo?: boolean; session?: TalosSession | null } = {}) {
   const source = new DiscoverySource({ identifyTimeoutMs: 3000, maxPerSecond: 30 });
   const clipboard = vi.fn<(text: string) => void>();
   const panes: PaneDefinition[] = realPanes.map((p) => ({
@@ -63,7 +63,8 @@ function mount(opts: { demo?: boolean } = {}) {
           ? ApplyProbe
           : () => <Text>{p.title}</Text>,
   }));
-  const r = render(<Shell panes={panes} session={fakeSession()} demo={opts.demo} size={{ columns: 80, rows: 24 }} onQuit={() => {}} />);
+  const shell = (session: TalosSession | null) => <Shell panes={panes} session={session} demo={opts.demo} size={{ columns: 80, rows: 24 }} onQuit={() => {}} />;
+  const r = render(shell(opts.session === undefined ? fakeSession() : opts.session));
   const { frame, press } = screen(r);
   const until = (test: string | RegExp, timeout = 4000) =>
     vi.waitFor(() => (typeof test === 'string' ? expect(frame()).toContain(test) : expect(frame()).toMatch(test)), { timeout, interval: 20 });
@@ -71,7 +72,7 @@ function mount(opts: { demo?: boolean } = {}) {
     for (const ch of text) r.stdin.write(ch);
     await tick();
   };
-  return { ...r, panes, source, clipboard, frame, until, press, type };
+  return { ...r, panes, source, clipboard, frame, until, press, type, setSession: (session: TalosSession | null) => r.rerender(shell(session)) };
 }
 
 describe('Discovery pane', () => {
@@ -146,6 +147,22 @@ describe('Discovery pane', () => {
     // The silent port was never identified: it has no facts to show, so it is dropped.
     expect(s.source.store.getSnapshot().rows.map((r) => r.ip)).toEqual(['127.0.164.101', '127.0.164.102']);
     expect(s.frame()).toContain('Discovery'); // Esc cancelled; it did not navigate away
+  });
+
+  it('demo mode offers the simulator\'s /24 even when its session arrives after the pane mounted', async () => {
+    const s = mount({ demo: true, session: null });
+    await s.until('targets: none');
+    s.setSession(fakeSession());
+    await s.until('targets: 127.0.164.0/24 (s, Enter to scan)');
+  });
+
+  it('an error is shown once, in the pane, not again in the status bar', async () => {
+    const s = mount({ session: null });
+    await s.until('s scan');
+    await s.press('s');
+    await s.press(ENTER);
+    await s.until('no scan target given');
+    expect(s.frame().split('no scan target given').length - 1).toBe(1);
   });
 
   it('a bad target says why and scans nothing; demo mode offers the simulator\'s /24', async () => {

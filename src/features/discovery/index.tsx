@@ -76,7 +76,9 @@ export function DiscoveryView(props: DiscoveryViewProps) {
   const [detail, setDetail] = useState(false);
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const offsetRef = useRef(0);
-  const [draftTargets] = useState(() => (props.demo ? demoTargets(session) : ''));
+  // Derived, not kept: in demo mode the pane can mount before the simulator's session exists, and
+  // it stays mounted across session changes (keepAcrossSessions).
+  const draftTargets = props.demo ? demoTargets(session) : '';
   const shownTargets = snap.targets || draftTargets;
 
   // Selection follows the row (by key) when rows are inserted above it during a scan. The key is
@@ -113,12 +115,13 @@ export function DiscoveryView(props: DiscoveryViewProps) {
     },
   });
 
-  // Errors and finished scans reach the status bar too (it stays when the user switches panes).
+  // The pane's own progress line shows an error; the status bar repeats it only when the pane is
+  // not on screen (a scan failing while the user looks at another pane), so it is never shown twice.
   const lastError = useRef<string | null>(null);
   useEffect(() => {
-    if (snap.error && snap.error !== lastError.current) shell.setStatus(snap.error, 'error');
+    if (snap.error && snap.error !== lastError.current && !props.active) shell.setStatus(snap.error, 'error');
     lastError.current = snap.error;
-  }, [snap.error, shell]);
+  }, [snap.error, shell, props.active]);
   const lastPhase = useRef(snap.phase);
   useEffect(() => {
     if (lastPhase.current === 'running' && snap.phase === 'done') {
