@@ -61,6 +61,31 @@ describe('Apply pane', () => {
     expect(enabled()).not.toContain('k');
   });
 
+  it('asks for a base when Discovery sent a node without inventory entry, and stops asking once one is typed', async () => {
+    const inv = inventoryDir('machine: {}\n');
+    let field: ((key: { name: string; text: string }) => void) | null = null;
+    let actions: readonly Action[] = [];
+    const shell: ShellApi = {
+      setActions: (a) => (actions = a),
+      setStatus: vi.fn(),
+      navigate: vi.fn(),
+      captureInput: vi.fn(),
+      captureKeys: (h) => (field = h as typeof field),
+      getSelectedNodes: () => [],
+      setSelectedNodes: vi.fn(),
+    };
+    const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: null, insecure: true }} />);
+    await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('no inventory entry: press f'));
+    await vi.waitFor(() => expect(actions.some((a) => a.key === 'f')).toBe(true));
+    actions.find((a) => a.key === 'f')!.run();
+    await vi.waitFor(() => expect(field).not.toBeNull());
+    for (const ch of path.join(path.dirname(inv), 'talos', 'worker.yaml')) field!({ name: ch, text: ch });
+    field!({ name: 'enter', text: '' });
+    await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('clusterName: c1'));
+    expect(strip(r.lastFrame()!)).not.toContain('press f');
+  });
+
   it('names the patch that cannot be read and offers no dry run or apply', async () => {
     const inv = inventoryDir('machine: [unclosed\n');
     const { shell, enabled } = fakeShell();

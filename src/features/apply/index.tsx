@@ -68,7 +68,10 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
         setFingerprint(null);
         setFollow(null);
         setNote({ text: `node ${v}: ${insecure ? 'maintenance (insecure)' : 'configured (mTLS over the session)'}; i switches`, tone: 'info' });
-      } else if (field === 'base') setInputs((i) => ({ ...i, base: path.resolve(v) }));
+      } else if (field === 'base') {
+        setInputs((i) => ({ ...i, base: path.resolve(v) }));
+        setNote(null); // the "press f to name the base" hint has been answered
+      }
       else setInputs((i) => ({ ...i, patches: [...i.patches, path.resolve(v)] }));
       setOutput(null);
       setScroll(0);
