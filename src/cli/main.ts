@@ -7,7 +7,7 @@ process.noDeprecation = true;
 
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, connectionOptions, commaList, UsageError } from './args.js';
-import { commandLoaders, plannedCommands } from './commands/index.js';
+import { commandLoaders } from './commands/index.js';
 import type { Command, CommandIO } from './commands/types.js';
 import { splitCommand } from './split-command.js';
 import { restoreTerminal } from '../ui/terminal.js';
@@ -38,7 +38,7 @@ async function helpText(): Promise<string> {
       }
     }),
   );
-  const rows = [...loaded, ...plannedCommands.map((name) => ({ name, summary: 'not built yet' }))];
+  const rows = loaded;
   const width = Math.max(...rows.map((r) => r.name.length)) + 2;
   return [
     `talos-tui ${version()}: a terminal console for Talos Linux operators`,
@@ -159,10 +159,6 @@ async function main(argv: string[]): Promise<number> {
   const found = splitCommand(argv);
   if (found) {
     if (Object.hasOwn(commandLoaders, found.name)) return runCommand(found.name, found.rest, io);
-    if ((plannedCommands as readonly string[]).includes(found.name)) {
-      io.stderr.write(`talos-tui ${found.name}: not built yet\n`);
-      return 1;
-    }
   }
   try {
     return await startConsole(argv);

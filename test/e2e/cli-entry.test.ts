@@ -4,10 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { commandLoaders, plannedCommands } from '../../src/cli/commands/index.js';
+import { commandLoaders } from '../../src/cli/commands/index.js';
 
-// Commands of the contract not built yet (the list shrinks as they land).
-const planned = plannedCommands as readonly string[];
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = `${root}/dist/talos-tui.js`;
 
@@ -27,11 +25,10 @@ describe('talos-tui entry (built)', () => {
     expect(run('--version')).toMatchObject({ code: 0, stdout: `talos-tui ${version}\n`, stderr: '' });
   });
 
-  it('--help lists every command, the unbuilt ones marked so', () => {
+  it('--help lists every command', () => {
     const r = run('--help');
     expect(r.code).toBe(0);
     for (const name of Object.keys(commandLoaders)) expect(r.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
-    for (const name of planned) expect(r.stdout).toMatch(new RegExp(`^  ${name} +not built yet$`, 'm'));
     expect(r.stdout).toContain('--demo');
   });
 
@@ -44,11 +41,6 @@ describe('talos-tui entry (built)', () => {
     }
     expect(run('frobnicate').stderr).toContain('"frobnicate"');
     expect(run('--bogus').stderr).toContain('--bogus');
-  });
-
-  it.skipIf(planned.length === 0)('a planned command says it is not built yet and exits 1', () => {
-    const r = run(planned[0]!);
-    expect(r).toMatchObject({ code: 1, stderr: `talos-tui ${planned[0]}: not built yet\n` });
   });
 
   it('accepts connection flags before the command name, as talosctl does', () => {

@@ -13,6 +13,3 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   apply: () => import('./apply.js').then((m) => m.command),
   meta: () => import('./meta.js').then((m) => m.command),
 };
-
-/** Commands of the DESIGN.md contract whose panes have not been built yet: they say so instead of pretending. */
-export const plannedCommands: readonly string[] = [];
