@@ -6,3 +6,4 @@ export {
   encodeInstallerMeta, decodeInstallerMeta, encodeProblem, kernelArgument, imagerMetaFlag, metaAssignment, shellQuote,
   META_ENV_VAR, KERNEL_CMDLINE_MAX, type Gzip, type Gunzip, type MetaValue,
 } from './encode.js';
+export { lineDiff, hasChanges, formatDiff, type DiffLine } from './diff.js';

@@ -1,13 +1,423 @@
-// Placeholder for the META pane until it is built: says so plainly instead of pretending.
-// The real pane replaces this file and default-exports its component (see ../pane-types.ts).
+// The META pane (key 3): author the META network config (key 0x0a) in a file with live validation.
+// `o` opens a file (the pane re-reads it every second, so the admin edits it in their own editor and
+// sees problems or "valid" on every save), `t` writes a commented template where none exists, `g` reads
+// the node's current 0x0a, `D` diffs it against the file's canonical render, `w` writes it over mTLS
+// (type the node name), `x` deletes it, `e` gives the boot-time route (INSTALLER_META_BASE64, kernel
+// argument, imager --meta, QR code of the kernel argument) for nodes in maintenance mode, which
+// refuse META writes.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import type { PaneProps } from '../pane-types.js';
+import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
+import { usePrompt } from '../../ui/use-prompt.js';
+import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
+import { toneProps } from '../../ui/shell/tones.js';
+import { displayWidth, fit, wrapWords } from '../../ui/text.js';
+import { Code, cosi, insecureClient, machine, TalosError, type NodeTarget } from '../../talos/index.js';
+import {
+  decodeInstallerMeta, encodeInstallerMeta, encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, imagerMetaFlag, kernelArgument,
+  KERNEL_CMDLINE_MAX, lineDiff, META_ENV_VAR, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize,
+  type MetaParseResult,
+} from '../../core/meta/index.js';
+import { META_TEMPLATE } from './template.js';
 
-export default function MetaPane({ width }: PaneProps) {
+export const DEFAULT_META_FILE = './meta-network.yaml';
+export const DEFAULT_POLL_MS = 1000;
+
+type Field = 'file' | 'node';
+type Tone = 'info' | 'ok' | 'warn' | 'error';
+interface Output {
+  title: string;
+  lines: string[];
+  tone?: Tone;
+}
+interface Note {
+  text: string;
+  tone: Tone;
+}
+/** What the file holds as of the last read. */
+type Doc = { kind: 'missing' } | { kind: 'unreadable'; error: string } | { kind: 'read'; text: string; parsed: MetaParseResult };
+
+const FIELD_PROMPTS: Record<Field, string> = { file: 'META document file> ', node: 'node (IP)> ' };
+const TONE: Record<Tone, 'plain' | 'ok' | 'warn' | 'error'> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
+
+function message(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function shortPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? `./${rel}` : p;
+}
+
+/** Read the file: its text (parsed), or that it is missing, or why it cannot be read. */
+export function readDoc(file: string): { doc: Doc; key: string } {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return { doc: { kind: 'read', text, parsed: parseMetaNetworkConfig(text) }, key: `t:${text}` };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { doc: { kind: 'missing' }, key: 'missing' };
+    const m = message(err);
+    return { doc: { kind: 'unreadable', error: m }, key: `e:${m}` };
+  }
+}
+
+/** The boot-time route for `text`: lines to show, and the kernel argument (for the QR code). Throws when the text cannot travel. */
+export function bootRoute(text: string): { b64: string; kernelArg: string; lines: string[] } {
+  const b64 = encodeInstallerMeta(text, (d) => gzipSync(d, { level: 9 }));
+  const back = decodeInstallerMeta(b64, (d) => gunzipSync(d));
+  if (back.length !== 1 || back[0]!.key !== META_NETWORK_KEY || back[0]!.value !== text) throw new Error('internal error: INSTALLER_META_BASE64 does not decode back to the document');
+  const kernelArg = kernelArgument(b64);
+  const lines = [
+    `${META_ENV_VAR}=${b64}`,
+    '',
+    '# kernel argument for the first boot (ISO/PXE), Talos writes it to META when it installs:',
+    kernelArg,
+    '',
+    '# imager flag (disk image, ISO), for a POSIX shell:',
+    ...imagerMetaFlag(text).split('\n'),
+  ];
+  if (kernelArg.length > KERNEL_CMDLINE_MAX) lines.push('', `# warning: the kernel argument is ${kernelArg.length} bytes, more than the ${KERNEL_CMDLINE_MAX}-byte kernel command line: use the imager's --meta`);
+  return { b64, kernelArg, lines };
+}
+
+async function qrCode(text: string): Promise<string> {
+  // @ts-expect-error qrcode-terminal ships no type declarations
+  const mod = (await import('qrcode-terminal')) as { default: { generate(input: string, opts: { small: boolean }, cb: (s: string) => void): void } };
+  return await new Promise<string>((resolve) => mod.default.generate(text, { small: true }, resolve));
+}
+
+/** Cut lines longer than `w` columns into pieces (base64 must stay whole to be copied). */
+function hardWrap(lines: readonly string[], w: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.length <= w) out.push(line);
+    else for (let i = 0; i < line.length; i += w) out.push(line.slice(i, i + w));
+  }
+  return out;
+}
+
+const isMaintenanceRefusal = (err: unknown) =>
+  err instanceof TalosError && (err.code === Code.PERMISSION_DENIED || (err.code === Code.UNIMPLEMENTED && /maintenance/i.test(err.message)));
+
+export default function MetaPane({ session, sessionProblem, width, height, active, shell, selectedNodes, params }: PaneProps) {
+  const initialFile = typeof params?.file === 'string' ? path.resolve(params.file) : null;
+  const pollMs = typeof params?.pollMs === 'number' ? params.pollMs : DEFAULT_POLL_MS;
+  const [file, setFile] = useState<string | null>(initialFile);
+  const [doc, setDoc] = useState<Doc | null>(() => (initialFile ? readDoc(initialFile).doc : null));
+  const docKey = useRef<string | null>(null);
+  const [typedNode, setTypedNode] = useState<string | null>(typeof params?.node === 'string' ? params.node : null);
+  const [insecure, setInsecure] = useState(params?.insecure === true);
+  const [output, setOutput] = useState<Output | null>(null);
+  const [scroll, setScroll] = useState(0);
+  const [note, setNote] = useState<Note | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const prompt = usePrompt(shell);
+  const node = typedNode ?? selectedNodes[0] ?? null;
+
+  const entry = useTextEntry<Field>(shell, {
+    onSubmit(field, value) {
+      const v = value.trim();
+      if (v === '') return;
+      if (field === 'file') {
+        const f = path.resolve(v);
+        docKey.current = null;
+        setFile(f);
+        reload(f);
+        setOutput(null);
+        setScroll(0);
+        setNote({ text: `watching ${shortPath(f)}: edit it in your editor, every save is checked`, tone: 'info' });
+      } else {
+        setTypedNode(v);
+        setOutput(null);
+        setNote({ text: `node ${v}: ${insecure ? 'maintenance (insecure)' : 'configured (mTLS over the session)'}, i switches`, tone: 'info' });
+      }
+    },
+  });
+
+  function reload(f: string) {
+    const { doc: d, key } = readDoc(f);
+    if (key === docKey.current) return;
+    const first = docKey.current === null;
+    docKey.current = key;
+    setDoc(d);
+    if (!first) {
+      // The file changed: what was shown (export, diff) described the old text.
+      setOutput(null);
+      setScroll(0);
+    }
+  }
+
+  // Watch the file: a read every pollMs (survives editors that replace the file on save).
+  useEffect(() => {
+    if (!file) return;
+    reload(file);
+    const t = setInterval(() => reload(file), pollMs);
+    return () => clearInterval(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [file, pollMs]);
+
+  const parsed = doc?.kind === 'read' ? doc.parsed : null;
+  const errors = parsed ? (parsed.config === null ? 1 : errorsOf(parsed.problems).length) : 0;
+  const valid = parsed !== null && parsed.config !== null && errors === 0 && doc?.kind === 'read' && doc.text.trim() !== '';
+  const text = doc?.kind === 'read' ? doc.text : '';
+  const canonical = useMemo(() => (parsed?.config ? renderMetaNetworkConfig(parsed.config) : ''), [parsed]);
+  const mtls = session !== null && !insecure;
+  const idle = busy === null;
+
+  function target(): { target: NodeTarget; close(): void } {
+    if (!node) throw new Error('no node: press n to type one');
+    if (insecure) {
+      const c = insecureClient(node);
+      return { target: c, close: () => c.close() };
+    }
+    if (!session) throw new Error(`no session to reach ${node} over mTLS: ${sessionProblem ?? 'no talosconfig'} (i switches to maintenance)`);
+    return { target: session.target(node), close: () => undefined };
+  }
+
+  /** The node's stored 0x0a, or null when the key is not set. */
+  async function readNode(): Promise<string | null> {
+    const t = target();
+    try {
+      const res = await cosi.get<{ value?: string }>(t.target, cosi.Kinds.metaKeys, META_NETWORK_ID);
+      return res.spec?.value ?? '';
+    } catch (err) {
+      if (err instanceof TalosError && err.code === Code.NOT_FOUND) return null;
+      throw err;
+    } finally {
+      t.close();
+    }
+  }
+
+  async function get() {
+    const n = node!;
+    setBusy(`reading META ${META_NETWORK_ID} of ${n}…`);
+    try {
+      const value = await readNode();
+      if (value === null) {
+        setOutput({ title: `${n}: META ${META_NETWORK_ID}`, lines: [`${n} has no META network config (key ${META_NETWORK_ID} is not set)`] });
+        setNote({ text: `${n} has no META network config (key ${META_NETWORK_ID} is not set)`, tone: 'info' });
+      } else {
+        setOutput({ title: `${n}: stored META ${META_NETWORK_ID}`, lines: value.replace(/\n$/, '').split('\n') });
+        setNote({ text: `read META ${META_NETWORK_ID} of ${n}`, tone: 'ok' });
+      }
+      setScroll(0);
+    } catch (err) {
+      setNote({ text: `cannot read META of ${n}: ${message(err)}`, tone: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function diff() {
+    const n = node!;
+    setBusy(`reading META ${META_NETWORK_ID} of ${n} to compare…`);
+    try {
+      const value = (await readNode()) ?? '';
+      const theirs = parseMetaNetworkConfig(value);
+      const current = value.trim() !== '' && theirs.config ? renderMetaNetworkConfig(theirs.config) : value;
+      const d = lineDiff(current, canonical);
+      setOutput({ title: `diff: - ${n} (stored)  + ${file ? shortPath(file) : 'file'} (canonical)`, lines: hasChanges(d) ? formatDiff(d) : ['no differences: the node stores this document'] });
+      setNote({ text: hasChanges(d) ? `${d.filter((x) => x.op !== ' ').length} changed line(s) between ${n} and the file` : `${n} already stores this document`, tone: 'info' });
+      setScroll(0);
+    } catch (err) {
+      setNote({ text: `cannot compare with ${n}: ${message(err)}`, tone: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function showRoute(why: string | null) {
+    const bad = encodeProblem(text);
+    if (bad) {
+      setOutput({ title: 'boot-time route', lines: [...(why ? [why] : []), `the boot-time route cannot carry this file: ${bad}`], tone: 'error' });
+      return;
+    }
+    try {
+      const route = bootRoute(text);
+      const head = why ? [`# ${why}`, '# boot it with this instead:', ''] : [];
+      const lines = [...head, ...route.lines];
+      setOutput({ title: 'boot-time route', lines });
+      setScroll(0);
+      void qrCode(route.kernelArg)
+        .then((qr) => setOutput((o) => (o && o.lines === lines ? { ...o, lines: [...lines, '', '# QR code of the kernel argument:', ...qr.replace(/\n$/, '').split('\n')] } : o)))
+        .catch((err: unknown) => setOutput((o) => (o && o.lines === lines ? { ...o, lines: [...lines, '', `# no QR code: ${message(err)}`] } : o)));
+    } catch (err) {
+      setNote({ text: message(err), tone: 'error' });
+    }
+  }
+
+  function confirmWrite() {
+    if (!node || !valid) return;
+    const n = node;
+    if (insecure) {
+      showRoute(`${n} is in maintenance mode: Talos does not allow META writes without a client certificate, so nothing is sent`);
+      setNote({ text: `${n} is in maintenance mode: nothing was written, pass the document at boot (shown below)`, tone: 'warn' });
+      return;
+    }
+    const docText = text;
+    const summary = parsed?.config ? summarize(parsed.config) : '';
+    prompt.confirm({
+      title: `Write META ${META_NETWORK_ID} (network config) on ${n}?`,
+      detail: [summary, 'Talos applies it as the platform network config.'],
+      expect: n,
+      onConfirm: () => {
+        setBusy(`writing META ${META_NETWORK_ID} on ${n}…`);
+        let t: { target: NodeTarget; close(): void } | null = null;
+        void (async () => {
+          try {
+            t = target();
+            await machine.metaWrite(t.target, META_NETWORK_KEY, docText);
+            setNote({ text: `${n}: META network config (key ${META_NETWORK_ID}) written: ${summary}`, tone: 'ok' });
+          } catch (err) {
+            if (isMaintenanceRefusal(err)) {
+              showRoute(`${n} refused (maintenance mode): Talos does not allow META writes without a client certificate`);
+              setNote({ text: `${n} is in maintenance mode: nothing was written, pass the document at boot (shown below)`, tone: 'warn' });
+            } else setNote({ text: `META write on ${n} failed: ${message(err)}`, tone: 'error' });
+          } finally {
+            t?.close();
+            setBusy(null);
+          }
+        })();
+      },
+    });
+  }
+
+  function confirmDelete() {
+    if (!node || !mtls) return;
+    const n = node;
+    prompt.confirm({
+      title: `Delete META ${META_NETWORK_ID} (network config) of ${n}?`,
+      detail: ['The node falls back to its other network configuration at the next boot.'],
+      expect: n,
+      onConfirm: () => {
+        setBusy(`deleting META ${META_NETWORK_ID} of ${n}…`);
+        machine
+          .metaDelete(session!.target(n), META_NETWORK_KEY)
+          .then(() => setNote({ text: `${n}: META network config (key ${META_NETWORK_ID}) deleted`, tone: 'ok' }))
+          .catch((err: unknown) =>
+            setNote({
+              text: err instanceof TalosError && err.code === Code.NOT_FOUND ? `${n} has no META network config (key ${META_NETWORK_ID} is not set): nothing to delete` : `META delete on ${n} failed: ${message(err)}`,
+              tone: 'error',
+            }),
+          )
+          .finally(() => setBusy(null));
+      },
+    });
+  }
+
+  function writeTemplate() {
+    if (!file) return;
+    try {
+      writeFileSync(file, META_TEMPLATE, { flag: 'wx' });
+      setNote({ text: `template written to ${shortPath(file)}: edit it in your editor`, tone: 'ok' });
+      reload(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      setNote({ text: code === 'EEXIST' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${message(err)}`, tone: 'error' });
+    }
+  }
+
+  // ---- layout
+  const w = Math.max(10, width - 2);
+  const headerRows = 5;
+  const fieldRows = entry.field !== null ? 1 : 0;
+  const bodyRows = Math.max(2, height - headerRows - fieldRows - prompt.rows);
+
+  const docView: Output = (() => {
+    if (!file || !doc) return { title: 'no file', lines: [`Press o to open a META document file (default ${DEFAULT_META_FILE}).`] };
+    if (doc.kind === 'missing') return { title: `no such file: ${shortPath(file)}`, lines: ['The file does not exist: press t to write a commented template there.'] };
+    if (doc.kind === 'unreadable') return { title: 'cannot read', lines: [doc.error], tone: 'error' };
+    const p = doc.parsed;
+    if (p.config === null) return { title: 'not a YAML mapping', lines: [`error: ${p.syntaxError ?? 'not a YAML mapping'}`], tone: 'error' };
+    const lines = hardWrap(p.problems.map((x) => (x.severity === 'error' ? `error: ${formatProblem(x)}` : formatProblem(x))), w);
+    if (lines.length > 0) lines.push('');
+    lines.push(...canonical.replace(/\n$/, '').split('\n'));
+    const warnings = p.problems.length - errorsOf(p.problems).length;
+    return { title: `${errors > 0 ? `${errors} error(s)` : 'valid'}${warnings > 0 ? `, ${warnings} warning(s)` : ''} · canonical preview`, lines };
+  })();
+  const body: Output = output ?? docView;
+  // The boot-time route: long lines (base64) are cut into pieces to stay whole, and the QR code is shown
+  // only when it fits; otherwise one sentence says so (the text above it is what matters).
+  let bodyLines = body.lines;
+  if (output?.title === 'boot-time route') {
+    const qrAt = body.lines.indexOf('# QR code of the kernel argument:');
+    const head = hardWrap(qrAt >= 0 ? body.lines.slice(0, qrAt) : body.lines, w);
+    bodyLines = head;
+    if (qrAt >= 0) {
+      const qr = body.lines.slice(qrAt + 1);
+      const qrWidth = Math.max(...qr.map((l) => displayWidth(l)));
+      // The body scrolls, so the code only has to fit one screen of it (it comes after the text).
+      if (qrWidth <= w && qr.length + 1 <= bodyRows) bodyLines = [...head, body.lines[qrAt]!, ...qr];
+      else bodyLines = [...wrapWords(`# the QR code of the kernel argument needs ${qr.length + 1} rows x ${qrWidth} columns, the pane shows ${bodyRows} x ${w}: enlarge the terminal to see it (the text below is the same)`, w), '', ...head];
+    }
+  }
+  const maxScroll = Math.max(0, bodyLines.length - bodyRows);
+  const top = Math.min(scroll, maxScroll);
+  const scrollBy = (n: number) => setScroll((s) => Math.max(0, Math.min(Math.min(s, maxScroll) + n, maxScroll)));
+
+  const actions: Action[] =
+    prompt.open || entry.field !== null
+      ? []
+      : [
+          { key: 'o', label: 'open', help: 'open a META document file (the pane re-validates it on every save)', run: () => entry.open('file', file ? shortPath(file) : DEFAULT_META_FILE) },
+          { key: 't', label: 'template', help: 'write a commented template to the file (never overwrites)', when: () => file !== null && doc?.kind === 'missing', run: () => writeTemplate() },
+          { key: 'n', label: 'node', help: 'type the node (IP) to read, compare and write', run: () => entry.open('node', node ?? '') },
+          { key: 'i', label: insecure ? 'maint.' : 'mTLS', hidden: true, help: 'switch between maintenance (insecure, straight to the node) and configured (mTLS over the session)', when: () => idle, run: () => { setInsecure((v) => !v); setOutput(null); } },
+          { key: 'g', label: 'get', help: `read the node's current META ${META_NETWORK_ID}`, when: () => idle && node !== null && (insecure || session !== null), run: () => void get() },
+          { key: 'D', label: 'diff', help: "line diff: the node's current document against the file's canonical render", when: () => idle && node !== null && valid && (insecure || session !== null), run: () => void diff() },
+          { key: 'w', label: 'write', dangerous: true, help: `write the file to the node's META ${META_NETWORK_ID} over mTLS (type the node name), a maintenance node gets the boot-time route`, when: () => idle && node !== null && valid && (insecure || session !== null), run: () => confirmWrite() },
+          { key: 'e', label: 'export', help: 'the boot-time route: INSTALLER_META_BASE64, the kernel argument (with its QR code) and the imager --meta', when: () => valid, run: () => showRoute(null) },
+          { key: 'x', label: 'delete', dangerous: true, help: `delete the node's META ${META_NETWORK_ID} (type the node name)`, when: () => idle && node !== null && mtls, run: () => confirmDelete() },
+          { key: 'escape', label: 'back', help: 'back to the problems and the canonical preview', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
+          { key: 'up', label: 'scroll', hidden: true, run: () => scrollBy(-1) },
+          { key: 'down', label: 'scroll', hidden: true, run: () => scrollBy(1) },
+          { key: 'pageup', label: 'page up', hidden: true, run: () => scrollBy(-bodyRows) },
+          { key: 'pagedown', label: 'page down', hidden: true, run: () => scrollBy(bodyRows) },
+          { key: 'home', label: 'top', hidden: true, run: () => setScroll(0) },
+          { key: 'end', label: 'bottom', hidden: true, run: () => setScroll(maxScroll) },
+        ];
+  usePaneActions(shell, active ? actions : []);
+
+  const conn = insecure ? 'maintenance, insecure' : session ? 'configured, mTLS' : `no session: ${sessionProblem ?? 'loading…'}`;
+  const state = !file ? 'none (o opens one)' : !doc ? '…' : doc.kind === 'missing' ? 'missing (t writes a template)' : doc.kind === 'unreadable' ? 'unreadable' : valid ? 'valid' : 'INVALID';
+  const fileLine = `File ${file ? shortPath(file) : '-'} · ${state}`;
+  const nodeLine = node ? `Node ${node} · ${conn}` : 'Node: none. Press n to type one, or select one in Discovery (1).';
+  const status: Note | null = busy ? { text: busy, tone: 'info' } : note;
+  const shown = bodyLines.slice(top, top + bodyRows);
+  const range = bodyLines.length > bodyRows ? ` · ${top + 1}-${top + shown.length}/${bodyLines.length}` : '';
+  const lineTone = (line: string): Tone | undefined =>
+    body.tone ?? (output === null ? (line.startsWith('error: ') ? 'error' : line.startsWith('warning: ') ? 'warn' : undefined) : output.title.startsWith('diff') ? (line.startsWith('- ') ? 'error' : line.startsWith('+ ') ? 'ok' : undefined) : undefined);
+
   return (
-    <Box flexDirection="column" width={width} paddingX={1}>
-      <Text wrap="truncate">META: not built yet.</Text>
-      <Text wrap="wrap">Will author and validate the META network config (key 0x0a) and write it, or give the boot-time route.</Text>
+    <Box flexDirection="column" width={width} height={height} paddingX={1}>
+      <Text wrap="truncate" {...toneProps('accent')}>
+        {fit(fileLine, w)}
+      </Text>
+      <Text wrap="truncate">{fit(nodeLine, w)}</Text>
+      <Box height={2} overflow="hidden">
+        <Text wrap="wrap" {...toneProps(status ? TONE[status.tone] : 'plain')}>
+          {status ? status.text : ' '}
+        </Text>
+      </Box>
+      <Text wrap="truncate" {...toneProps('dim')}>
+        {fit(`── ${body.title}${range} ──`, w)}
+      </Text>
+      <Box flexDirection="column" height={bodyRows} overflow="hidden">
+        {shown.map((line, i) => {
+          const tone = lineTone(line);
+          return (
+            <Text key={i} wrap="truncate" {...toneProps(tone ? TONE[tone] : 'plain')}>
+              {fit(line === '' ? ' ' : line, w)}
+            </Text>
+          );
+        })}
+      </Box>
+      {entry.field !== null ? <TextField prompt={FIELD_PROMPTS[entry.field]} value={entry.value} width={w} /> : null}
+      {prompt.render(w)}
     </Box>
   );
 }
