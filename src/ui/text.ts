@@ -17,3 +17,20 @@ export function fitPad(text: string, width: number): string {
   const cut = fit(text, width);
   return cut + ' '.repeat(Math.max(0, Math.floor(width) - displayWidth(cut)));
 }
+
+/** The words of `text` in lines of at most `width` columns (a word longer than a line is cut with …). */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(1, Math.floor(width));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((x) => x !== '')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(candidate) <= w) line = candidate;
+    else {
+      if (line !== '') lines.push(line);
+      line = fit(word, w);
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}

@@ -3,7 +3,7 @@
 import type { EtcdFinding, EtcdHealth, EtcdMemberRow, EtcdStatusRow } from '../../core/etcd/health.js';
 import { relativeTime, type ServiceRow } from '../../core/services.js';
 import type { Tone } from '../../ui/shell/header-model.js';
-import { displayWidth, fit } from '../../ui/text.js';
+import { displayWidth, fit, wrapWords } from '../../ui/text.js';
 import type { NodeSummary } from './source.js';
 import type { Column, TableRow } from '../../ui/table-layout.js';
 
@@ -141,22 +141,6 @@ export interface TextLine {
   segments: { text: string; tone: Tone }[];
 }
 
-/** Words wrapped to `width` columns; a word longer than a line is cut. */
-export function wrapWords(text: string, width: number): string[] {
-  const w = Math.max(1, width);
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((x) => x !== '')) {
-    const candidate = line === '' ? word : `${line} ${word}`;
-    if (displayWidth(candidate) <= w) line = candidate;
-    else {
-      if (line !== '') lines.push(line);
-      line = fit(word, w);
-    }
-  }
-  if (line !== '' || lines.length === 0) lines.push(line);
-  return lines;
-}
 
 /** Findings as wrapped lines, worst first, at most `maxLines` (the last then says how many are cut). */
 export function findingLines(findings: readonly EtcdFinding[], width: number, maxLines: number): TextLine[] {

@@ -5,7 +5,7 @@ import { relativeTime } from '../../core/services.js';
 import type { Tone } from '../../ui/shell/header-model.js';
 import { Line } from '../../ui/shell/Line.js';
 import { toneProps } from '../../ui/shell/tones.js';
-import { fit } from '../../ui/text.js';
+import { fit, wrapWords } from '../../ui/text.js';
 import { VIEWS, type StatusView } from './actions.js';
 import type { StatusSnapshot } from './source.js';
 import { Table } from '../../ui/Table.js';
@@ -18,7 +18,6 @@ import {
   nodeStripSegments,
   SERVICE_COLUMNS,
   serviceTableRows,
-  wrapWords,
   leaderLabel,
   staleReasonLines,
 } from './view-model.js';

@@ -2,7 +2,7 @@
 // the active pane's actions. Pure, so "every key is listed" is a test, not a hope.
 import type { Action } from '../../features/pane-types.js';
 import { keyLabel } from '../keys.js';
-import { displayWidth, fit } from '../text.js';
+import { displayWidth, fit, wrapWords } from '../text.js';
 import { commandHelp } from './commands.js';
 import type { Segment } from './header-model.js';
 
@@ -72,21 +72,6 @@ export interface HelpLine {
 
 const KEY_COL = 14;
 
-/** Words of `text` in lines of at most `width` columns (a word longer than a line is cut with …). */
-function wrapWords(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    const next = line === '' ? word : `${line} ${word}`;
-    if (displayWidth(next) <= width || line === '') line = next;
-    else {
-      out.push(line);
-      line = word;
-    }
-  }
-  out.push(line);
-  return out.map((l) => fit(l, width));
-}
 
 /** A key and its help, wrapped under the help column so a long help is read whole, not cut at 80 columns. */
 function keyRows(shown: string, text: string, width: number): string[] {
