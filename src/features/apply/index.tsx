@@ -3,15 +3,13 @@
 // summary and diff), apply it (type the node name), follow the reboot until the node answers over
 // mutual TLS at its new address, bootstrap etcd once (guarded as `talos-tui bootstrap`), stream the
 // health check, and save the kubeconfig (0600). Keys come from the action table (hint bar + help).
+import { DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
 import { existsSync, renameSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text } from 'ink';
 import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
-import { toneProps } from '../../ui/shell/tones.js';
-import { fit } from '../../ui/text.js';
 import { cluster, insecureClient, machine, TalosError, type TalosSession } from '../../talos/index.js';
 import type { InventoryNode } from '../../core/inventory.js';
 import { applyConfig, formatOutcome, type ApplyConnector, type ApplyMode } from './apply-run.js';
@@ -24,18 +22,13 @@ export const PANE_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged', 
 export const DEFAULT_FOLLOW_TIMEOUT_MS = 10 * 60_000;
 
 type Field = 'node' | 'base' | 'patch';
-type Tone = 'info' | 'ok' | 'warn' | 'error';
+type Tone = NoteTone;
 interface Output {
   title: string;
   lines: string[];
 }
-interface Note {
-  text: string;
-  tone: Tone;
-}
 
 const FIELD_PROMPTS: Record<Field, string> = { node: 'node (IP or IP:port)> ', base: 'base config file> ', patch: 'add patch file> ' };
-const TONE: Record<Tone, 'plain' | 'ok' | 'warn' | 'error'> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
 
 function message(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
@@ -375,32 +368,10 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     : following && follow
       ? { text: `${follow.phase === 'going' ? 'waiting for the node to go away' : 'rebooting'} (${secs(Date.now() - follow.started)}; Esc stops): ${follow.detail}`, tone: 'warn' }
       : note;
-  const shown = body.lines.slice(top, top + bodyRows);
-  const range = body.lines.length > bodyRows ? ` · ${top + 1}-${top + shown.length}/${body.lines.length}` : '';
-
   return (
-    <Box flexDirection="column" width={width} height={height} paddingX={1}>
-      <Text wrap="truncate" {...toneProps('accent')}>
-        {fit(nodeLine, w)}
-      </Text>
-      <Text wrap="truncate">{fit(inputLine, w)}</Text>
-      <Box height={2} overflow="hidden">
-        <Text wrap="wrap" {...toneProps(status ? TONE[status.tone] : 'plain')}>
-          {status ? status.text : ' '}
-        </Text>
-      </Box>
-      <Text wrap="truncate" {...toneProps('dim')}>
-        {fit(`── ${body.title}${range} ──`, w)}
-      </Text>
-      <Box flexDirection="column" height={bodyRows} overflow="hidden">
-        {shown.map((line, i) => (
-          <Text key={i} wrap="truncate" {...toneProps(body.tone ? TONE[body.tone] : 'plain')}>
-            {fit(line === '' ? ' ' : line, w)}
-          </Text>
-        ))}
-      </Box>
+    <DocumentView width={width} height={height} heading={nodeLine} subheading={inputLine} status={status} title={body.title} lines={body.lines} top={top} bodyRows={bodyRows} lineTone={() => body.tone}>
       {entryField.field !== null ? <TextField prompt={FIELD_PROMPTS[entryField.field]} value={entryField.value} width={w} /> : null}
       {prompt.render(w)}
-    </Box>
+    </DocumentView>
   );
 }

@@ -5,16 +5,15 @@
 // (type the node name), `x` deletes it, `e` gives the boot-time route (INSTALLER_META_BASE64, kernel
 // argument, imager --meta, QR code of the kernel argument) for nodes in maintenance mode, which
 // refuse META writes.
+import { DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text } from 'ink';
 import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
-import { toneProps } from '../../ui/shell/tones.js';
-import { displayWidth, fit, wrapWords } from '../../ui/text.js';
+import { displayWidth, wrapWords } from '../../ui/text.js';
 import { Code, cosi, insecureClient, machine, TalosError, type NodeTarget } from '../../talos/index.js';
 import {
   decodeInstallerMeta, encodeInstallerMeta, encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, imagerMetaFlag, kernelArgument,
@@ -27,21 +26,16 @@ export const DEFAULT_META_FILE = './meta-network.yaml';
 export const DEFAULT_POLL_MS = 1000;
 
 type Field = 'file' | 'node';
-type Tone = 'info' | 'ok' | 'warn' | 'error';
+type Tone = NoteTone;
 interface Output {
   title: string;
   lines: string[];
   tone?: Tone;
 }
-interface Note {
-  text: string;
-  tone: Tone;
-}
 /** What the file holds as of the last read. */
 type Doc = { kind: 'missing' } | { kind: 'unreadable'; error: string } | { kind: 'read'; text: string; parsed: MetaParseResult };
 
 const FIELD_PROMPTS: Record<Field, string> = { file: 'META document file> ', node: 'node (IP)> ' };
-const TONE: Record<Tone, 'plain' | 'ok' | 'warn' | 'error'> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
 
 function message(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
@@ -387,37 +381,13 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
   const fileLine = `File ${file ? shortPath(file) : '-'} · ${state}`;
   const nodeLine = node ? `Node ${node} · ${conn}` : 'Node: none. Press n to type one, or select one in Discovery (1).';
   const status: Note | null = busy ? { text: busy, tone: 'info' } : note;
-  const shown = bodyLines.slice(top, top + bodyRows);
-  const range = bodyLines.length > bodyRows ? ` · ${top + 1}-${top + shown.length}/${bodyLines.length}` : '';
   const lineTone = (line: string): Tone | undefined =>
     body.tone ?? (output === null ? (line.startsWith('error: ') ? 'error' : line.startsWith('warning: ') ? 'warn' : undefined) : output.title.startsWith('diff') ? (line.startsWith('- ') ? 'error' : line.startsWith('+ ') ? 'ok' : undefined) : undefined);
 
   return (
-    <Box flexDirection="column" width={width} height={height} paddingX={1}>
-      <Text wrap="truncate" {...toneProps('accent')}>
-        {fit(fileLine, w)}
-      </Text>
-      <Text wrap="truncate">{fit(nodeLine, w)}</Text>
-      <Box height={2} overflow="hidden">
-        <Text wrap="wrap" {...toneProps(status ? TONE[status.tone] : 'plain')}>
-          {status ? status.text : ' '}
-        </Text>
-      </Box>
-      <Text wrap="truncate" {...toneProps('dim')}>
-        {fit(`── ${body.title}${range} ──`, w)}
-      </Text>
-      <Box flexDirection="column" height={bodyRows} overflow="hidden">
-        {shown.map((line, i) => {
-          const tone = lineTone(line);
-          return (
-            <Text key={i} wrap="truncate" {...toneProps(tone ? TONE[tone] : 'plain')}>
-              {fit(line === '' ? ' ' : line, w)}
-            </Text>
-          );
-        })}
-      </Box>
+    <DocumentView width={width} height={height} heading={fileLine} subheading={nodeLine} status={status} title={body.title} lines={bodyLines} top={top} bodyRows={bodyRows} lineTone={lineTone}>
       {entry.field !== null ? <TextField prompt={FIELD_PROMPTS[entry.field]} value={entry.value} width={w} /> : null}
       {prompt.render(w)}
-    </Box>
+    </DocumentView>
   );
 }

@@ -1,0 +1,66 @@
+// The layout the Apply and META panes share: two heading lines, a status message of up to two rows,
+// and a titled body of text lines that scrolls, each line in a tone of its own. Fields and prompts
+// go below it as children.
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { toneProps } from './shell/tones.js';
+import { fit } from './text.js';
+
+export type NoteTone = 'info' | 'ok' | 'warn' | 'error';
+
+export interface Note {
+  text: string;
+  tone: NoteTone;
+}
+
+const TONE: Record<NoteTone, 'plain' | 'ok' | 'warn' | 'error'> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
+
+export interface DocumentViewProps {
+  width: number;
+  height: number;
+  /** First heading line, in the accent colour. */
+  heading: string;
+  subheading: string;
+  status: Note | null;
+  /** Title of the body; the visible range is appended when the body scrolls. */
+  title: string;
+  lines: readonly string[];
+  /** First body line shown (already clamped by the pane, which owns the scroll keys). */
+  top: number;
+  bodyRows: number;
+  lineTone?: (line: string) => NoteTone | undefined;
+  children?: ReactNode;
+}
+
+export function DocumentView(p: DocumentViewProps) {
+  const w = Math.max(10, p.width - 2);
+  const shown = p.lines.slice(p.top, p.top + p.bodyRows);
+  const range = p.lines.length > p.bodyRows ? ` · ${p.top + 1}-${p.top + shown.length}/${p.lines.length}` : '';
+  return (
+    <Box flexDirection="column" width={p.width} height={p.height} paddingX={1}>
+      <Text wrap="truncate" {...toneProps('accent')}>
+        {fit(p.heading, w)}
+      </Text>
+      <Text wrap="truncate">{fit(p.subheading, w)}</Text>
+      <Box height={2} overflow="hidden">
+        <Text wrap="wrap" {...toneProps(p.status ? TONE[p.status.tone] : 'plain')}>
+          {p.status ? p.status.text : ' '}
+        </Text>
+      </Box>
+      <Text wrap="truncate" {...toneProps('dim')}>
+        {fit(`── ${p.title}${range} ──`, w)}
+      </Text>
+      <Box flexDirection="column" height={p.bodyRows} overflow="hidden">
+        {shown.map((line, i) => {
+          const tone = p.lineTone?.(line);
+          return (
+            <Text key={i} wrap="truncate" {...toneProps(tone ? TONE[tone] : 'plain')}>
+              {fit(line === '' ? ' ' : line, w)}
+            </Text>
+          );
+        })}
+      </Box>
+      {p.children}
+    </Box>
+  );
+}
