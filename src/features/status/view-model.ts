@@ -3,7 +3,7 @@
 import type { EtcdFinding, EtcdHealth, EtcdMemberRow, EtcdStatusRow } from '../../core/etcd/health.js';
 import { relativeTime, type ServiceRow } from '../../core/services.js';
 import type { Tone } from '../../ui/shell/header-model.js';
-import { displayWidth, fit, wrapWords } from '../../ui/text.js';
+import { fit, wrapWords } from '../../ui/text.js';
 import type { NodeSummary } from './source.js';
 import type { Column, TableRow } from '../../ui/table-layout.js';
 
