@@ -103,6 +103,13 @@ describe('META pane flow', () => {
       await until(`${m1} is in maintenance mode`);
       await until('INSTALLER_META_BASE64=');
       await until('talos.environment=INSTALLER_META_BASE64=');
+      // The sentence saying why wraps at words (80 columns), never inside one: its rows joined by
+      // single spaces give the sentence back.
+      const rows = frame().split('\n').map((l) => l.replace(/^\s+|\s+$/g, ''));
+      const from = rows.findIndex((l) => l.startsWith(`# ${m1} is in maintenance mode`));
+      const to = rows.findIndex((l) => l.startsWith('# boot it with'));
+      expect(from).toBeGreaterThanOrEqual(0);
+      expect(rows.slice(from, to).join(' ')).toBe(`# ${m1} is in maintenance mode: Talos does not allow META writes without a client certificate, so nothing is sent`);
       expect(sim.node('m1')!.mode).toBe('maintenance');
     } finally {
       r.unmount();

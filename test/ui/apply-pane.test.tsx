@@ -8,6 +8,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ApplyPane from '../../src/features/apply/index.js';
 import { staticAddressOf } from '../../src/features/apply/apply-inputs.js';
+import { followReboot, type FollowPhase } from '../../src/features/apply/follow.js';
 import type { Action, PaneProps, ShellApi } from '../../src/features/pane-types.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { strip } from '../helpers/ink.js';
@@ -84,6 +85,47 @@ describe('Apply pane', () => {
     field!({ name: 'enter', text: '' });
     await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('clusterName: c1'));
     expect(strip(r.lastFrame()!)).not.toContain('press f');
+  });
+
+  it("does not carry the previous node's base and patches over to a node Discovery sends without inventory entry", async () => {
+    const inv = inventoryDir('machine:\n  network:\n    hostname: w1\n    interfaces:\n      - interface: eth0\n        addresses: [10.9.0.7/24]\n');
+    const { shell, enabled } = fakeShell();
+    const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: entry, inventory: inv, insecure: true }} />);
+    await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('10.9.0.7/24'));
+    r.rerender(<ApplyPane {...props} params={{ node: '127.0.0.3', port: 50000, inventoryEntry: null, insecure: true }} />);
+    await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('Node 127.0.0.3 ·'));
+    await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('no inventory entry: press f'));
+    const frame = strip(r.lastFrame()!);
+    expect(frame).not.toContain('10.9.0.7');
+    expect(frame).not.toContain('w1.yaml');
+    expect(frame).toContain('Base - · patches none');
+    expect(enabled()).not.toContain('enter');
+  });
+
+  it('follows a node to a new address only after it went away: an address that already answers is someone else', async () => {
+    const phases: [FollowPhase, string][] = [];
+    let reachableCalls = 0;
+    const c = new AbortController();
+    const result = await followReboot({
+      from: '127.0.0.2',
+      to: '127.0.0.9',
+      timeoutMs: 5000,
+      intervalMs: 1,
+      signal: c.signal,
+      // The old address stays up for three polls (the node installs), then goes away.
+      reachable: async () => ++reachableCalls <= 3,
+      // Another machine already holds 127.0.0.9: it answers from the start.
+      answers: async () => 'v1.13.9',
+      onPhase: (p, d) => phases.push([p, d]),
+    });
+    expect(result).toBe('up');
+    expect(reachableCalls).toBeGreaterThanOrEqual(4);
+    const iRebooting = phases.findIndex(([p]) => p === 'rebooting');
+    const iUp = phases.findIndex(([p]) => p === 'up');
+    expect(iRebooting).toBeGreaterThanOrEqual(0);
+    expect(iUp).toBeGreaterThan(iRebooting);
+    expect(phases.some(([, d]) => /127\.0\.0\.9 already answers before 127\.0\.0\.2 rebooted/.test(d))).toBe(true);
   });
 
   it('names the patch that cannot be read and offers no dry run or apply', async () => {

@@ -91,6 +91,33 @@ describe('META pane', () => {
     expect(m.enabled()).not.toContain('g');
   });
 
+  it('wraps a long problem at word boundaries, so the value it names is never cut in two', async () => {
+    const file = path.join(tmp(), 'net.yaml');
+    writeFileSync(file, VALID.replace('192.0.2.10/24', '192.0.2.300/24'));
+    const m = mount();
+    await open(m, file);
+    await vi.waitFor(() => expect(m.flat()).toContain('INVALID'));
+    const lines = m.frame().split('\n').map((l) => l.trim());
+    // Every piece of the sentence is whole: the bad address appears intact on one line.
+    expect(lines.some((l) => l.includes('"192.0.2.300/24"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"192.0.2.300"'))).toBe(true);
+    for (const line of m.frame().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+  });
+
+  it('a message about the old file (the template written) gives way to "changed" when the file changes on disk', async () => {
+    const file = path.join(tmp(), 'meta-network.yaml');
+    const m = mount();
+    await open(m, file);
+    await vi.waitFor(() => expect(m.enabled()).toContain('t'));
+    m.run('t');
+    await vi.waitFor(() => expect(m.flat()).toContain('template written to'));
+    await new Promise((r) => setTimeout(r, 250));
+    expect(m.flat()).toContain('template written to');
+    writeFileSync(file, VALID);
+    await vi.waitFor(() => expect(m.flat()).toContain('changed: checked again'), { timeout: 3000 });
+    expect(m.flat()).not.toContain('template written to');
+  });
+
   it('export shows INSTALLER_META_BASE64 that decodes back to the file, the kernel argument and the imager flag', async () => {
     const file = path.join(tmp(), 'net.yaml');
     writeFileSync(file, VALID);

@@ -48,7 +48,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }, { once: true });
   });
 
-/** Poll until the node answers at `to` (after going away when the address is unchanged), the timeout, or abort. */
+/** Poll until the node has gone away from `from` and then answers at `to`, the timeout, or abort. */
 export async function followReboot(o: FollowOptions): Promise<FollowPhase> {
   const started = Date.now();
   const interval = o.intervalMs ?? 1000;
@@ -56,6 +56,16 @@ export async function followReboot(o: FollowOptions): Promise<FollowPhase> {
   const moved = hostPart(o.from) !== o.to;
   let gone = false;
   o.onPhase('going', `waiting for ${o.from} to go away`);
+  // Something already answering at a new address is not this node (it has not rebooted yet): say
+  // so, and keep waiting for the node itself to go away before believing an answer there.
+  if (moved) {
+    try {
+      await o.answers(o.signal);
+      if (!o.signal.aborted) o.onPhase('going', `warning: ${o.to} already answers before ${o.from} rebooted: another machine may hold that address`);
+    } catch {
+      // expected: nothing there yet
+    }
+  }
   while (!o.signal.aborted) {
     if (Date.now() - started > o.timeoutMs) {
       o.onPhase('timeout', `${o.to} did not answer over mTLS within ${Math.round(o.timeoutMs / 1000)}s`);
@@ -66,10 +76,9 @@ export async function followReboot(o: FollowOptions): Promise<FollowPhase> {
       o.onPhase('rebooting', `${o.from} went away after ${secs(Date.now() - started)}: rebooting`);
     }
     if (o.signal.aborted) break;
-    if (gone || moved) {
+    if (gone) {
       try {
         const version = await o.answers(o.signal);
-        if (!gone) o.onPhase('rebooting', `${o.from} rebooted`);
         o.onPhase('up', `${o.to} answers over mTLS${version ? ` (Talos ${version})` : ''} after ${secs(Date.now() - started)}`);
         return 'up';
       } catch {

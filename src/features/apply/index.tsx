@@ -93,9 +93,12 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
         setInputs(inputsFromInventory(e, typeof params.inventory === 'string' ? params.inventory : null));
         setNote(null);
       } catch (err) {
+        setInputs({ base: null, patches: [] });
         setNote({ text: message(err), tone: 'error' });
       }
     } else {
+      // The previous node's base and patches (hostname, static address) must not carry over to this one.
+      setInputs({ base: null, patches: [] });
       setNote({ text: 'no inventory entry: press f to name the base config (controlplane.yaml or worker.yaml)', tone: 'info' });
     }
     setRenderNonce((n) => n + 1);

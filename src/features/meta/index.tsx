@@ -94,6 +94,17 @@ function hardWrap(lines: readonly string[], w: number): string[] {
   return out;
 }
 
+/** Wrap a problem sentence at word boundaries (a word wider than the pane is cut), continuation lines indented. */
+export function wrapProblem(line: string, w: number): string[] {
+  if (line.length <= w) return [line];
+  const inner = Math.max(1, w - 2);
+  const words = line.split(/\s+/).filter((x) => x !== '').flatMap((word) => hardWrap([word], inner));
+  const first = wrapWords(words.join(' '), w)[0]!;
+  const firstWords = first.split(' ').length;
+  const rest = words.slice(firstWords).join(' ');
+  return rest === '' ? [first] : [first, ...wrapWords(rest, inner).map((l) => `  ${l}`)];
+}
+
 const isMaintenanceRefusal = (err: unknown) =>
   err instanceof TalosError && (err.code === Code.PERMISSION_DENIED || (err.code === Code.UNIMPLEMENTED && /maintenance/i.test(err.message)));
 
@@ -132,7 +143,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
     },
   });
 
-  function reload(f: string) {
+  function reload(f: string, watched = false) {
     const { doc: d, key } = readDoc(f);
     if (key === docKey.current) return;
     const first = docKey.current === null;
@@ -142,6 +153,8 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       // The file changed: what was shown (export, diff) described the old text.
       setOutput(null);
       setScroll(0);
+      // So did the message about it (a diff's count, a write, the template): the file is re-validated.
+      if (watched) setNote({ text: `${shortPath(f)} changed: checked again`, tone: 'info' });
     }
   }
 
@@ -149,7 +162,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
   useEffect(() => {
     if (!file) return;
     reload(file);
-    const t = setInterval(() => reload(file), pollMs);
+    const t = setInterval(() => reload(file, true), pollMs);
     return () => clearInterval(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [file, pollMs]);
@@ -327,7 +340,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
     if (doc.kind === 'unreadable') return { title: 'cannot read', lines: [doc.error], tone: 'error' };
     const p = doc.parsed;
     if (p.config === null) return { title: 'not a YAML mapping', lines: [`error: ${p.syntaxError ?? 'not a YAML mapping'}`], tone: 'error' };
-    const lines = hardWrap(p.problems.map((x) => (x.severity === 'error' ? `error: ${formatProblem(x)}` : formatProblem(x))), w);
+    const lines = p.problems.flatMap((x) => wrapProblem(x.severity === 'error' ? `error: ${formatProblem(x)}` : formatProblem(x), w));
     if (lines.length > 0) lines.push('');
     lines.push(...canonical.replace(/\n$/, '').split('\n'));
     const warnings = p.problems.length - errorsOf(p.problems).length;
@@ -339,7 +352,10 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
   let bodyLines = body.lines;
   if (output?.title === 'boot-time route') {
     const qrAt = body.lines.indexOf('# QR code of the kernel argument:');
-    const head = hardWrap(qrAt >= 0 ? body.lines.slice(0, qrAt) : body.lines, w);
+    const text = qrAt >= 0 ? body.lines.slice(0, qrAt) : body.lines;
+    // The sentences before the variable (why nothing was written) wrap at words; the rest is cut to stay copyable.
+    const envAt = text.findIndex((l) => l.startsWith(`${META_ENV_VAR}=`));
+    const head = [...text.slice(0, Math.max(0, envAt)).flatMap((l) => wrapProblem(l, w)), ...hardWrap(text.slice(Math.max(0, envAt)), w)];
     bodyLines = head;
     if (qrAt >= 0) {
       const qr = body.lines.slice(qrAt + 1);
