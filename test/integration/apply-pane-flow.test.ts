@@ -60,6 +60,8 @@ describe('Apply pane flow', () => {
       await press(`p${path.join(dir, 'w1.yaml')}\r`);
       await until(`${STATIC}/24`);
       await until('hostname: w-new');
+      // The dangerous key that sends stays in the hint bar at 80 columns (it is cut from the right).
+      expect(frame().split('\n').at(-1)).toMatch(/^Enter apply\s+d dry-run/);
       for (const line of frame().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
       expect(frame().split('\n').length).toBeLessThanOrEqual(24);
 

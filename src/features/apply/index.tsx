@@ -316,15 +316,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     prompt.open || entryField.field !== null
       ? []
       : [
-          { key: 'n', label: 'node', help: 'type the node to configure (IP or IP:port)', run: () => entryField.open('node', node ?? '') },
-          { key: 'f', label: 'base', help: 'type the base machine config file (controlplane.yaml or worker.yaml)', run: () => entryField.open('base', inputs.base ? shortPath(inputs.base) : '') },
-          { key: 'p', label: 'patch', help: 'add a patch file (strategic merge or JSON 6902), applied in order', run: () => entryField.open('patch', '') },
-          { key: 'x', label: 'no patches', hidden: true, help: 'drop every patch', when: () => inputs.patches.length > 0, run: () => { setInputs((i) => ({ ...i, patches: [] })); setOutput(null); } },
-          { key: 'm', label: `mode ${mode}`, help: 'cycle the apply mode: auto, no-reboot, staged, try', run: () => setMode((m) => PANE_MODES[(PANE_MODES.indexOf(m) + 1) % PANE_MODES.length]!) },
-          { key: 'i', label: insecure ? 'maint.' : 'mTLS', hidden: true, help: 'switch between maintenance (insecure, straight to the node) and configured (mTLS over the session)', when: () => idle, run: () => setInsecure((v) => !v) },
-          { key: 'r', label: 're-render', hidden: true, help: 'read the files again and show the rendered config', run: () => { setOutput(null); setRenderNonce((n) => n + 1); } },
-          { key: 'c', label: 'config', hidden: true, help: 'show the rendered config again', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
-          { key: 'd', label: 'dry-run', help: 'ask the node what applying would do (Talos validates and shows the diff); nothing changes', when: () => idle && node !== null && rendered.ok, run: () => void send(true) },
+          // The keys that send come first: the hint bar is cut at 80 columns, and apply must stay visible.
           {
             key: 'enter',
             label: 'apply',
@@ -333,6 +325,15 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
             when: () => idle && node !== null && rendered.ok,
             run: () => confirmApply(),
           },
+          { key: 'd', label: 'dry-run', help: 'ask the node what applying would do (Talos validates and shows the diff); nothing changes', when: () => idle && node !== null && rendered.ok, run: () => void send(true) },
+          { key: 'n', label: 'node', help: 'type the node to configure (IP or IP:port)', run: () => entryField.open('node', node ?? '') },
+          { key: 'f', label: 'base', help: 'type the base machine config file (controlplane.yaml or worker.yaml)', run: () => entryField.open('base', inputs.base ? shortPath(inputs.base) : '') },
+          { key: 'p', label: 'patch', help: 'add a patch file (strategic merge or JSON 6902), applied in order', run: () => entryField.open('patch', '') },
+          { key: 'x', label: 'no patches', hidden: true, help: 'drop every patch', when: () => inputs.patches.length > 0, run: () => { setInputs((i) => ({ ...i, patches: [] })); setOutput(null); } },
+          { key: 'm', label: `mode ${mode}`, help: 'cycle the apply mode: auto, no-reboot, staged, try', run: () => setMode((m) => PANE_MODES[(PANE_MODES.indexOf(m) + 1) % PANE_MODES.length]!) },
+          { key: 'i', label: insecure ? 'maint.' : 'mTLS', hidden: true, help: 'switch between maintenance (insecure, straight to the node) and configured (mTLS over the session)', when: () => idle, run: () => setInsecure((v) => !v) },
+          { key: 'r', label: 're-render', hidden: true, help: 'read the files again and show the rendered config', run: () => { setOutput(null); setRenderNonce((n) => n + 1); } },
+          { key: 'c', label: 'config', hidden: true, help: 'show the rendered config again', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
           { key: 'A', label: 'apply', hidden: true, dangerous: true, help: 'same as Enter', when: () => idle && node !== null && rendered.ok, run: () => confirmApply() },
           { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members)', when: () => idle && mtls, run: () => void guardBootstrap() },
           { key: 'k', label: 'kubeconfig', help: 'save the admin kubeconfig to a file (0600)', when: () => idle && mtls, run: () => askKubeconfig() },
