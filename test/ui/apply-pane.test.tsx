@@ -8,6 +8,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ApplyPane from '../../src/features/apply/index.js';
 import { staticAddressOf } from '../../src/features/apply/apply-inputs.js';
+import { diffTone } from '../../src/features/apply/index.js';
 import { followReboot, type FollowPhase } from '../../src/features/apply/follow.js';
 import type { Action, PaneProps, ShellApi } from '../../src/features/pane-types.js';
 import { displayWidth } from '../../src/ui/text.js';
@@ -99,7 +100,7 @@ describe('Apply pane', () => {
     const frame = strip(r.lastFrame()!);
     expect(frame).not.toContain('10.9.0.7');
     expect(frame).not.toContain('w1.yaml');
-    expect(frame).toContain('Base - · patches none');
+    expect(frame).toContain('Mode auto · base - · patches none');
     expect(enabled()).not.toContain('enter');
   });
 
@@ -150,5 +151,18 @@ describe('Apply pane', () => {
   it('finds the static address the node will answer at', () => {
     expect(staticAddressOf('machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.0.0.11/24]\n')).toBe('10.0.0.11');
     expect(staticAddressOf('machine:\n  type: worker\n')).toBeNull();
+  });
+
+  it('colours the dry-run diff: removed red, added green, headers plain', () => {
+    expect(['+  hostname: w1', '-  hostname: old', '+++ b', '--- a', ' context'].map(diffTone)).toEqual(['ok', 'error', undefined, undefined, undefined]);
+  });
+
+  it('puts the mode before the paths, so a long path cannot push it off an 80-column line', async () => {
+    const { shell } = fakeShell();
+    const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
+    const long = '/very/long/path/to/a/cluster/configuration/directory/with/many/levels';
+    const inv = inventoryDir('machine: {}\n');
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: { ...entry, patches: [`${long}/patch-a.yaml`, `${long}/patch-b.yaml`] }, inventory: inv, insecure: true }} />);
+    await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('Mode auto · base '));
   });
 });

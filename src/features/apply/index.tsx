@@ -30,6 +30,12 @@ interface Output {
 
 const FIELD_PROMPTS: Record<Field, string> = { node: 'node (IP or IP:port)> ', base: 'base config file> ', patch: 'add patch file> ' };
 
+/** Talos's dry-run diff in colour: removed lines red, added green (the ---/+++ headers stay plain). */
+export function diffTone(line: string): NoteTone | undefined {
+  if (line.startsWith('+++') || line.startsWith('---')) return undefined;
+  return line.startsWith('+') ? 'ok' : line.startsWith('-') ? 'error' : undefined;
+}
+
 function message(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
 }
@@ -366,14 +372,15 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
   const w = Math.max(10, width - 2);
   const conn = insecure ? `maintenance, insecure${fingerprint ? ', pinned' : ''}` : session ? 'configured, mTLS' : `no session: ${sessionProblem ?? 'loading…'}`;
   const nodeLine = node ? `Node ${node}${entry ? ` (${entry.name}, ${entry.role})` : ''} · ${conn}` : 'Node: none. Press n to type one, or send one from Discovery (1).';
-  const inputLine = `Base ${inputs.base ? shortPath(inputs.base) : '-'} · patches ${inputs.patches.length ? inputs.patches.map((p) => shortPath(p)).join(', ') : 'none'} · mode ${mode}`;
+  // Mode first: long paths are what gets cut at 80 columns, not the mode the apply will use.
+  const inputLine = `Mode ${mode} · base ${inputs.base ? shortPath(inputs.base) : '-'} · patches ${inputs.patches.length ? inputs.patches.map((p) => shortPath(p)).join(', ') : 'none'}`;
   const status: Note | null = busy
     ? { text: busy, tone: 'info' }
     : following && follow
       ? { text: `${follow.phase === 'going' ? 'waiting for the node to go away' : 'rebooting'} (${secs(Date.now() - follow.started)}; Esc stops): ${follow.detail}`, tone: 'warn' }
       : note;
   return (
-    <DocumentView width={width} height={height} heading={nodeLine} subheading={inputLine} status={status} title={body.title} lines={body.lines} top={top} bodyRows={bodyRows} lineTone={() => body.tone}>
+    <DocumentView width={width} height={height} heading={nodeLine} subheading={inputLine} status={status} title={body.title} lines={body.lines} top={top} bodyRows={bodyRows} lineTone={(line) => body.tone ?? (body.title.startsWith('dry run') ? diffTone(line) : undefined)}>
       {entryField.field !== null ? <TextField prompt={FIELD_PROMPTS[entryField.field]} value={entryField.value} width={w} /> : null}
       {prompt.render(w)}
     </DocumentView>
