@@ -72,6 +72,11 @@ export interface ShellApi {
   setActions(actions: readonly Action[]): void;
   /** One line in the status bar (replaces the previous message; '' clears it). */
   setStatus(text: string, tone?: StatusTone): void;
+  /**
+   * An outcome the pane shows in its own view: while the pane is on screen the status bar is only
+   * cleared (never given the same sentence twice); when the operator has moved on, it carries it.
+   */
+  announce(text: string, tone?: StatusTone): void;
   /** Open another pane (pushes history: q/Escape come back here). */
   navigate(pane: PaneId, params?: NavParams): void;
   /**

@@ -1,5 +1,6 @@
 // The simulated etcd cluster shared by the control-plane nodes: one source of truth, so that member lists,
 // leaders and alarms agree whichever node is asked (as they do in a real cluster).
+import type { EtcdMemberStatus } from '../talos/proto/gen/machine/machine_pb.js';
 import type { Rng } from './rng.js';
 
 export type EtcdAlarmName = 'NOSPACE' | 'CORRUPT';
@@ -23,19 +24,8 @@ export interface EtcdMemberState {
   dbSizeInUse: number;
 }
 
-export interface EtcdMemberStatusInfo {
-  protocolVersion: string;
-  storageVersion: string;
-  dbSize: bigint;
-  dbSizeInUse: bigint;
-  leader: bigint;
-  raftIndex: bigint;
-  raftTerm: bigint;
-  raftAppliedIndex: bigint;
-  errors: string[];
-  isLearner: boolean;
-  memberId: bigint;
-}
+/** The wire message's fields, without protobuf-es's bookkeeping: what a node's EtcdStatus reports. */
+export type EtcdMemberStatusInfo = Omit<EtcdMemberStatus, '$typeName' | '$unknown'>;
 
 export const ETCD_VERSION = '3.6.5';
 

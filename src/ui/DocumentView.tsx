@@ -2,7 +2,8 @@
 // and a titled body of text lines that scrolls, each line in a tone of its own. Fields and prompts
 // go below it as children.
 import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
+import type { Dispatch, ReactNode, SetStateAction } from 'react';
+import type { Action } from '../features/pane-types.js';
 import { toneProps } from './shell/tones.js';
 import { fit } from './text.js';
 
@@ -63,4 +64,29 @@ export function DocumentView(p: DocumentViewProps) {
       {p.children}
     </Box>
   );
+}
+
+/**
+ * The body's scroll position clamped to its content, and the hidden keys that move it (arrows, pages,
+ * Home/End), for a pane that keeps `scroll` in its own state and resets it when the body changes.
+ */
+export function documentScroll(
+  scroll: number,
+  setScroll: Dispatch<SetStateAction<number>>,
+  lineCount: number,
+  bodyRows: number,
+): { top: number; actions: Action[] } {
+  const maxScroll = Math.max(0, lineCount - bodyRows);
+  const scrollBy = (n: number) => setScroll((s) => Math.max(0, Math.min(Math.min(s, maxScroll) + n, maxScroll)));
+  return {
+    top: Math.min(scroll, maxScroll),
+    actions: [
+      { key: 'up', label: 'scroll', hidden: true, run: () => scrollBy(-1) },
+      { key: 'down', label: 'scroll', hidden: true, run: () => scrollBy(1) },
+      { key: 'pageup', label: 'page up', hidden: true, run: () => scrollBy(-bodyRows) },
+      { key: 'pagedown', label: 'page down', hidden: true, run: () => scrollBy(bodyRows) },
+      { key: 'home', label: 'top', hidden: true, run: () => setScroll(0) },
+      { key: 'end', label: 'bottom', hidden: true, run: () => setScroll(maxScroll) },
+    ],
+  };
 }

@@ -34,3 +34,8 @@ export function wrapWords(text: string, width: number): string[] {
   if (line !== '' || lines.length === 0) lines.push(line);
   return lines;
 }
+
+/** An error's message on one line (Talos validation errors span several), for a pane's note. */
+export function errorLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -23,6 +23,7 @@ function fakeShell() {
       actions = a;
     },
     setStatus: vi.fn(),
+    announce: vi.fn(),
     navigate: vi.fn(),
     captureInput: vi.fn(),
     captureKeys: vi.fn(),
@@ -70,6 +71,7 @@ describe('Apply pane', () => {
     const shell: ShellApi = {
       setActions: (a) => (actions = a),
       setStatus: vi.fn(),
+      announce: vi.fn(),
       navigate: vi.fn(),
       captureInput: vi.fn(),
       captureKeys: (h) => (field = h as typeof field),

@@ -25,6 +25,7 @@ function fakeShell() {
   const shell: ShellApi = {
     setActions: (a) => (actions = a),
     setStatus: vi.fn(),
+    announce: vi.fn(),
     navigate: vi.fn(),
     captureInput: vi.fn(),
     captureKeys: (h) => (field = h),

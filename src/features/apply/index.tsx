@@ -3,7 +3,8 @@
 // summary and diff), apply it (type the node name), follow the reboot until the node answers over
 // mutual TLS at its new address, bootstrap etcd once (guarded as `talos-tui bootstrap`), stream the
 // health check, and save the kubeconfig (0600). Keys come from the action table (hint bar + help).
-import { DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
+import { errorLine } from '../../ui/text.js';
+import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
 import { existsSync, renameSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -34,10 +35,6 @@ const FIELD_PROMPTS: Record<Field, string> = { node: 'node (IP or IP:port)> ', b
 export function diffTone(line: string): NoteTone | undefined {
   if (line.startsWith('+++') || line.startsWith('---')) return undefined;
   return line.startsWith('+') ? 'ok' : line.startsWith('-') ? 'error' : undefined;
-}
-
-function message(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
 }
 
 export default function ApplyPane({ session, sessionProblem, width, height, active, shell, params }: PaneProps) {
@@ -100,7 +97,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
         setNote(null);
       } catch (err) {
         setInputs({ base: null, patches: [] });
-        setNote({ text: message(err), tone: 'error' });
+        setNote({ text: errorLine(err), tone: 'error' });
       }
     } else {
       // The previous node's base and patches (hostname, static address) must not carry over to this one.
@@ -179,7 +176,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       const reboots = !dryRun && mode !== 'staged' && (wasInsecure || outcome.mode === 'reboot');
       if (reboots) void followNode(target, staticAddressOf(config) ?? hostPart(target), run);
     } catch (err) {
-      if (!run.signal.aborted) setNote({ text: message(err), tone: 'error' });
+      if (!run.signal.aborted) setNote({ text: errorLine(err), tone: 'error' });
     } finally {
       for (const c of clients) c.close();
       setBusy(null);
@@ -236,12 +233,12 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
           machine
             .bootstrap(s.target(target))
             .then(() => setNote({ text: `bootstrap sent to ${target}: etcd starts there and the other control-plane nodes join it`, tone: 'ok' }))
-            .catch((err: unknown) => setNote({ text: `bootstrap of ${target} failed: ${message(err)}`, tone: 'error' }))
+            .catch((err: unknown) => setNote({ text: `bootstrap of ${target} failed: ${errorLine(err)}`, tone: 'error' }))
             .finally(() => setBusy(null));
         },
       });
     } catch (err) {
-      setNote({ text: `bootstrap check failed: ${message(err)}`, tone: 'error' });
+      setNote({ text: `bootstrap check failed: ${errorLine(err)}`, tone: 'error' });
     } finally {
       setBusy(null);
     }
@@ -264,7 +261,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       } catch {
         /* nothing to clean */
       }
-      setNote({ text: `kubeconfig not saved: ${message(err)}`, tone: 'error' });
+      setNote({ text: `kubeconfig not saved: ${errorLine(err)}`, tone: 'error' });
     } finally {
       setBusy(null);
     }
@@ -298,7 +295,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       for await (const line of cluster.healthCheck(session.target(target), { waitTimeoutMs: followTimeoutMs }, { signal: run.signal })) append(line);
       setNote({ text: `health check on ${target} passed`, tone: 'ok' });
     } catch (err) {
-      if (!run.signal.aborted) setNote({ text: `health check on ${target}: ${message(err)}`, tone: 'error' });
+      if (!run.signal.aborted) setNote({ text: `health check on ${target}: ${errorLine(err)}`, tone: 'error' });
     } finally {
       if (runRef.current === run) runRef.current = null;
       setBusy(null);
@@ -314,9 +311,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     : rendered.ok
       ? { title: `rendered config${inputs.patches.length ? ` (${inputs.patches.length} patch${inputs.patches.length > 1 ? 'es' : ''})` : ''}`, lines: rendered.config.replace(/\n$/, '').split('\n') }
       : { title: 'cannot render', lines: [rendered.error], tone: 'error' };
-  const maxScroll = Math.max(0, body.lines.length - bodyRows);
-  const top = Math.min(scroll, maxScroll);
-  const scrollBy = (n: number) => setScroll((s) => Math.max(0, Math.min(Math.min(s, maxScroll) + n, maxScroll)));
+  const { top, actions: scrollActions } = documentScroll(scroll, setScroll, body.lines.length, bodyRows);
 
   const actions: Action[] =
     prompt.open || entryField.field !== null
@@ -345,12 +340,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
           { key: 'k', label: 'kubeconfig', help: 'save the admin kubeconfig to a file (0600)', when: () => idle && mtls, run: () => askKubeconfig() },
           { key: 'h', label: 'health', help: 'stream the cluster health check from this node', when: () => idle && mtls, run: () => void health() },
           { key: 'escape', label: 'stop', help: 'stop following the reboot or the health check (the node carries on)', when: () => runRef.current !== null && (following || busy !== null), run: () => stopRun() },
-          { key: 'up', label: 'scroll', hidden: true, run: () => scrollBy(-1) },
-          { key: 'down', label: 'scroll', hidden: true, run: () => scrollBy(1) },
-          { key: 'pageup', label: 'page up', hidden: true, run: () => scrollBy(-bodyRows) },
-          { key: 'pagedown', label: 'page down', hidden: true, run: () => scrollBy(bodyRows) },
-          { key: 'home', label: 'top', hidden: true, run: () => setScroll(0) },
-          { key: 'end', label: 'bottom', hidden: true, run: () => setScroll(maxScroll) },
+          ...scrollActions,
         ];
   usePaneActions(shell, active ? actions : []);
 

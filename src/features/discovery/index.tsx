@@ -115,13 +115,13 @@ export function DiscoveryView(props: DiscoveryViewProps) {
     },
   });
 
-  // The pane's own progress line shows an error; the status bar repeats it only when the pane is
-  // not on screen (a scan failing while the user looks at another pane), so it is never shown twice.
+  // The pane's own progress line shows an error; the status bar carries it only while the pane is
+  // not on screen (a scan failing while the user looks at another pane).
   const lastError = useRef<string | null>(null);
   useEffect(() => {
-    if (snap.error && snap.error !== lastError.current && !props.active) shell.setStatus(snap.error, 'error');
+    if (snap.error && snap.error !== lastError.current) shell.announce(snap.error, 'error');
     lastError.current = snap.error;
-  }, [snap.error, shell, props.active]);
+  }, [snap.error, shell]);
   const lastPhase = useRef(snap.phase);
   useEffect(() => {
     if (lastPhase.current === 'running' && snap.phase === 'done') {

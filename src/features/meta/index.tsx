@@ -5,7 +5,7 @@
 // (type the node name), `x` deletes it, `e` gives the boot-time route (INSTALLER_META_BASE64, kernel
 // argument, imager --meta, QR code of the kernel argument) for nodes in maintenance mode, which
 // refuse META writes.
-import { DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
+import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -13,7 +13,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
-import { displayWidth, wrapWords } from '../../ui/text.js';
+import { displayWidth, errorLine, wrapWords } from '../../ui/text.js';
 import { Code, cosi, insecureClient, machine, TalosError, type NodeTarget } from '../../talos/index.js';
 import {
   decodeInstallerMeta, encodeInstallerMeta, encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, imagerMetaFlag, kernelArgument,
@@ -37,10 +37,6 @@ type Doc = { kind: 'missing' } | { kind: 'unreadable'; error: string } | { kind:
 
 const FIELD_PROMPTS: Record<Field, string> = { file: 'META document file> ', node: 'node (IP)> ' };
 
-function message(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
-}
-
 function shortPath(p: string): string {
   const rel = path.relative(process.cwd(), p);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? `./${rel}` : p;
@@ -54,7 +50,7 @@ export function readDoc(file: string): { doc: Doc; key: string } {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { doc: { kind: 'missing' }, key: 'missing' };
-    const m = message(err);
+    const m = errorLine(err);
     return { doc: { kind: 'unreadable', error: m }, key: `e:${m}` };
   }
 }
@@ -213,7 +209,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       }
       setScroll(0);
     } catch (err) {
-      setNote({ text: `cannot read META of ${n}: ${message(err)}`, tone: 'error' });
+      setNote({ text: `cannot read META of ${n}: ${errorLine(err)}`, tone: 'error' });
     } finally {
       setBusy(null);
     }
@@ -231,7 +227,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       setNote({ text: hasChanges(d) ? `${d.filter((x) => x.op !== ' ').length} changed line(s) between ${n} and the file` : `${n} already stores this document`, tone: 'info' });
       setScroll(0);
     } catch (err) {
-      setNote({ text: `cannot compare with ${n}: ${message(err)}`, tone: 'error' });
+      setNote({ text: `cannot compare with ${n}: ${errorLine(err)}`, tone: 'error' });
     } finally {
       setBusy(null);
     }
@@ -251,9 +247,9 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       setScroll(0);
       void qrCode(route.kernelArg)
         .then((qr) => setOutput((o) => (o && o.lines === lines ? { ...o, lines: [...lines, '', '# QR code of the kernel argument:', ...qr.replace(/\n$/, '').split('\n')] } : o)))
-        .catch((err: unknown) => setOutput((o) => (o && o.lines === lines ? { ...o, lines: [...lines, '', `# no QR code: ${message(err)}`] } : o)));
+        .catch((err: unknown) => setOutput((o) => (o && o.lines === lines ? { ...o, lines: [...lines, '', `# no QR code: ${errorLine(err)}`] } : o)));
     } catch (err) {
-      setNote({ text: message(err), tone: 'error' });
+      setNote({ text: errorLine(err), tone: 'error' });
     }
   }
 
@@ -283,7 +279,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
             if (isMaintenanceRefusal(err)) {
               showRoute(`${n} refused (maintenance mode): Talos does not allow META writes without a client certificate`);
               setNote({ text: `${n} is in maintenance mode: nothing was written, pass the document at boot (shown below)`, tone: 'warn' });
-            } else setNote({ text: `META write on ${n} failed: ${message(err)}`, tone: 'error' });
+            } else setNote({ text: `META write on ${n} failed: ${errorLine(err)}`, tone: 'error' });
           } finally {
             t?.close();
             setBusy(null);
@@ -307,7 +303,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
           .then(() => setNote({ text: `${n}: META network config (key ${META_NETWORK_ID}) deleted`, tone: 'ok' }))
           .catch((err: unknown) =>
             setNote({
-              text: err instanceof TalosError && err.code === Code.NOT_FOUND ? `${n} has no META network config (key ${META_NETWORK_ID} is not set): nothing to delete` : `META delete on ${n} failed: ${message(err)}`,
+              text: err instanceof TalosError && err.code === Code.NOT_FOUND ? `${n} has no META network config (key ${META_NETWORK_ID} is not set): nothing to delete` : `META delete on ${n} failed: ${errorLine(err)}`,
               tone: 'error',
             }),
           )
@@ -324,7 +320,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       reload(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      setNote({ text: code === 'EEXIST' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${message(err)}`, tone: 'error' });
+      setNote({ text: code === 'EEXIST' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`, tone: 'error' });
     }
   }
 
@@ -365,9 +361,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       else bodyLines = [...wrapWords(`# the QR code of the kernel argument needs ${qr.length + 1} rows x ${qrWidth} columns, the pane shows ${bodyRows} x ${w}: enlarge the terminal to see it (the text below is the same)`, w), '', ...head];
     }
   }
-  const maxScroll = Math.max(0, bodyLines.length - bodyRows);
-  const top = Math.min(scroll, maxScroll);
-  const scrollBy = (n: number) => setScroll((s) => Math.max(0, Math.min(Math.min(s, maxScroll) + n, maxScroll)));
+  const { top, actions: scrollActions } = documentScroll(scroll, setScroll, bodyLines.length, bodyRows);
 
   const actions: Action[] =
     prompt.open || entry.field !== null
@@ -383,12 +377,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
           { key: 'e', label: 'export', help: 'the boot-time route: INSTALLER_META_BASE64, the kernel argument (with its QR code) and the imager --meta', when: () => valid, run: () => showRoute(null) },
           { key: 'x', label: 'delete', dangerous: true, help: `delete the node's META ${META_NETWORK_ID} (type the node name)`, when: () => idle && node !== null && mtls, run: () => confirmDelete() },
           { key: 'escape', label: 'back', help: 'back to the problems and the canonical preview', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
-          { key: 'up', label: 'scroll', hidden: true, run: () => scrollBy(-1) },
-          { key: 'down', label: 'scroll', hidden: true, run: () => scrollBy(1) },
-          { key: 'pageup', label: 'page up', hidden: true, run: () => scrollBy(-bodyRows) },
-          { key: 'pagedown', label: 'page down', hidden: true, run: () => scrollBy(bodyRows) },
-          { key: 'home', label: 'top', hidden: true, run: () => setScroll(0) },
-          { key: 'end', label: 'bottom', hidden: true, run: () => setScroll(maxScroll) },
+          ...scrollActions,
         ];
   usePaneActions(shell, active ? actions : []);
 

@@ -31,22 +31,15 @@ export interface StatusActionContext {
   toggleEvents(): void;
   confirm(request: ConfirmRequest): void;
   askSnapshotPath(node: string): void;
-  /** Whether the pane is on screen now (its operation lines show outcomes). */
-  readonly active: boolean;
 }
 
-/**
- * Once an operation ends: the pane's operation lines show its outcome in full, so while the pane is
- * on screen the status bar is only cleared (of a "…" it may hold), not given the same sentence again.
- * When the operator has moved to another pane meanwhile, the outcome goes to the status bar.
- */
-export function report(shell: ShellApi, pending: Promise<Outcome>, visible: () => boolean): void {
-  void pending.then((o) => shell.setStatus(visible() ? '' : o.text, o.tone));
+/** Once an operation ends: the pane's operation lines show its outcome in full (see ShellApi.announce). */
+export function report(shell: ShellApi, pending: Promise<Outcome>): void {
+  void pending.then((o) => shell.announce(o.text, o.tone));
 }
 
 export function statusActions(ctx: StatusActionContext): Action[] {
   const { source, shell } = ctx;
-  const visible = () => ctx.active;
   const onServices = () => ctx.view === 'services';
   const onEtcd = () => ctx.view === 'etcd';
   const serviceReady = () => onServices() && source !== null && ctx.node !== undefined && ctx.service !== undefined && ctx.service.failed === undefined;
@@ -62,7 +55,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
       expect: dangerous ? node : null,
       onConfirm: () => {
         shell.setStatus(`${verb} ${id} on ${node}…`);
-        report(shell, serviceAction(source!, node, id, verb), visible);
+        report(shell, serviceAction(source!, node, id, verb));
       },
     });
   };
@@ -140,7 +133,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
         title: `Defragment etcd on ${node}?`,
         detail: defragDetail(node),
         expect: node,
-        onConfirm: () => report(shell, defragment(source!, node), visible),
+        onConfirm: () => report(shell, defragment(source!, node)),
       })),
     },
     {
@@ -153,7 +146,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
         title: `Disarm the etcd alarms (cluster-wide) through ${node}?`,
         detail: ['Only once the cause is gone (space freed by defragmenting, or a larger quota-backend-bytes):', 'otherwise etcd raises NOSPACE again.'],
         expect: node,
-        onConfirm: () => report(shell, disarmAlarms(source!, node), visible),
+        onConfirm: () => report(shell, disarmAlarms(source!, node)),
       })),
     },
     {
@@ -166,7 +159,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
         title: `Make ${node} give up etcd leadership?`,
         detail: [ctx.etcdRow?.isLeader ? 'A new leader is elected; writes pause for a moment.' : `${node} does not lead now: nothing would change.`],
         expect: node,
-        onConfirm: () => report(shell, forfeitLeadership(source!, node), visible),
+        onConfirm: () => report(shell, forfeitLeadership(source!, node)),
       })),
     },
     {

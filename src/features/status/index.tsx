@@ -58,7 +58,6 @@ export default function StatusPane({ session, sessionProblem, width, height, act
     etcdCount: etcdNodes.length,
     memberCount: members.length,
     nodeCount: nodes.length,
-    active,
   };
   const latest = useRef(now);
   latest.current = now;
@@ -136,12 +135,9 @@ export default function StatusPane({ session, sessionProblem, width, height, act
               title: `etcd snapshot of ${n}`,
               initial: defaultSnapshotPath(n, new Date()),
               onSubmit: (file) => {
-                if (source) report(shell, saveSnapshot(source, n, file), () => latest.current.active);
+                if (source) report(shell, saveSnapshot(source, n, file));
               },
             }),
-          get active() {
-            return latest.current.active;
-          },
         }),
   );
 

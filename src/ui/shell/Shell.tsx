@@ -139,6 +139,11 @@ export function Shell(props: ShellProps) {
         }
       },
       setStatus: (text, tone) => dispatch({ type: 'status', text, tone }),
+      announce: (text, tone) => {
+        const now = stateRef.current;
+        const onScreen = now.pane === id && now.overlay === 'none';
+        dispatch({ type: 'status', text: onScreen ? '' : text, tone });
+      },
       navigate: (pane, params) => dispatch({ type: 'navigate', pane, params }),
       // Through stateRef at once, not after a render: the next key of the same burst ("/q") must
       // already go to the pane's field, not to the global keys (test: "same input burst").
