@@ -279,7 +279,9 @@ export class LogModel {
   }
 
   setTailLines(n: number): void {
-    this.tail = Math.trunc(n);
+    const tail = Math.trunc(n);
+    if (tail === this.tail) return;
+    this.tail = tail;
     this.changed();
   }
 
@@ -289,8 +291,12 @@ export class LogModel {
     return this.anchor === null;
   }
 
-  setViewport(height: number, width: number): void {
-    this.viewport = { height: Math.max(1, Math.floor(height)), width: Math.max(1, Math.floor(width)) };
+  /** The pane's rows and columns for the log view; true when they changed. */
+  setViewport(height: number, width: number): boolean {
+    const next = { height: Math.max(1, Math.floor(height)), width: Math.max(1, Math.floor(width)) };
+    if (next.height === this.viewport.height && next.width === this.viewport.width) return false;
+    this.viewport = next;
+    return true;
   }
 
   /** Freezes the view where it is; new lines keep arriving and are counted. */

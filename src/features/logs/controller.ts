@@ -32,15 +32,13 @@ export class LogsController {
   readonly store: ThrottledStore<LogsSnapshot>;
   /** The connection to a node, for the source picker's ServiceList calls. */
   readonly targetFor: LogStreamsOptions['targetFor'];
-  private height = 20;
-  private width = 80;
   private readonly unsubscribe: (() => void)[];
 
   constructor(opts: LogsControllerOptions) {
     this.targetFor = opts.targetFor;
     this.model = new LogModel({ tailLines: DEFAULT_TAIL, ...opts.model });
     this.streams = new LogStreams(this.model, opts);
-    this.store = new ThrottledStore(() => ({ view: this.model.snapshot(this.height, this.width), streams: this.streams.list() }), {
+    this.store = new ThrottledStore(() => ({ view: this.model.snapshot(), streams: this.streams.list() }), {
       maxPerSecond: opts.maxPerSecond ?? LOGS_PUBLICATIONS_PER_SECOND,
     });
     this.unsubscribe = [this.model.subscribe(this.store.notify), this.streams.subscribe(this.store.notify)];
@@ -48,13 +46,7 @@ export class LogsController {
 
   /** Rows and columns of the log view itself (the pane minus its status lines). */
   setViewport(height: number, width: number): void {
-    const h = Math.max(1, Math.floor(height));
-    const w = Math.max(1, Math.floor(width));
-    if (h === this.height && w === this.width) return;
-    this.height = h;
-    this.width = w;
-    this.model.setViewport(h, w);
-    this.store.notify();
+    if (this.model.setViewport(height, width)) this.store.notify();
   }
 
   dispose(): void {
