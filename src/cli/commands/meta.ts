@@ -14,15 +14,14 @@
 // Exit: 0 done (a valid document; warnings do not fail it); 1 the document is invalid, the node refused
 // or has no such key, or could not be reached; 2 usage (flags, an unreadable file, a file that is not a
 // YAML mapping).
-import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  decodeInstallerMeta, encodeInstallerMeta, encodeProblem, errorsOf, formatProblem, imagerMetaFlag, kernelArgument, KERNEL_CMDLINE_MAX,
-  META_ENV_VAR, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, summarize, type MetaNetworkConfig, type MetaProblem,
+  encodeProblem, errorsOf, formatProblem, KERNEL_CMDLINE_MAX, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, summarize, type MetaNetworkConfig, type MetaProblem,
 } from '../../core/meta/index.js';
 import { Code, cosi, insecureClient, machine, TalosError, type NodeTarget, type TalosSession } from '../../talos/index.js';
 import { CommandError, commaList, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { sessionFromFlags } from '../connection.js';
 import { readInputFile } from '../render-config.js';
+import { bootRoute, qrCode } from '../../features/meta/boot-route.js';
 import type { Command, CommandIO } from './types.js';
 
 const options = { ...connectionOptions, qr: { type: 'boolean' }, 'no-qr': { type: 'boolean' } } as const;
@@ -77,31 +76,6 @@ function oneNode(sub: string, values: Values): string {
 }
 
 /** The boot-time route as printed by `meta encode` (and by `meta write` when a node refuses). */
-export function encodeRoute(text: string): { b64: string; kernelArg: string; imager: string; lines: string } {
-  const b64 = encodeInstallerMeta(text, (d) => gzipSync(d, { level: 9 }));
-  // Self-check: what Talos will decode is exactly this document under key 0x0a.
-  const back = decodeInstallerMeta(b64, (d) => gunzipSync(d));
-  if (back.length !== 1 || back[0]!.key !== META_NETWORK_KEY || back[0]!.value !== text) throw new Error('internal error: INSTALLER_META_BASE64 does not decode back to the document');
-  const kernelArg = kernelArgument(b64);
-  const imager = imagerMetaFlag(text);
-  const lines = [
-    `${META_ENV_VAR}=${b64}`,
-    '',
-    '# kernel argument for the first boot (ISO/PXE); Talos writes it to META when it installs:',
-    kernelArg,
-    '',
-    '# imager flag (disk image, ISO), for a POSIX shell:',
-    imager,
-    '',
-  ].join('\n');
-  return { b64, kernelArg, imager, lines };
-}
-
-async function qrCode(text: string): Promise<string> {
-  // @ts-expect-error qrcode-terminal ships no type declarations
-  const mod = (await import('qrcode-terminal')) as { default: { generate(input: string, opts: { small: boolean }, cb: (s: string) => void): void } };
-  return await new Promise<string>((resolve) => mod.default.generate(text, { small: true }, resolve));
-}
 
 function usageOnly(sub: string, values: Values, allowed: (keyof Values)[]): void {
   for (const k of Object.keys(values) as (keyof Values)[]) {
@@ -136,8 +110,8 @@ export const command: Command = {
         const doc = readDocument(sub, rest[0], io);
         const bad = encodeProblem(doc.text);
         if (bad) throw new CommandError(`meta: ${rest[0]}: ${bad}`);
-        const route = encodeRoute(doc.text);
-        io.stdout.write(route.lines);
+        const route = bootRoute(doc.text);
+        io.stdout.write(`${route.lines.join('\n')}\n`);
         if (route.kernelArg.length > KERNEL_CMDLINE_MAX) {
           io.stderr.write(`talos-tui meta: warning: the kernel argument is ${route.kernelArg.length} bytes, more than the ${KERNEL_CMDLINE_MAX}-byte kernel command line of x86: use the imager's --meta instead\n`);
         }
@@ -199,7 +173,7 @@ export const command: Command = {
             const bad = encodeProblem(doc!.text);
             if (!bad) {
               io.stdout.write(`# ${node} is in maintenance mode and does not accept META writes; boot it with this instead:\n`);
-              io.stdout.write(encodeRoute(doc!.text).lines);
+              io.stdout.write(`${bootRoute(doc!.text).lines.join('\n')}\n`);
             }
             throw new CommandError(`meta: ${node} is in maintenance mode: Talos does not allow META writes without a client certificate, so nothing was written; ${bad ? `and the boot-time route cannot carry this file: ${bad}` : 'pass the document at boot instead (printed above: the kernel argument talos.environment=INSTALLER_META_BASE64=..., or the imager\'s --meta), or apply a machine config first and write META with the talosconfig'}`);
           }

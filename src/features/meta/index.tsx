@@ -8,7 +8,6 @@
 import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
@@ -16,10 +15,9 @@ import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { displayWidth, errorLine, wrapWords } from '../../ui/text.js';
 import { Code, cosi, insecureClient, machine, TalosError, type NodeTarget } from '../../talos/index.js';
 import {
-  decodeInstallerMeta, encodeInstallerMeta, encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, imagerMetaFlag, kernelArgument,
-  KERNEL_CMDLINE_MAX, lineDiff, META_ENV_VAR, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize,
-  type MetaParseResult,
+  encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, KERNEL_CMDLINE_MAX, lineDiff, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
 } from '../../core/meta/index.js';
+import { bootRoute, qrCode } from './boot-route.js';
 import { META_TEMPLATE } from './template.js';
 
 export const DEFAULT_META_FILE = './meta-network.yaml';
@@ -55,30 +53,6 @@ export function readDoc(file: string): { doc: Doc; key: string } {
   }
 }
 
-/** The boot-time route for `text`: lines to show, and the kernel argument (for the QR code). Throws when the text cannot travel. */
-export function bootRoute(text: string): { b64: string; kernelArg: string; lines: string[] } {
-  const b64 = encodeInstallerMeta(text, (d) => gzipSync(d, { level: 9 }));
-  const back = decodeInstallerMeta(b64, (d) => gunzipSync(d));
-  if (back.length !== 1 || back[0]!.key !== META_NETWORK_KEY || back[0]!.value !== text) throw new Error('internal error: INSTALLER_META_BASE64 does not decode back to the document');
-  const kernelArg = kernelArgument(b64);
-  const lines = [
-    `${META_ENV_VAR}=${b64}`,
-    '',
-    '# kernel argument for the first boot (ISO/PXE), Talos writes it to META when it installs:',
-    kernelArg,
-    '',
-    '# imager flag (disk image, ISO), for a POSIX shell:',
-    ...imagerMetaFlag(text).split('\n'),
-  ];
-  if (kernelArg.length > KERNEL_CMDLINE_MAX) lines.push('', `# warning: the kernel argument is ${kernelArg.length} bytes, more than the ${KERNEL_CMDLINE_MAX}-byte kernel command line: use the imager's --meta`);
-  return { b64, kernelArg, lines };
-}
-
-async function qrCode(text: string): Promise<string> {
-  // @ts-expect-error qrcode-terminal ships no type declarations
-  const mod = (await import('qrcode-terminal')) as { default: { generate(input: string, opts: { small: boolean }, cb: (s: string) => void): void } };
-  return await new Promise<string>((resolve) => mod.default.generate(text, { small: true }, resolve));
-}
 
 /** Cut lines longer than `w` columns into pieces (base64 must stay whole to be copied). */
 function hardWrap(lines: readonly string[], w: number): string[] {
@@ -242,7 +216,10 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
     try {
       const route = bootRoute(text);
       const head = why ? [`# ${why}`, '# boot it with this instead:', ''] : [];
-      const lines = [...head, ...route.lines];
+      const tooLong = route.kernelArg.length > KERNEL_CMDLINE_MAX
+        ? ['', `# warning: the kernel argument is ${route.kernelArg.length} bytes, more than the ${KERNEL_CMDLINE_MAX}-byte kernel command line: use the imager's --meta`]
+        : [];
+      const lines = [...head, ...route.lines, ...tooLong];
       setOutput({ title: 'boot-time route', lines });
       setScroll(0);
       void qrCode(route.kernelArg)
