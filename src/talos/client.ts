@@ -139,16 +139,20 @@ export class TalosClient implements NodeTarget {
     }
   }
 
+  /** The connected client for a call, or the call's error: cancelled when its signal fired, else described. */
+  private async connectedFor(method: DescMethod, opts: ClientCallOptions, deadlineMs: number | undefined): Promise<grpc.Client> {
+    if (opts.signal?.aborted) throw this.cancelled(method, opts);
+    try {
+      return await this.client(opts.signal);
+    } catch (err) {
+      throw opts.signal?.aborted ? this.cancelled(method, opts) : describeError(err, this.errorContext(method, opts, deadlineMs));
+    }
+  }
+
   private async unaryOnce<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): Promise<ResponseOf<M>> {
     const deadlineMs = opts.deadlineMs ?? this.opts.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
     const { signal } = opts;
-    if (signal?.aborted) throw this.cancelled(method, opts);
-    let client: grpc.Client;
-    try {
-      client = await this.client(signal);
-    } catch (err) {
-      throw signal?.aborted ? this.cancelled(method, opts) : describeError(err, this.errorContext(method, opts, deadlineMs));
-    }
+    const client = await this.connectedFor(method, opts, deadlineMs);
     const def = definition(method);
     const message = create(method.input, request as never);
     return new Promise<ResponseOf<M>>((resolve, reject) => {
@@ -195,13 +199,7 @@ export class TalosClient implements NodeTarget {
 
   private async *streamOnce<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
     const { signal } = opts;
-    if (signal?.aborted) throw this.cancelled(method, opts);
-    let client: grpc.Client;
-    try {
-      client = await this.client(signal);
-    } catch (err) {
-      throw signal?.aborted ? this.cancelled(method, opts) : describeError(err, this.errorContext(method, opts, opts.deadlineMs));
-    }
+    const client = await this.connectedFor(method, opts, opts.deadlineMs);
     const def = definition(method);
     const call = client.makeServerStreamRequest(
       def.path,
