@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
-    exclude: ['test/bench/**', 'node_modules/**'],
+    exclude: ['test/bench/**', 'test/oracle/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Two cores on CI: keep workers low so TLS handshakes and tmux do not starve.
