@@ -1,4 +1,4 @@
-// Every vector in ../shared/wire-vectors was encoded by the upstream Talos/COSI definitions.
+// Every vector in test/fixtures/wire-vectors was encoded by the upstream Talos/COSI definitions.
 // Decoding with our generated code must give `decoded`, and re-encoding must give the same bytes:
 // a mismatch means a name, number or type in proto/ differs from Talos.
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { file_cluster_cluster } from '../../src/talos/proto/gen/cluster/cluster_
 import { file_cosi_state } from '../../src/talos/proto/gen/cosi/state_pb.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const vectorsPath = path.resolve(here, '../../../shared/wire-vectors/vectors.json');
+const vectorsPath = path.resolve(here, '../fixtures/wire-vectors/vectors.json');
 const { vectors } = JSON.parse(readFileSync(vectorsPath, 'utf8')) as {
   vectors: { name: string; type: string; hex: string; decoded: JsonValue }[];
 };
