@@ -22,10 +22,10 @@ import { discover } from '../../src/features/discovery/pipeline.js';
 import { parseTargets } from '../../src/core/targets.js';
 import { startSimCluster } from '../../src/sim/index.js';
 import type { DiscoverJson } from '../../src/features/discovery/report.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const PORT = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range, away from 50000
-const octet = () => 150 + Math.floor(Math.random() * 50);
 const HOME = mkdtempSync(join(tmpdir(), 'talos-tui-bench-home-')); // no talosconfig: maintenance needs none
 
 function median(values: number[]): number {
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   if (simAt >= 0) return simChild(args[simAt + 1], Number(args[simAt + 2]));
   const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 5);
 
-  const base = `127.${octet()}.${octet()}`;
+  const base = await freeLoopback24();
   const sim = await startSim(base, PORT);
   const target = `${base}.0/24`;
   const cliArgs = [target, '--port', String(PORT), '--json'];

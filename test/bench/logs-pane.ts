@@ -22,14 +22,14 @@ import { LogsController } from '../../src/features/logs/controller.js';
 import type { PaneDefinition, PaneProps } from '../../src/features/pane-types.js';
 import { Shell } from '../../src/ui/shell/Shell.js';
 import { parseTalosconfig, TalosSession } from '../../src/talos/index.js';
+import { freeSimListen } from '../helpers/loopback.js';
 
-const LISTEN = '127.0.96.1';
 
 // ---- the simulated node, in a child process (this same bundle, re-run with --sim-child)
 if (process.argv[2] === '--sim-child') {
   // Imported here only: the pane's process should not carry the simulator's code and PKI.
   const { startSimCluster } = await import('../../src/sim/index.js');
-  const sim = await startSimCluster({ configured: 1, maintenance: 0, listen: LISTEN, logLinesPerSecond: 0 });
+  const sim = await startSimCluster({ configured: 1, maintenance: 0, listen: await freeSimListen(), logLinesPerSecond: 0 });
   sim.nodes[0]!.setLogRate(Infinity); // flood: followers get lines as fast as they read them
   process.stdout.write(JSON.stringify({ talosconfig: sim.talosconfigText, node: sim.nodes[0]!.ip }) + '\n');
   process.on('SIGTERM', async () => {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited, expectCookedTerminal, hasTmux, reportingScript, tmuxServer } from './tmux.js';
+import { freeSimListen } from '../helpers/loopback.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = `${root}/dist/talos-tui.js`;
@@ -17,14 +18,14 @@ const { tmux, screen, keys, waitForScreen, modes, childPid, kill } = tmuxServer(
 /**
  * A session whose shell runs the console, then reports the exit code and the terminal mode, so the
  * test can see what the user's shell would get back. CI=true on purpose: that is how CI runs us.
+ * Resolves with the prefix of the /24 its nodes took (e.g. "127.83.7").
  */
-let nextListen = 201;
-
-function startConsole(name: string, env: string): void {
-  // Each console's simulated nodes on their own loopback /24, clear of other tests' simulators.
-  const listen = `127.0.${nextListen++}.1`;
+async function startConsole(name: string, env: string): Promise<string> {
+  // Each console's simulated nodes on a free loopback /24, clear of other tests' simulators.
+  const listen = await freeSimListen({ length: 9 });
   const script = reportingScript(`cd ${root} && env CI=true TALOS_TUI_DEMO_LISTEN=${listen} ${env} node dist/talos-tui.js --demo`);
   tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', 'sh', '-c', script);
+  return listen.replace(/\.1$/, '');
 }
 
 describe.skipIf(!hasTmux)('talos-tui --demo in tmux (80x24)', () => {
@@ -34,16 +35,16 @@ describe.skipIf(!hasTmux)('talos-tui --demo in tmux (80x24)', () => {
   afterAll(() => kill());
 
   it('draws the shell, switches panes, shows help, runs : commands, and q restores the terminal', async () => {
-    startConsole('main', 'NO_COLOR=1');
+    const net = await startConsole('main', 'NO_COLOR=1');
     const first = await waitForScreen('main', (t) => t.includes('[1 Discovery]') && t.includes('DEMO'), 'the first frame');
     // Every row fits 80 columns (tmux would wrap a longer one onto the next row).
     for (const row of first.split('\n')) expect([...row].length).toBeLessThanOrEqual(80);
     // The simulated cluster's session reaches the header: context and cert expiry.
-    await waitForScreen('main', (t) => /ctx demo/.test(t) && /cert \d+d/.test(t) && t.includes('ep 127.0.201.11'), 'the demo session in the header');
+    await waitForScreen('main', (t) => /ctx demo/.test(t) && /cert \d+d/.test(t) && t.includes(`ep ${net}.11`), 'the demo session in the header');
     expect(modes('main')).toEqual({ altScreen: true, cursorVisible: false });
 
     // Discovery offers the simulator's /24 and finds its maintenance nodes (s opens the prefilled field).
-    await waitForScreen('main', (t) => t.includes('targets: 127.0.201.0/24'), 'the demo /24 offered as the scan target');
+    await waitForScreen('main', (t) => t.includes(`targets: ${net}.0/24`), 'the demo /24 offered as the scan target');
     keys('main', 's', 'Enter');
     await waitForScreen('main', (t) => /\b2 maintenance · 3 configured\b/.test(t), 'the scan to identify the simulated nodes');
 
@@ -71,7 +72,7 @@ describe.skipIf(!hasTmux)('talos-tui --demo in tmux (80x24)', () => {
   });
 
   it('draws in colour without NO_COLOR', async () => {
-    startConsole('colour', '');
+    await startConsole('colour', '');
     await waitForScreen('colour', (t) => t.includes('1 Discovery'), 'the first frame');
     expect(screen('colour', true)).toMatch(/\u001B\[[0-9;]*m/);
     keys('colour', 'q');
@@ -80,7 +81,7 @@ describe.skipIf(!hasTmux)('talos-tui --demo in tmux (80x24)', () => {
   });
 
   it('SIGTERM mid-session restores the terminal and exits 1', async () => {
-    startConsole('term', 'NO_COLOR=1');
+    await startConsole('term', 'NO_COLOR=1');
     await waitForScreen('term', (t) => t.includes('[1 Discovery]'), 'the first frame');
     await waitForScreen('term', (t) => /cert \d+d/.test(t), 'the demo session');
     process.kill(childPid('term'), 'SIGTERM');

@@ -2,7 +2,7 @@
 // 100x30, the Logs pane is opened with 5, a log is picked, and we read the screen until its lines
 // arrive (and keep arriving); q must give the terminal back in cooked mode. Also the headless
 // `logs -f` as a real process: Ctrl+C (SIGINT) ends it cleanly with exit 0.
-// Everything binds on 127.0.94.0/24 only (TALOS_TUI_DEMO_LISTEN, and the in-process simulator).
+// Everything binds on one free loopback /24 only (TALOS_TUI_DEMO_LISTEN, and the in-process simulator).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimCluster, writeTalosconfig, type SimCluster } from '../../src/sim/index.js';
 import { exited, expectCookedTerminal, hasTmux, reportingScript, tmuxServer } from './tmux.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 8 });
+const NET_RE = NET.replaceAll('.', '\\.');
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = `${root}/dist/talos-tui.js`;
@@ -31,7 +37,7 @@ describe.skipIf(!hasTmux)('Logs pane in a real terminal (tmux, --demo)', () => {
   afterAll(() => kill());
 
   it('5 opens Logs, picking dmesg streams lines from every node, q restores the terminal', async () => {
-    const script = reportingScript(`cd ${root} && env CI=true NO_COLOR=1 TALOS_TUI_DEMO_LISTEN=127.0.94.1 node dist/talos-tui.js --demo`);
+    const script = reportingScript(`cd ${root} && env CI=true NO_COLOR=1 TALOS_TUI_DEMO_LISTEN=${NET}.1 node dist/talos-tui.js --demo`);
     tmux('new-session', '-d', '-s', 'logs', '-x', '100', '-y', '30', 'sh', '-c', script);
     await waitForScreen('logs', (t) => /cert \d+d/.test(t), 'the demo session');
 
@@ -44,7 +50,7 @@ describe.skipIf(!hasTmux)('Logs pane in a real terminal (tmux, --demo)', () => {
 
     const first = await waitForScreen(
       'logs',
-      (t) => /^127\.0\.94\.11: +\w+: +\w+: \[\d{4}-/m.test(t) && /^127\.0\.94\.13: /m.test(t) && t.includes('dmesg: 127.0.94.11 live'),
+      (t) => new RegExp(String.raw`^${NET_RE}\.11: +\w+: +\w+: \[\d{4}-`, 'm').test(t) && new RegExp(String.raw`^${NET_RE}\.13: `, 'm').test(t) && t.includes(`dmesg: ${NET}.11 live`),
       'kernel lines from the nodes',
     );
     for (const row of first.split('\n')) expect([...row].length).toBeLessThanOrEqual(100);
@@ -56,7 +62,7 @@ describe.skipIf(!hasTmux)('Logs pane in a real terminal (tmux, --demo)', () => {
     keys('logs', 'q');
     const after = await waitForScreen('logs', exited, 'the console to exit (and stty -a after it)');
     expect(after).toContain('EXITED rc=0');
-    expect(after).not.toContain('dmesg: 127.0.94'); // the alternate screen is gone
+    expect(after).not.toContain(`dmesg: ${NET}`); // the alternate screen is gone
     expectCookedTerminal(after);
   });
 });
@@ -65,7 +71,7 @@ describe.skipIf(!existsSync(entry))('headless logs -f as a process', () => {
   let sim: SimCluster;
   let dir: string;
   beforeAll(async () => {
-    sim = await startSimCluster({ configured: 1, maintenance: 0, listen: '127.0.94.51', logLinesPerSecond: 20 });
+    sim = await startSimCluster({ configured: 1, maintenance: 0, listen: `${NET}.51`, logLinesPerSecond: 20 });
     dir = mkdtempSync(join(tmpdir(), 'talos-tui-logs-e2e-'));
     await writeTalosconfig(sim, join(dir, 'talosconfig'));
   });

@@ -1,4 +1,4 @@
-// The Apply pane in the real shell at 80x24 against a real simulator (127.0.248.x): typed node, base and
+// The Apply pane in the real shell at 80x24 against a real simulator (on a free loopback /24): typed node, base and
 // patch -> rendered config -> dry run shows Talos's reply -> apply (a wrong name does nothing, the
 // right one applies) -> the reboot is followed until the node answers over mTLS at its static address
 // -> bootstrap refused on that worker, allowed on the fresh cluster's control plane -> kubeconfig 0600.
@@ -14,10 +14,16 @@ import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { screen, tick } from '../helpers/ink.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+import { untilText } from '../helpers/until.js';
 
-const CP1 = '127.0.248.11';
-const M1 = '127.0.248.101';
-const STATIC = '127.0.248.61';
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
+
+const CP1 = `${NET}.11`;
+const M1 = `${NET}.101`;
+const STATIC = `${NET}.61`;
 const ESC = '\u001B';
 const CTRL_U = '\u0015';
 
@@ -26,7 +32,7 @@ let session: TalosSession;
 let dir: string;
 
 beforeAll(async () => {
-  sim = await startSimCluster({ listen: '127.0.248.1', configured: 1, maintenance: 1, rebootMs: 300, bootstrapped: false, logLinesPerSecond: 0 });
+  sim = await startSimCluster({ listen: `${NET}.1`, configured: 1, maintenance: 1, rebootMs: 300, bootstrapped: false, logLinesPerSecond: 0 });
   session = new TalosSession(parseTalosconfig(sim.talosconfigText, 'sim'));
   dir = mkdtempSync(path.join(tmpdir(), 'apply-pane-'));
   writeFileSync(path.join(dir, 'worker.yaml'), ['version: v1alpha1', 'machine:', '  type: worker', '  network:', '    hostname: base', 'cluster:', '  clusterName: sim', ''].join('\n'));
@@ -44,8 +50,7 @@ describe('Apply pane flow', () => {
   it('renders, dry-runs, applies, follows the reboot, guards bootstrap and saves the kubeconfig', async () => {
     const r = render(createElement(Shell, { panes, session, initialPane: 'apply', size: { columns: 80, rows: 24 }, onQuit: vi.fn() }));
     const { frame, press } = screen(r, 40);
-    const until = (check: string | RegExp, timeout = 6000) =>
-      vi.waitFor(() => (typeof check === 'string' ? expect(flat()).toContain(check) : expect(flat()).toMatch(check)), { timeout, interval: 30 });
+    const until = (check: string | RegExp, timeout = 6000) => untilText(flat, check, { timeout, interval: 30 });
     // Lines joined: a long sentence wraps onto the pane's second message row.
     const flat = () => frame().replace(/\s*\n\s*/g, ' ');
     try {

@@ -1,4 +1,4 @@
-// `talos-tui apply` against the simulator over real TLS on 127.0.245.x: the runbook's
+// `talos-tui apply` against the simulator over real TLS on a free loopback /24: the runbook's
 // `apply-config --insecure -n DHCP_IP -f controlplane.yaml --config-patch @node.yaml` to maintenance
 // nodes (the node reboots into its config at the static address the patch names), fingerprint pinning
 // (a wrong pin sends nothing), dry runs (nothing changes), Talos's validation text on a bad config,
@@ -13,12 +13,18 @@ import { applyConfig, flattenMultiError, parseGoDuration, type ApplyConnector } 
 import { MachineService } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import type { NodeTarget, TalosSession } from '../../src/talos/index.js';
 import { runCommand } from '../helpers/run-command.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
 
-const CP1 = '127.0.245.11';
-const M1 = '127.0.245.101';
-const M2 = '127.0.245.102';
-const M1_STATIC = '127.0.245.51';
-const M2_STATIC = '127.0.245.52';
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
+const NET_RE = NET.replaceAll('.', '\\.');
+
+const CP1 = `${NET}.11`;
+const M1 = `${NET}.101`;
+const M2 = `${NET}.102`;
+const M1_STATIC = `${NET}.51`;
+const M2_STATIC = `${NET}.52`;
 // A wrong but well-formed pin (the siderolabs/crypto test vector).
 const WRONG_PIN = 'pnduMqbUZ/sQyDW1o4kP6c1u1PoB2gRQu8KEV38guAM=';
 
@@ -50,7 +56,7 @@ machine:
 cluster:
   clusterName: sim
   controlPlane:
-    endpoint: https://127.0.245.15:6443
+    endpoint: https://${NET}.15:6443
   network:
     podSubnets:
       - 10.244.0.0/16
@@ -68,9 +74,9 @@ function runbookPatch(name: string, address: string): string {
           - ${address}/24
         routes:
           - network: 0.0.0.0/0
-            gateway: 127.0.245.1
+            gateway: ${NET}.1
         vip:
-          ip: 127.0.245.15
+          ip: ${NET}.15
     nameservers:
       - 1.1.1.1
       - 8.8.8.8
@@ -89,7 +95,7 @@ function expectUntouched(name: string, ip: string): void {
 }
 
 beforeAll(async () => {
-  sim = await startSimCluster({ listen: '127.0.245.1', configured: 1, maintenance: 2, rebootMs: 300, logLinesPerSecond: 0 });
+  sim = await startSimCluster({ listen: `${NET}.1`, configured: 1, maintenance: 2, rebootMs: 300, logLinesPerSecond: 0 });
   expect(sim.onePortPerNode).toBe(false);
   dir = mkdtempSync(path.join(tmpdir(), 'talos-tui-apply-'));
   talosconfig = file('talosconfig', sim.talosconfigText);
@@ -113,7 +119,7 @@ describe('apply -i to maintenance nodes (the runbook)', () => {
   it('a wrong --cert-fingerprint exits 1 naming the mismatch, and the node receives nothing', async () => {
     const r = await apply('-i', '-n', M1, '-f', path.join(dir, 'controlplane.yaml'), '--config-patch', `@${path.join(dir, 'm1.yaml')}`, '--cert-fingerprint', WRONG_PIN);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^talos-tui apply: certificate fingerprint of 127\.0\.245\.101 does not match any --cert-fingerprint: got \S+=\n$/);
+    expect(r.stderr).toMatch(new RegExp(String.raw`^talos-tui apply: certificate fingerprint of ${NET_RE}\.101 does not match any --cert-fingerprint: got \S+=\n$`));
     expect(r.stdout).toBe('');
     await new Promise((res) => setTimeout(res, 150)); // a reboot would have begun by now (60 ms grace)
     expectUntouched('m1', M1);
@@ -134,7 +140,7 @@ describe('apply -i to maintenance nodes (the runbook)', () => {
     const bad = file('bad.yaml', CONTROLPLANE.replace('type: controlplane', 'type: kontrolplane'));
     const r = await apply('-i', '-n', M1, '-f', bad);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('talos-tui apply: 127.0.245.101 rejected the config: unknown machine type "kontrolplane"\n');
+    expect(r.stderr).toBe(`talos-tui apply: ${NET}.101 rejected the config: unknown machine type "kontrolplane"\n`);
     expectUntouched('m1', M1);
   });
 
@@ -177,13 +183,13 @@ describe('apply -i to maintenance nodes (the runbook)', () => {
   it('-i to a node that is already configured exits 1 saying to drop -i', async () => {
     const r = await apply('-i', '-n', M1_STATIC, '-f', path.join(dir, 'controlplane.yaml'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^talos-tui apply: .*127\.0\.245\.51.* asks for a client certificate: it is configured, not in maintenance mode; drop -i and use the talosconfig\n$/);
+    expect(r.stderr).toMatch(new RegExp(String.raw`^talos-tui apply: .*${NET_RE}\.51.* asks for a client certificate: it is configured, not in maintenance mode; drop -i and use the talosconfig\n$`));
   });
 
   it('an unreachable node exits 1 with one sentence', async () => {
-    const r = await apply('-i', '-n', '127.0.245.199', '-f', path.join(dir, 'controlplane.yaml'));
+    const r = await apply('-i', '-n', `${NET}.199`, '-f', path.join(dir, 'controlplane.yaml'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^talos-tui apply: nothing listens on 127\.0\.245\.199:50000: connection refused\n$/);
+    expect(r.stderr).toMatch(new RegExp(String.raw`^talos-tui apply: nothing listens on ${NET_RE}\.199:50000: connection refused\n$`));
   });
 });
 
@@ -204,7 +210,7 @@ describe('apply to configured nodes through the talosconfig', () => {
   it('--mode no-reboot with a change that needs a reboot exits 1 with the node\'s reason on one line', async () => {
     const r = await apply('--talosconfig', talosconfig, '-n', CP1, '-f', cp1Config(), '--config-patch', 'machine: {token: abcdef.0123456789abcdef}', '--mode', 'no-reboot');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^talos-tui apply: 127\.0\.245\.11 rejected the config: this config change can't be applied in immediate mode \(--dry-run shows the change[^\n]*\n$/);
+    expect(r.stderr).toMatch(new RegExp(String.raw`^talos-tui apply: ${NET_RE}\.11 rejected the config: this config change can't be applied in immediate mode \(--dry-run shows the change[^\n]*\n$`));
     expect(sim.node('cp1')!.machine.config!.text).not.toContain('abcdef.0123456789abcdef');
   });
 
@@ -283,7 +289,7 @@ describe('usage errors exit 2 naming the input', () => {
   it.each([
     [['-f', 'controlplane.yaml'], /^talos-tui apply: name the node with -n IP\n$/],
     [['-n', M1, '-i'], /^talos-tui apply: name the base machine config with -f BASE\n$/],
-    [['-n', `${M1},${M2}`, '-i', '-f', 'BASE'], /^talos-tui apply: name one node, not 2 \(-n 127\.0\.245\.101,127\.0\.245\.102\)/],
+    [['-n', `${M1},${M2}`, '-i', '-f', 'BASE'], new RegExp(String.raw`^talos-tui apply: name one node, not 2 \(-n ${NET_RE}\.101,${NET_RE}\.102\)`)],
     [['-n', M1, '-n', M2, '-i', '-f', 'BASE'], /^talos-tui apply: name one node, not 2/],
     [['-n', M1, '-i', '-f', 'BASE', '--mode', 'reboot-now'], /^talos-tui apply: --mode "reboot-now" is not one of auto, no-reboot, reboot, staged, try\n$/],
     [['-n', M1, '-i', '-f', 'BASE', '--timeout', '30s'], /^talos-tui apply: --timeout 30s applies only to --mode try\n$/],

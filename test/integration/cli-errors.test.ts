@@ -1,16 +1,21 @@
 // What the headless services / etcd / bootstrap / logs / dmesg commands say when things go wrong or
 // there is nothing to show, as the built entry prints it: one sentence on stderr that names the
 // command once ("talos-tui etcd: …", never "talos-tui etcd: etcd defrag: …"), the input at fault,
-// and no stray table header on stdout. Against the simulator on 127.0.244.x over mutual TLS.
+// and no stray table header on stdout. Against the simulator on a free loopback /24 over mutual TLS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { runCommand } from '../helpers/run-command.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
 
-const CP1 = '127.0.244.11';
-const W1 = '127.0.244.14';
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
+
+const CP1 = `${NET}.11`;
+const W1 = `${NET}.14`;
 
 let sim: SimCluster;
 let dir: string;
@@ -28,7 +33,7 @@ function expectCommandNamedOnce(stderr: string): void {
 }
 
 beforeAll(async () => {
-  sim = await startSimCluster({ configured: 4, maintenance: 0, listen: '127.0.244.1', rebootMs: 300, logLinesPerSecond: 0 });
+  sim = await startSimCluster({ configured: 4, maintenance: 0, listen: `${NET}.1`, rebootMs: 300, logLinesPerSecond: 0 });
   dir = mkdtempSync(path.join(tmpdir(), 'cli-errors-test-'));
   talosconfig = path.join(dir, 'talosconfig');
   writeFileSync(talosconfig, sim.talosconfigText, { mode: 0o600 });

@@ -1,5 +1,5 @@
 // MachineService.Containers (`talosctl containers [-k]`) against simulated nodes over real gRPC on
-// 127.0.246.x: the typed call over mutual TLS lists a node's Kubernetes pods and containers (the very
+// a free loopback /24: the typed call over mutual TLS lists a node's Kubernetes pods and containers (the very
 // ids whose logs namespace k8s.io serves), namespace "system" lists Talos's own containers, the
 // headless `logs -k` without an id prints them, and a maintenance node (os:reader, as Talos 1.13 grants)
 // may call Containers but has no CRI to list Kubernetes containers from.
@@ -11,6 +11,11 @@ import { command as logsCommand } from '../../src/cli/commands/logs.js';
 import { startSimCluster, writeTalosconfig, type SimCluster, type SimNode } from '../../src/sim/index.js';
 import { Code, insecureClient, machine, parseTalosconfig, TalosSession, type TalosClient } from '../../src/talos/index.js';
 import { runCommand } from '../helpers/run-command.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
 
 let sim: SimCluster;
 let session: TalosSession;
@@ -22,7 +27,7 @@ let talosconfig: string;
 const insecure: TalosClient[] = [];
 
 beforeAll(async () => {
-  sim = await startSimCluster({ listen: '127.0.246.1', configured: 2, maintenance: 1 });
+  sim = await startSimCluster({ listen: `${NET}.1`, configured: 2, maintenance: 1 });
   session = new TalosSession(parseTalosconfig(sim.talosconfigText, 'sim'));
   cp1 = sim.node('cp1')!;
   w1 = sim.node('w1')!;

@@ -1,7 +1,6 @@
-// `talos-tui discover` end to end against the simulator on loopback (127.0.161.0/24 and
-// 127.0.162-163.0/24 here): real TCP scan, real gRPC over TLS, the JSON of DESIGN.md, inventory
-// matching (upper-case MAC, bond slave's permanentAddr, ambiguity, count order), bad input
-// that scans nothing, and a node recognised by MAC after it moved to its static address.
+// `talos-tui discover` end to end against the simulator on free loopback /24s: real TCP scan, real
+// gRPC over TLS, the JSON of DESIGN.md, inventory matching (upper-case MAC, bond slave's permanentAddr,
+// ambiguity, count order), bad input that scans nothing, and a node recognised by MAC after it moved to its static address.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,8 +21,16 @@ import { State } from '../../src/talos/proto/gen/cosi/state_pb.js';
 import { Code, RpcError } from '../../src/talos/status-codes.js';
 import { fixture, talosconfigYaml } from '../fixtures/talos/index.js';
 import { runCommand } from '../helpers/run-command.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
 
-const NET = '127.0.161';
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
+const WATCH_NET = await freeLoopback24({ length: 9 });
+const WATCH_NET_RE = WATCH_NET.replaceAll('.', '\\.');
+const MOVE_NET = await freeLoopback24({ length: 9 });
+const STEADY_NET = await freeLoopback24({ length: 9 });
+
 const dir = mkdtempSync(join(tmpdir(), 'talos-tui-discover-'));
 let sim: SimCluster;
 let other: net.Server;
@@ -121,7 +128,7 @@ describe('discover --json against 4 maintenance nodes in a /24', () => {
   });
 
   it('a talosconfig of another cluster: configured nodes are named as such, with why they could not be read', async () => {
-    const foreign = file('foreign-talosconfig', talosconfigYaml('other', { other: { endpoints: ['127.0.161.250'] } }));
+    const foreign = file('foreign-talosconfig', talosconfigYaml('other', { other: { endpoints: [`${NET}.250`] } }));
     const { code, stdout } = await run([ipOf('cp1'), '--json', '--talosconfig', foreign]);
     expect(code).toBe(0);
     const [cp1] = (JSON.parse(stdout) as DiscoverJson).nodes;
@@ -211,7 +218,7 @@ describe.skipIf(!existsSync(BUILT))('the built discover command prints no deprec
 describe('bad input: one sentence naming the input, exit 2, nothing scanned', () => {
   let watched: net.Server;
   let connections = 0;
-  const WATCHED = '127.0.162.10';
+  const WATCHED = `${WATCH_NET}.10`;
 
   beforeAll(async () => {
     watched = net.createServer((s) => {
@@ -223,8 +230,8 @@ describe('bad input: one sentence naming the input, exit 2, nothing scanned', ()
   afterAll(() => new Promise((r) => watched.close(r)));
 
   const cases: Array<[string, () => string[], RegExp]> = [
-    ['a malformed CIDR', () => ['127.0.162.0/33'], /^talos-tui discover: 127\.0\.162\.0\/33: prefix length must be 0-32\n$/],
-    ['a malformed range', () => ['127.0.162.20-127.0.162.10'], /127\.0\.162\.20-127\.0\.162\.10: range start is after its end/],
+    ['a malformed CIDR', () => [`${WATCH_NET}.0/33`], new RegExp(String.raw`^talos-tui discover: ${WATCH_NET_RE}\.0\/33: prefix length must be 0-32\n$`)],
+    ['a malformed range', () => [`${WATCH_NET}.20-${WATCH_NET}.10`], new RegExp(String.raw`${WATCH_NET_RE}\.20-${WATCH_NET_RE}\.10: range start is after its end`)],
     ['a range over the limit', () => ['127.0.0.0/8'], /127\.0\.0\.0\/8: 16777214 hosts is more than the limit of 65536 \(a \/16\); pass --force/],
     ['a bad port', () => [WATCHED, '--port', '70000'], /--port must be between 1 and 65535/],
     ['an unreadable inventory', () => [WATCHED, '--inventory', join(dir, 'nope.yaml')], /inventory .*nope\.yaml does not exist/],
@@ -266,7 +273,7 @@ describe('bad input: one sentence naming the input, exit 2, nothing scanned', ()
 describe('rescan after apply: the node moved to its static address', () => {
   let moveSim: SimCluster;
   beforeAll(async () => {
-    moveSim = await startSimCluster({ configured: 1, maintenance: 2, listen: '127.0.163.1', rebootMs: 150, onePortPerNode: false });
+    moveSim = await startSimCluster({ configured: 1, maintenance: 2, listen: `${MOVE_NET}.1`, rebootMs: 150, onePortPerNode: false });
   });
   afterAll(() => moveSim?.stop());
 
@@ -287,12 +294,12 @@ describe('rescan after apply: the node moved to its static address', () => {
     const source = new DiscoverySource({ session, maxPerSecond: 50 });
     try {
       const m1 = moveSim.node('m1')!;
-      const invPath = file('move.yaml', `nodes:\n  - { name: cp9, role: controlplane, mac: "${m1.macs[1]}", address: 127.0.163.50/24 }\n`);
+      const invPath = file('move.yaml', `nodes:\n  - { name: cp9, role: controlplane, mac: "${m1.macs[1]}", address: ${MOVE_NET}.50/24 }\n`);
       expect(source.loadInventory(invPath)).toBeNull();
-      expect(source.scan('127.0.163.0/24')).toBe(true);
+      expect(source.scan(`${MOVE_NET}.0/24`)).toBe(true);
       let snap = await settled(source);
       expect(snap.phase).toBe('done');
-      const before = snap.rows.find((r) => r.ip === '127.0.163.101')!;
+      const before = snap.rows.find((r) => r.ip === `${MOVE_NET}.101`)!;
       expect(before.node!.kind).toBe('maintenance');
       expect(before.match).toMatchObject({ state: 'matched', names: ['cp9'] });
       const order = snap.rows.map((r) => r.key);
@@ -305,23 +312,23 @@ describe('rescan after apply: the node moved to its static address', () => {
         '    hostname: cp9',
         '    interfaces:',
         '      - interface: bond0',
-        '        addresses: [127.0.163.50/24]',
+        `        addresses: [${MOVE_NET}.50/24]`,
         'cluster:',
         '  clusterName: sim',
         '',
       ].join('\n');
-      const client = insecureClient('127.0.163.101:50000');
+      const client = insecureClient(`${MOVE_NET}.101:50000`);
       await machine.applyConfiguration(client, { config, mode: 'auto' });
       client.close();
       const deadline = Date.now() + 5000;
-      while (!(m1.up && m1.ip === '127.0.163.50') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      expect(m1.address).toBe('127.0.163.50:50000');
+      while (!(m1.up && m1.ip === `${MOVE_NET}.50`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(m1.address).toBe(`${MOVE_NET}.50:50000`);
 
       expect(source.rescan()).toBe(true);
       snap = await settled(source);
       expect(snap.rows.map((r) => r.key)).toEqual(order); // no row jumped
       const moved = snap.rows.find((r) => r.key === before.key)!;
-      expect(moved).toMatchObject({ ip: '127.0.163.50', change: 'moved', movedFrom: '127.0.163.101:50000' });
+      expect(moved).toMatchObject({ ip: `${MOVE_NET}.50`, change: 'moved', movedFrom: `${MOVE_NET}.101:50000` });
       expect(moved.node).toMatchObject({ kind: 'configured', via: 'mtls', hostname: 'cp9', macs: m1.macs });
       expect(moved.match).toMatchObject({ state: 'matched', names: ['cp9'] });
       expect(snap.summary).toBe('matched 1 · missing 0 · unknown 2 · ambiguous 0');
@@ -336,7 +343,7 @@ describe('rescan after apply: the node moved to its static address', () => {
 describe('rescan of an unchanged network', () => {
   let steadySim: SimCluster;
   beforeAll(async () => {
-    steadySim = await startSimCluster({ configured: 0, maintenance: 3, listen: '127.0.252.1', onePortPerNode: false });
+    steadySim = await startSimCluster({ configured: 0, maintenance: 3, listen: `${STEADY_NET}.1`, onePortPerNode: false });
   });
   afterAll(() => steadySim?.stop());
 
@@ -354,7 +361,7 @@ describe('rescan of an unchanged network', () => {
             }
           });
         });
-      expect(source.scan('127.0.252.100-127.0.252.110')).toBe(true);
+      expect(source.scan(`${STEADY_NET}.100-${STEADY_NET}.110`)).toBe(true);
       await finished();
       expect(source.store.getSnapshot().summary).toBe('matched 3 · missing 0 · unknown 0 · ambiguous 0');
 
@@ -383,7 +390,7 @@ describe('identify: older Talos and gRPC servers that are not Talos', () => {
     const link = 'type: ether\nkind: ""\nhardwareAddr: 02:54:00:00:77:51\npermanentAddr: 02:54:00:00:77:51\noperationalState: up\nindex: 2\n';
     servers.push(
       await serveGrpc({
-        host: '127.0.161.210',
+        host: `${NET}.210`,
         port: 50000,
         tls,
         services: [
@@ -400,7 +407,7 @@ describe('identify: older Talos and gRPC servers that are not Talos', () => {
         ],
       }),
     );
-    const node = await identifyNode('127.0.161.210', 50000, { timeoutMs: 2000 });
+    const node = await identifyNode(`${NET}.210`, 50000, { timeoutMs: 2000 });
     expect(node).toMatchObject({ kind: 'maintenance', via: 'insecure', mac: '02:54:00:00:77:51', macs: ['02:54:00:00:77:51'] });
     expect(node.talosVersion).toBeUndefined();
     expect(node.certFingerprint).toBe(fixture('server.spki-sha256').trim());
@@ -413,8 +420,8 @@ describe('identify: older Talos and gRPC servers that are not Talos', () => {
   });
 
   it('a gRPC server that is not Talos is not-talos, with the reason', async () => {
-    servers.push(await serveGrpc({ host: '127.0.161.211', port: 50000, tls, services: [] }));
-    const node = await identifyNode('127.0.161.211', 50000, { timeoutMs: 2000 });
+    servers.push(await serveGrpc({ host: `${NET}.211`, port: 50000, tls, services: [] }));
+    const node = await identifyNode(`${NET}.211`, 50000, { timeoutMs: 2000 });
     expect(node.kind).toBe('not-talos');
     expect(node.error).toMatch(/^speaks TLS and HTTP\/2 but not the Talos API/);
   });

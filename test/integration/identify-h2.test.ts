@@ -1,5 +1,5 @@
 // H2Target (src/talos/identify-h2.ts): the small gRPC-over-HTTP/2 client identification uses on the
-// socket of its own TLS handshake. Against real TLS servers on 127.0.240.x: the project's grpc-js
+// socket of its own TLS handshake. Against real TLS servers on a free loopback /24: the project's grpc-js
 // facade (src/talos/server.ts) for what a Talos node answers, and a bare node:http2 server for what
 // grpc-js would never do on its own (ignore grpc-timeout, drop the connection mid-stream, dribble a
 // message out in tiny DATA frames).
@@ -16,24 +16,25 @@ import { MachineService, VersionResponseSchema } from '../../src/talos/proto/gen
 import { registration, serveGrpc, type RunningServer } from '../../src/talos/server.js';
 import { Code, RpcError } from '../../src/talos/status-codes.js';
 import { fixture } from '../fixtures/talos/index.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+import { until as untilHolds } from '../helpers/until.js';
 
-const FACADE_IP = '127.0.240.1';
-const RAW_IP = '127.0.240.2';
-const DROP_IP = '127.0.240.3';
-const CONFIGURED_IP = '127.0.240.4';
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
+const NET_RE = NET.replaceAll('.', '\\.');
+
+const FACADE_IP = `${NET}.1`;
+const RAW_IP = `${NET}.2`;
+const DROP_IP = `${NET}.3`;
+const CONFIGURED_IP = `${NET}.4`;
 
 const text = (b: Uint8Array) => Buffer.from(b).toString();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const abortOf = (signal: AbortSignal) => new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
 
 /** Resolves when `cond` holds (checked every 5 ms), or rejects after `ms`. */
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
+const until = (cond: () => boolean, ms = 2000) => untilHolds(cond, 'a condition', { timeout: ms, interval: 5 });
 
 const targets: H2Target[] = [];
 
@@ -147,7 +148,7 @@ describe('H2Target against the grpc-js server facade', () => {
     expect(err).toBeInstanceOf(TalosError);
     expect(err).toMatchObject({ code: Code.PERMISSION_DENIED, details: 'not authorized', node: FACADE_IP, endpoint: `${FACADE_IP}:${server.port}` });
     expect((err as TalosError).message).toMatch(
-      /^127\.0\.240\.1 is in maintenance mode: it does not allow MetaWrite without a client certificate; META cannot be changed over the maintenance API/,
+      new RegExp(String.raw`^${NET_RE}\.1 is in maintenance mode: it does not allow MetaWrite without a client certificate; META cannot be changed over the maintenance API`),
     );
   });
 
@@ -156,11 +157,11 @@ describe('H2Target against the grpc-js server facade', () => {
     const missing = await target.unary(MachineService.method.reboot, {}).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(TalosError);
     expect(missing).toMatchObject({ code: Code.UNIMPLEMENTED, details: 'not implemented' });
-    expect((missing as TalosError).message).toBe('127.0.240.1 does not implement Reboot (Talos too old, or not a Talos API?)');
+    expect((missing as TalosError).message).toBe(`${NET}.1 does not implement Reboot (Talos too old, or not a Talos API?)`);
 
     const old = await target.unary(MachineService.method.bootstrap, {}).catch((e: unknown) => e);
     expect(old).toMatchObject({ code: Code.UNIMPLEMENTED, details: 'API is not implemented in maintenance mode: 100% sûr, "quoted"' });
-    expect((old as TalosError).message).toMatch(/^127\.0\.240\.1 is in maintenance mode \(Talos 1\.12 or older .*\): Bootstrap is not available/);
+    expect((old as TalosError).message).toMatch(new RegExp(String.raw`^${NET_RE}\.1 is in maintenance mode \(Talos 1\.12 or older .*\): Bootstrap is not available`));
   });
 
   it('streams several messages in order, then ends', async () => {
@@ -210,7 +211,7 @@ describe('H2Target against the grpc-js server facade', () => {
     const elapsed = Date.now() - started;
     expect(err).toBeInstanceOf(TalosError);
     expect(err).toMatchObject({ code: Code.DEADLINE_EXCEEDED });
-    expect((err as TalosError).message).toBe('no answer from 127.0.240.1 to ServiceList within 0.3 s');
+    expect((err as TalosError).message).toBe(`no answer from ${NET}.1 to ServiceList within 0.3 s`);
     expect(elapsed).toBeGreaterThanOrEqual(240);
     expect(elapsed).toBeLessThan(250 + 300);
     await until(() => cancelled.includes('serviceList'));
@@ -220,7 +221,7 @@ describe('H2Target against the grpc-js server facade', () => {
     const { target } = await connect(FACADE_IP, server.port);
     const pre = await target.unary(MachineService.method.version, {}, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect(pre).toBeInstanceOf(TalosError);
-    expect(pre).toMatchObject({ code: Code.CANCELLED, message: 'Version to 127.0.240.1 was cancelled' });
+    expect(pre).toMatchObject({ code: Code.CANCELLED, message: `Version to ${NET}.1 was cancelled` });
 
     cancelled.length = 0;
     const ac = new AbortController();
@@ -228,7 +229,7 @@ describe('H2Target against the grpc-js server facade', () => {
     await sleep(50);
     const t0 = Date.now();
     ac.abort();
-    await expect(pending).rejects.toMatchObject({ code: Code.CANCELLED, message: 'ServiceList to 127.0.240.1 was cancelled' });
+    await expect(pending).rejects.toMatchObject({ code: Code.CANCELLED, message: `ServiceList to ${NET}.1 was cancelled` });
     expect(Date.now() - t0).toBeLessThan(100);
     await until(() => cancelled.includes('serviceList'));
 
@@ -352,7 +353,7 @@ describe('H2Target against a bare HTTP/2 server', () => {
     const err = await target.unary(MachineService.method.serviceList, {}, { deadlineMs: 200 }).catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(err).toBeInstanceOf(TalosError);
-    expect(err).toMatchObject({ code: Code.DEADLINE_EXCEEDED, message: 'no answer from 127.0.240.2 to ServiceList within 0.2 s' });
+    expect(err).toMatchObject({ code: Code.DEADLINE_EXCEEDED, message: `no answer from ${NET}.2 to ServiceList within 0.2 s` });
     expect(elapsed).toBeGreaterThanOrEqual(190);
     expect(elapsed).toBeLessThan(200 + 300);
     // A stream given a deadline too (the bare server does not care which method it is).
@@ -360,13 +361,13 @@ describe('H2Target against a bare HTTP/2 server', () => {
     const serr = await (async () => {
       for await (const _ of target.stream(MachineService.method.serviceList, {}, { deadlineMs: 100 })) void _;
     })().catch((e: unknown) => e);
-    expect(serr).toMatchObject({ code: Code.DEADLINE_EXCEEDED, message: 'no answer from 127.0.240.2 to ServiceList within 0.1 s' });
+    expect(serr).toMatchObject({ code: Code.DEADLINE_EXCEEDED, message: `no answer from ${NET}.2 to ServiceList within 0.1 s` });
     expect(Date.now() - s0).toBeLessThan(100 + 300);
   });
 
   it.each([
-    ['closes (FIN)', 'logs', 'before the drop', /^127\.0\.240\.2 is unavailable: connection closed$/],
-    ['resets (RST)', 'dmesg', 'before the reset', /^the connection to 127\.0\.240\.2:\d+ dropped: read ECONNRESET$/],
+    ['closes (FIN)', 'logs', 'before the drop', new RegExp(String.raw`^${NET_RE}\.2 is unavailable: connection closed$`)],
+    ['resets (RST)', 'dmesg', 'before the reset', new RegExp(String.raw`^the connection to ${NET_RE}\.2:\d+ dropped: read ECONNRESET$`)],
   ] as const)('gives UNAVAILABLE when the connection %s mid-stream, and fails later calls at once', async (_how, method, first, message) => {
     const { target } = await connect(RAW_IP, port);
     const got: string[] = [];
@@ -411,7 +412,7 @@ describe('H2Target when the grpc-js server goes away mid-call', () => {
       const err = await pending;
       expect(Date.now() - t0).toBeLessThan(1000);
       expect(err).toBeInstanceOf(TalosError);
-        expect(err).toMatchObject({ code: Code.UNAVAILABLE, node: DROP_IP, message: '127.0.240.3 is unavailable: connection closed' });
+        expect(err).toMatchObject({ code: Code.UNAVAILABLE, node: DROP_IP, message: `${NET}.3 is unavailable: connection closed` });
     } finally {
       server.forceClose();
     }
@@ -435,7 +436,7 @@ describe('H2Target against a configured node (mutual TLS required)', () => {
       for (const err of errs) {
         expect(err).toBeInstanceOf(TalosError);
         expect(err).toMatchObject({ code: Code.UNAVAILABLE, details: expect.stringMatching(/alert certificate required/) });
-        expect((err as TalosError).message).toMatch(/^127\.0\.240\.4:\d+ asks for a client certificate: it is configured, not in maintenance mode/);
+        expect((err as TalosError).message).toMatch(new RegExp(String.raw`^${NET_RE}\.4:\d+ asks for a client certificate: it is configured, not in maintenance mode`));
       }
     } finally {
       server.forceClose();

@@ -7,12 +7,18 @@ import { selectorKey } from '../../src/features/logs/picker-model.js';
 import { nodesFor } from '../../src/features/logs/selector.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { insecureClient, parseTalosconfig, TalosSession } from '../../src/talos/index.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
+const NET_RE = NET.replaceAll('.', '\\.');
 
 let sim: SimCluster;
 let session: TalosSession;
 
 beforeAll(async () => {
-  sim = await startSimCluster({ listen: '127.0.247.1', configured: 2, maintenance: 1, rebootMs: 200 });
+  sim = await startSimCluster({ listen: `${NET}.1`, configured: 2, maintenance: 1, rebootMs: 200 });
   session = new TalosSession(parseTalosconfig(sim.talosconfigText, 'sim'));
 });
 
@@ -34,15 +40,15 @@ describe('logs catalog', () => {
     expect(listed.sort((x, y) => x.id.localeCompare(y.id))).toEqual(expected.sort((x, y) => x.id.localeCompare(y.id)));
     // Sandboxes (id == pod id) have no log: none listed.
     for (const e of containers) expect((e.selector as { id: string }).id.split(':').length).toBeGreaterThanOrEqual(3);
-    for (const e of containers) expect(e.note).toMatch(/^k8s running on 127\.0\.247\.1[12]:50000$/);
+    for (const e of containers) expect(e.note).toMatch(new RegExp(String.raw`^k8s running on ${NET_RE}\.1[12]:50000$`));
   });
 
   it('follows a listed container only on its own node, and keeps same-id entries of two nodes apart', () => {
-    const sel = { kind: 'container' as const, id: 'kube-system/x:c:1', node: '127.0.247.12:50000' };
-    expect(nodesFor(sel, ['127.0.247.11:50000', '127.0.247.12:50000'])).toEqual(['127.0.247.12:50000']);
+    const sel = { kind: 'container' as const, id: 'kube-system/x:c:1', node: `${NET}.12:50000` };
+    expect(nodesFor(sel, [`${NET}.11:50000`, `${NET}.12:50000`])).toEqual([`${NET}.12:50000`]);
     expect(nodesFor({ kind: 'container', id: 'kube-system/x:c:1' }, ['n1', 'n2'])).toEqual(['n1', 'n2']);
     expect(nodesFor({ kind: 'dmesg' }, ['n1', 'n2'])).toEqual(['n1', 'n2']);
-    expect(selectorKey(sel)).not.toBe(selectorKey({ ...sel, node: '127.0.247.11:50000' }));
+    expect(selectorKey(sel)).not.toBe(selectorKey({ ...sel, node: `${NET}.11:50000` }));
   });
 
   it('lists no containers for a maintenance node, without calling it an error', async () => {

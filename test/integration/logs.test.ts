@@ -1,5 +1,5 @@
 // The Logs pane's data path and the headless logs/dmesg commands against simulated Talos nodes over real
-// gRPC + mutual TLS on 127.0.93.x: tail N, follow, a stream the server drops (gap marker, no duplicated
+// gRPC + mutual TLS on a free loopback /24: tail N, follow, a stream the server drops (gap marker, no duplicated
 // lines after the reconnect), a node rebooting and being followed back, several nodes prefixed, and a
 // maintenance node that refuses logs (said plainly, not retried).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,12 @@ import { startSimCluster, writeTalosconfig, type SimCluster, type SimNode } from
 import { Code, insecureClient, parseTalosconfig, RpcError, TalosSession } from '../../src/talos/index.js';
 import { startTestNodes, stopAll, type TestNode } from './talos-test-nodes.js';
 import { runCommand, sink } from '../helpers/run-command.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 8 });
+const NET_RE = NET.replaceAll('.', '\\.');
 
 let sim: SimCluster;
 let session: TalosSession;
@@ -26,7 +32,7 @@ let dir: string;
 let talosconfig: string;
 
 beforeAll(async () => {
-  sim = await startSimCluster({ configured: 2, maintenance: 1, listen: '127.0.93.1', rebootMs: 600, logLinesPerSecond: 0 });
+  sim = await startSimCluster({ configured: 2, maintenance: 1, listen: `${NET}.1`, rebootMs: 600, logLinesPerSecond: 0 });
   session = new TalosSession(parseTalosconfig(sim.talosconfigText, 'sim'));
   cp1 = sim.node('cp1')!;
   w1 = sim.node('w1')!;
@@ -110,7 +116,7 @@ describe('logs against the simulator', { timeout: 30_000 }, () => {
     // The marker, then the reconnect note, then only lines not shown before.
     expect(all.slice(0, 5)).toEqual(['drop-test 4', 'drop-test 5', 'drop-test 6', 'drop-test 7', 'drop-test 8']);
     expect(all[5]).toMatch(/^--- containerd stream lost: .*; lines may be missing here ---$/);
-    expect(all[6]).toMatch(/^--- containerd on 127\.0\.93\.12 resumed after \d+\.\d s: no lines were missed ---$/);
+    expect(all[6]).toMatch(new RegExp(String.raw`^--- containerd on ${NET_RE}\.12 resumed after \d+\.\d s: no lines were missed ---$`));
     expect(all.slice(7)).toEqual(['during the gap', 'after the gap']);
     expect(streams.list()[0]).toMatchObject({ id, state: 'live' });
     streams.dispose();
@@ -205,7 +211,7 @@ describe('logs against the simulator', { timeout: 30_000 }, () => {
     const r = await run(logsCommand, ['--talosconfig', talosconfig, '-n', host(cp1), 'no-such-service', '-f']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^talos-tui logs: .*127\.0\.93\.11.*no-such-service/);
+    expect(r.stderr).toMatch(new RegExp(String.raw`^talos-tui logs: .*${NET_RE}\.11.*no-such-service`));
   });
 
   it('a Talos 1.13 maintenance node serves dmesg over the insecure API (-i)', async () => {
@@ -220,7 +226,7 @@ describe('maintenance mode before Talos 1.13', () => {
   let nodes: TestNode[] = [];
   beforeAll(async () => {
     nodes = await startTestNodes({
-      ips: ['127.0.93.201'],
+      ips: [`${NET}.201`],
       maintenance: true,
       hooks: {
         logs: async () => {

@@ -1,4 +1,4 @@
-// The META pane in the real shell at 80x24 against the simulator (127.0.250.x): write over mTLS after
+// The META pane in the real shell at 80x24 against the simulator (on a free loopback /24): write over mTLS after
 // typing the node name, `g` reads it back; a wrong name sends nothing; `D` shows the changed lines; on a
 // maintenance node `w` shows the boot-time route instead.
 import { createElement } from 'react';
@@ -13,6 +13,12 @@ import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { Code, cosi, parseTalosconfig, TalosError, TalosSession } from '../../src/talos/index.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { screen, tick } from '../helpers/ink.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+import { untilText } from '../helpers/until.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
 
 const ESC = '\u001B';
 const CTRL_U = '\u0015';
@@ -35,7 +41,7 @@ async function stored(node: string): Promise<string | null> {
 }
 
 beforeAll(async () => {
-  sim = await startSimCluster({ listen: '127.0.250.1', configured: 1, maintenance: 1, logLinesPerSecond: 0 });
+  sim = await startSimCluster({ listen: `${NET}.1`, configured: 1, maintenance: 1, logLinesPerSecond: 0 });
   session = new TalosSession(parseTalosconfig(sim.talosconfigText, 'sim'));
   dir = mkdtempSync(path.join(tmpdir(), 'meta-pane-'));
   cp1 = sim.node('cp1')!.ip;
@@ -53,8 +59,7 @@ describe('META pane flow', () => {
     const r = render(createElement(Shell, { panes, session, initialPane: 'meta', size: { columns: 80, rows: 24 }, onQuit: vi.fn() }));
     const { frame, press } = screen(r, 40);
     const flat = () => frame().replace(/\s*\n\s*/g, ' ');
-    const until = (check: string | RegExp, timeout = 5000) =>
-      vi.waitFor(() => (typeof check === 'string' ? expect(flat()).toContain(check) : expect(flat()).toMatch(check)), { timeout, interval: 30 });
+    const until = (check: string | RegExp, timeout = 5000) => untilText(flat, check, { timeout, interval: 30 });
     try {
       await until('o open');
       await press(`o${CTRL_U}${file}\r`);

@@ -8,6 +8,11 @@ import { gunzipSync } from 'node:zlib';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { decodeInstallerMeta } from '../../src/core/meta/index.js';
 import { runCommand } from '../helpers/run-command.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
 
 let sim: SimCluster;
 let dir: string;
@@ -24,7 +29,7 @@ function file(name: string, text: string): string {
 }
 
 beforeAll(async () => {
-  sim = await startSimCluster({ listen: '127.0.249.1', configured: 1, maintenance: 1, logLinesPerSecond: 0 });
+  sim = await startSimCluster({ listen: `${NET}.1`, configured: 1, maintenance: 1, logLinesPerSecond: 0 });
   dir = mkdtempSync(path.join(tmpdir(), 'talos-tui-meta-'));
   talosconfig = file('talosconfig', sim.talosconfigText);
   copyFileSync(fixture('network.yaml'), path.join(dir, 'network.yaml'));

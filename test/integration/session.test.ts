@@ -1,4 +1,4 @@
-// src/talos against the simulator (src/sim) over real TLS on 127.0.81.x: the session as every pane
+// src/talos against the simulator (src/sim) over real TLS on a free loopback /24: the session as every pane
 // uses it. Configured nodes are cp1..cp3 at .11-.13 (endpoints = all three), maintenance m1, m2 at
 // .101-.102.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,11 @@ import * as storage from '../../src/talos/api/storage.js';
 import * as cosi from '../../src/talos/api/cosi.js';
 import { b64, fixture, talosKeyPem } from '../fixtures/talos/index.js';
 import { parse, stringify } from 'yaml';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 8 });
 
 let sim: SimCluster;
 const sessions: TalosSession[] = [];
@@ -38,7 +43,7 @@ const node = (name: string) => {
 };
 
 beforeAll(async () => {
-  sim = await startSimCluster({ configured: 3, maintenance: 2, listen: '127.0.81.1', rebootMs: 300, logLinesPerSecond: 50 });
+  sim = await startSimCluster({ configured: 3, maintenance: 2, listen: `${NET}.1`, rebootMs: 300, logLinesPerSecond: 50 });
 });
 
 afterAll(async () => {
@@ -88,7 +93,7 @@ describe('TalosSession against the simulator', () => {
     const s = session();
     const m1 = node('m1');
     const m2 = node('m2');
-    const config = initialConfigText({ type: 'worker', hostname: 'w9', address: m1.ip, clusterName: sim.contextName, endpoint: 'https://127.0.81.11:6443' });
+    const config = initialConfigText({ type: 'worker', hostname: 'w9', address: m1.ip, clusterName: sim.contextName, endpoint: `https://${NET}.11:6443` });
 
     // No pin: unverified TLS, no client certificate; the node answers reads.
     const open = s.insecure(m1.address);

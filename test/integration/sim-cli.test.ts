@@ -10,6 +10,12 @@ import { UsageError } from '../../src/cli/args.js';
 import { MachineService } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import { TestClient } from './sim-helpers.js';
 import { sink } from '../helpers/run-command.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 8 });
+const NET_RE = NET.replaceAll('.', '\\.');
 
 function captureIO() {
   const stdout = sink();
@@ -20,10 +26,10 @@ describe('talos-tui sim', () => {
   it('runs until SIGINT and writes a talosconfig that reaches its nodes', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sim-cli-')), 'talosconfig');
     const { io, output } = captureIO();
-    const run = command.run(['--listen', '127.0.85.1', '--nodes', '1', '--maintenance', '1', '--talosconfig-out', file], io);
+    const run = command.run(['--listen', `${NET}.1`, '--nodes', '1', '--maintenance', '1', '--talosconfig-out', file], io);
     await expect.poll(() => output().includes('Press Ctrl-C'), { timeout: 5000 }).toBe(true);
-    expect(output()).toMatch(/cp1\s+127\.0\.85\.11:50000\s+configured\s+controlplane/);
-    expect(output()).toMatch(/m1\s+127\.0\.85\.101:50000\s+maintenance/);
+    expect(output()).toMatch(new RegExp(String.raw`cp1\s+${NET_RE}\.11:50000\s+configured\s+controlplane`));
+    expect(output()).toMatch(new RegExp(String.raw`m1\s+${NET_RE}\.101:50000\s+maintenance`));
 
     const ctx = parseYaml(readFileSync(file, 'utf8')).contexts.sim;
     const b64 = (s: string) => Buffer.from(s, 'base64').toString();

@@ -8,6 +8,13 @@ import { State } from '../../src/talos/proto/gen/cosi/state_pb.js';
 import { Code } from '../../src/talos/status-codes.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { expectRpcError, TestClient } from './sim-helpers.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 8 });
+const NET_RE = NET.replaceAll('.', '\\.');
+const NET2 = await freeLoopback24({ length: 8 });
 
 const MACHINE_STATUS = { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev', id: 'machine' };
 
@@ -15,7 +22,7 @@ describe('a cluster that is not bootstrapped yet', () => {
   let sim: SimCluster;
   let c: TestClient;
   beforeAll(async () => {
-    sim = await startSimCluster({ listen: '127.0.88.1', configured: 4, maintenance: 0, bootstrapped: false, rebootMs: 100 });
+    sim = await startSimCluster({ listen: `${NET}.1`, configured: 4, maintenance: 0, bootstrapped: false, rebootMs: 100 });
     c = new TestClient(sim.node('cp1')!.address, { caPem: sim.caPem, ...sim.clientCertificate() });
   });
   afterAll(async () => {
@@ -50,7 +57,7 @@ describe('a cluster that is not bootstrapped yet', () => {
     const s = c.stream(ClusterService.method.healthCheck, { waitTimeout: { seconds: 5n } });
     await s.done;
     const lines = s.messages.map((m) => m.message);
-    expect(lines[0]).toMatch(/^discovered nodes: \["127\.0\.88\.11" /);
+    expect(lines[0]).toMatch(new RegExp(String.raw`^discovered nodes: \["${NET_RE}\.11" `));
     expect(lines).toContain('waiting for etcd to be healthy: OK');
     expect(lines[lines.length - 1]).toBe('waiting for all k8s nodes to report schedulable: OK');
   });
@@ -60,7 +67,7 @@ describe('reboots, apply modes and services on configured nodes', () => {
   let sim: SimCluster;
   let c: TestClient;
   beforeAll(async () => {
-    sim = await startSimCluster({ listen: '127.0.89.1', configured: 4, maintenance: 0, rebootMs: 120 });
+    sim = await startSimCluster({ listen: `${NET2}.1`, configured: 4, maintenance: 0, rebootMs: 120 });
     c = new TestClient(sim.node('cp1')!.address, { caPem: sim.caPem, ...sim.clientCertificate() });
   });
   afterAll(async () => {

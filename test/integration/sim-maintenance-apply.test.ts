@@ -10,6 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineService, ApplyConfigurationRequest_Mode as Mode } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { TestClient } from './sim-helpers.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
 
 const config = (hostname: string) =>
   Buffer.from(['version: v1alpha1', 'machine:', '  type: worker', '  network:', `    hostname: ${hostname}`, 'cluster:', '  clusterName: sim', ''].join('\n'));
@@ -24,8 +29,8 @@ describe('ApplyConfiguration on a maintenance node (Talos v1.13)', () => {
   };
 
   beforeAll(async () => {
-    // Maintenance nodes only: 127.0.244.101-103 (no configured nodes at .11+).
-    sim = await startSimCluster({ listen: '127.0.244.1', configured: 0, maintenance: 3, rebootMs: 100, logLinesPerSecond: 0 });
+    // Maintenance nodes only: .101-.103 (no configured nodes at .11+).
+    sim = await startSimCluster({ listen: `${NET}.1`, configured: 0, maintenance: 3, rebootMs: 100, logLinesPerSecond: 0 });
   });
 
   afterAll(async () => {

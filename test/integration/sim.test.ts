@@ -9,6 +9,12 @@ import { StorageService } from '../../src/talos/proto/gen/storage/storage_pb.js'
 import { Code } from '../../src/talos/status-codes.js';
 import { startSimCluster, spkiFingerprint, type SimCluster } from '../../src/sim/index.js';
 import { expectRpcError, TestClient } from './sim-helpers.js';
+import { freeLoopback24, freePortRun } from '../helpers/loopback.js';
+
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 8 });
+const TWIN_NET = await freeLoopback24({ length: 8 });
 
 const LINKS = { namespace: 'network', type: 'LinkStatuses.net.talos.dev' };
 const HOSTNAME = { namespace: 'network', type: 'HostnameStatuses.net.talos.dev', id: 'hostname' };
@@ -37,7 +43,7 @@ describe('simulated cluster', () => {
 
   beforeAll(async () => {
     const started = Date.now();
-    sim = await startSimCluster({ listen: '127.0.82.1', configured: 4, maintenance: 2, rebootMs: 150, logLinesPerSecond: 50, seed: 7, onEvent: (e) => events.push(e) });
+    sim = await startSimCluster({ listen: `${NET}.1`, configured: 4, maintenance: 2, rebootMs: 150, logLinesPerSecond: 50, seed: 7, onEvent: (e) => events.push(e) });
     // Start-up includes RSA key generation on a fresh process: keep well under a few seconds even on 2 cores.
     expect(Date.now() - started).toBeLessThan(4000);
   });
@@ -49,12 +55,12 @@ describe('simulated cluster', () => {
 
   it('lays nodes out on the documented loopback addresses with distinct MACs', () => {
     expect(sim.nodes.map((n) => `${n.name}@${n.address}/${n.mode}/${n.role}`)).toEqual([
-      'cp1@127.0.82.11:50000/configured/controlplane',
-      'cp2@127.0.82.12:50000/configured/controlplane',
-      'cp3@127.0.82.13:50000/configured/controlplane',
-      'w1@127.0.82.14:50000/configured/worker',
-      'm1@127.0.82.101:50000/maintenance/worker',
-      'm2@127.0.82.102:50000/maintenance/worker',
+      `cp1@${NET}.11:50000/configured/controlplane`,
+      `cp2@${NET}.12:50000/configured/controlplane`,
+      `cp3@${NET}.13:50000/configured/controlplane`,
+      `w1@${NET}.14:50000/configured/worker`,
+      `m1@${NET}.101:50000/maintenance/worker`,
+      `m2@${NET}.102:50000/maintenance/worker`,
     ]);
     const macs = sim.nodes.flatMap((n) => n.macs);
     expect(new Set(macs).size).toBe(macs.length);
@@ -63,7 +69,7 @@ describe('simulated cluster', () => {
     expect(sim.node('m1')!.leafFingerprint).not.toBe(sim.node('m2')!.leafFingerprint);
     const tc = parseYaml(sim.talosconfigText);
     expect(tc.context).toBe('sim');
-    expect(tc.contexts.sim.endpoints).toEqual(['127.0.82.11', '127.0.82.12', '127.0.82.13']);
+    expect(tc.contexts.sim.endpoints).toEqual([`${NET}.11`, `${NET}.12`, `${NET}.13`]);
     expect(tc.contexts.sim.nodes).toHaveLength(4);
   });
 
@@ -151,7 +157,7 @@ describe('simulated cluster', () => {
     const back = await via.unary(MachineService.method.version, {}, { node: w1.ip });
     expect(back.messages[0].version?.tag).toBe('v1.13.9');
 
-    const unknown = await expectRpcError(via.unary(MachineService.method.version, {}, { node: '127.0.82.250' }));
+    const unknown = await expectRpcError(via.unary(MachineService.method.version, {}, { node: `${NET}.250` }));
     expect(unknown.code).toBe(Code.UNAVAILABLE);
 
     // Deprecated one-to-many: every node answers, failures come back as metadata.error entries.
@@ -282,7 +288,7 @@ describe('simulated cluster', () => {
     expect(garbage.code).toBe(Code.INVALID_ARGUMENT);
     expect(garbage.details).toMatch(/^decode error: /);
 
-    const cfg = workerConfig('cp4', '127.0.82.21');
+    const cfg = workerConfig('cp4', `${NET}.21`);
     const dry = await c.unary(MachineService.method.applyConfiguration, { data: cfg, mode: Mode.AUTO, dryRun: true });
     expect(dry.messages[0].modeDetails).toMatch(/^Dry run summary:\nApplied configuration without a reboot \(skipped in dry-run\)\./);
     expect(m2.mode).toBe('maintenance');
@@ -296,7 +302,7 @@ describe('simulated cluster', () => {
     await m2.whenUp();
     expect(m2.mode).toBe('configured');
     expect(m2.role).toBe('controlplane');
-    expect(m2.address).toBe('127.0.82.21:50000');
+    expect(m2.address).toBe(`${NET}.21:50000`);
     expect(m2.macs).toEqual(macs);
     expect(sim.node(oldAddress)).toBeUndefined();
 
@@ -327,7 +333,7 @@ describe('simulated cluster', () => {
   });
 
   it('is deterministic for a given seed', async () => {
-    const twin = await startSimCluster({ listen: '127.0.84.1', configured: 4, maintenance: 2, seed: 7 });
+    const twin = await startSimCluster({ listen: `${TWIN_NET}.1`, configured: 4, maintenance: 2, seed: 7 });
     try {
       const id = (s: SimCluster) => s.nodes.map((n) => `${n.name} ${n.hostname} ${n.macs.join(',')} ${n.machine.memberId} ${n.k8sContainers.join(',')}`);
       // m1 and m2 were configured by earlier tests here: compare the identities fixed at start.
@@ -341,18 +347,20 @@ describe('simulated cluster', () => {
 
 describe('one port per node (the macOS fallback)', () => {
   let sim: SimCluster;
+  let port: number;
   beforeAll(async () => {
-    // Below Linux's ephemeral range (32768-60999): outgoing connections on 127.0.0.1 cannot hold it.
-    sim = await startSimCluster({ onePortPerNode: true, port: 30710, configured: 1, maintenance: 1, rebootMs: 100 });
+    // Two free ports below Linux's ephemeral range: outgoing connections on 127.0.0.1 cannot hold them.
+    port = await freePortRun(2);
+    sim = await startSimCluster({ onePortPerNode: true, port, configured: 1, maintenance: 1, rebootMs: 100 });
   });
   afterAll(async () => sim?.stop());
 
   it('puts every node on 127.0.0.1 with its own port, and routes node headers that carry a port', async () => {
-    expect(sim.nodes.map((n) => n.address)).toEqual(['127.0.0.1:30710', '127.0.0.1:30711']);
-    expect(parseYaml(sim.talosconfigText).contexts.sim.endpoints).toEqual(['127.0.0.1:30710']);
+    expect(sim.nodes.map((n) => n.address)).toEqual([`127.0.0.1:${port}`, `127.0.0.1:${port + 1}`]);
+    expect(parseYaml(sim.talosconfigText).contexts.sim.endpoints).toEqual([`127.0.0.1:${port}`]);
     const c = new TestClient(sim.nodes[0].address, { caPem: sim.caPem, ...sim.clientCertificate() });
     try {
-      const viaPort = await c.unary(State.method.get, HOSTNAME, { node: '127.0.0.1:30711' });
+      const viaPort = await c.unary(State.method.get, HOSTNAME, { node: `127.0.0.1:${port + 1}` });
       expect(parseYaml(viaPort.resource!.spec!.yamlSpec).hostname).toBe(sim.nodes[1].hostname);
       const self = await c.unary(State.method.get, HOSTNAME, { node: '127.0.0.1' });
       expect(parseYaml(self.resource!.spec!.yamlSpec).hostname).toBe('cp1');

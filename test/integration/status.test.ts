@@ -1,4 +1,4 @@
-// The Status half against the simulator, over real gRPC + mutual TLS on 127.0.92.x / 127.0.192.x:
+// The Status half against the simulator, over real gRPC + mutual TLS on free loopback /24s:
 // the headless `services`, `etcd ...` and `bootstrap` commands, and the pane's data source and
 // operations (stale nodes, NOSPACE flagged then disarmed, defragmentation one node at a time with
 // before/after sizes, snapshot files that hold exactly what the node streamed, 0600).
@@ -12,11 +12,19 @@ import { machine, parseTalosconfig, TalosSession } from '../../src/talos/index.j
 import { runCommand } from '../helpers/run-command.js';
 import { StatusSource, type StatusSnapshot } from '../../src/features/status/source.js';
 import { defragment, disarmAlarms, forfeitLeadership, serviceAction, snapshot } from '../../src/features/status/operations.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+import { until as untilHolds } from '../helpers/until.js';
 
-const CP1 = '127.0.92.11';
-const CP2 = '127.0.92.12';
-const CP3 = '127.0.92.13';
-const W1 = '127.0.92.14';
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 8 });
+const NET_RE = NET.replaceAll('.', '\\.');
+const FRESH_NET = await freeLoopback24({ length: 9 });
+
+const CP1 = `${NET}.11`;
+const CP2 = `${NET}.12`;
+const CP3 = `${NET}.13`;
+const W1 = `${NET}.14`;
 
 let sim: SimCluster;
 let dir: string;
@@ -32,12 +40,12 @@ const memberHex = (name: string) => sim.node(name)!.machine.memberId.toString(16
 
 /** Wait until the source publishes a snapshot satisfying `pred`. */
 async function until(source: StatusSource, pred: (s: StatusSnapshot) => boolean, timeoutMs = 8000): Promise<StatusSnapshot> {
-  await expect.poll(() => pred(source.store.getSnapshot()), { timeout: timeoutMs, interval: 50 }).toBe(true);
+  await untilHolds(() => pred(source.store.getSnapshot()), 'a Status snapshot', { timeout: timeoutMs, interval: 50 });
   return source.store.getSnapshot();
 }
 
 beforeAll(async () => {
-  sim = await startSimCluster({ configured: 4, maintenance: 0, listen: '127.0.92.1', rebootMs: 300, logLinesPerSecond: 0 });
+  sim = await startSimCluster({ configured: 4, maintenance: 0, listen: `${NET}.1`, rebootMs: 300, logLinesPerSecond: 0 });
   expect(sim.onePortPerNode).toBe(false);
   dir = mkdtempSync(path.join(tmpdir(), 'status-test-'));
   talosconfig = path.join(dir, 'talosconfig');
@@ -311,15 +319,15 @@ describe('Status pane source and operations', () => {
       const first = defragment(source, CP2);
       const second = await defragment(source, CP3);
       expect(second.tone).toBe('warn');
-      expect(second.text).toMatch(/refused: defragment of 127\.0\.92\.12 is still running/);
+      expect(second.text).toMatch(new RegExp(String.raw`refused: defragment of ${NET_RE}\.12 is still running`));
       const done = await first;
       expect(done.tone).toBe('ok');
-      expect(done.text).toMatch(/^defragmented 127\.0\.92\.12: db \S+ MiB -> \S+ MiB/);
+      expect(done.text).toMatch(new RegExp(String.raw`^defragmented ${NET_RE}\.12: db \S+ MiB -> \S+ MiB`));
       expect(etcd.maxConcurrentDefrags).toBe(1);
       expect(etcd.defragLog).toHaveLength(1);
       // Free again: the next one runs.
       expect((await defragment(source, CP3)).tone).toBe('ok');
-      await until(source, (x) => x.lastResult?.text.startsWith('defragmented 127.0.92.13') ?? false);
+      await until(source, (x) => x.lastResult?.text.startsWith(`defragmented ${NET}.13`) ?? false);
     } finally {
       source.dispose();
     }
@@ -362,7 +370,7 @@ describe('talos-tui bootstrap', () => {
   it('refuses when etcd already has members, naming the node that lists them', async () => {
     const r = await cli('bootstrap', '-n', CP2);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/refused: etcd already has members \(127\.0\.92\.1\d lists cp\d, cp\d, cp\d\)/);
+    expect(r.stderr).toMatch(new RegExp(String.raw`refused: etcd already has members \(${NET_RE}\.1\d lists cp\d, cp\d, cp\d\)`));
   });
 
   it('--json says whether it bootstrapped and why not, and still exits 1 on a refusal', async () => {
@@ -376,27 +384,27 @@ describe('talos-tui bootstrap', () => {
   });
 
   it('bootstraps a fresh cluster once: a worker is refused, a control plane succeeds, a second time is refused', async () => {
-    const fresh = await startSimCluster({ configured: 4, maintenance: 0, listen: '127.0.192.1', rebootMs: 300, bootstrapped: false, logLinesPerSecond: 0 });
+    const fresh = await startSimCluster({ configured: 4, maintenance: 0, listen: `${FRESH_NET}.1`, rebootMs: 300, bootstrapped: false, logLinesPerSecond: 0 });
     const saved = talosconfig;
     try {
       talosconfig = path.join(dir, 'talosconfig-fresh');
       writeFileSync(talosconfig, fresh.talosconfigText, { mode: 0o600 });
       expect(etcdOf(fresh).memberList()).toHaveLength(0);
 
-      const worker = await cli('bootstrap', '-n', '127.0.192.14');
+      const worker = await cli('bootstrap', '-n', `${FRESH_NET}.14`);
       expect(worker.code).toBe(1);
-      expect(worker.stderr).toContain('127.0.192.14 is a worker node: bootstrap runs on a control-plane node');
+      expect(worker.stderr).toContain(`${FRESH_NET}.14 is a worker node: bootstrap runs on a control-plane node`);
 
-      const ok = await cli('bootstrap', '-n', '127.0.192.11');
+      const ok = await cli('bootstrap', '-n', `${FRESH_NET}.11`);
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
-      expect(ok.stdout).toContain('bootstrap sent to 127.0.192.11');
+      expect(ok.stdout).toContain(`bootstrap sent to ${FRESH_NET}.11`);
       expect(etcdOf(fresh).memberList().map((m) => m.name).sort()).toEqual(['cp1', 'cp2', 'cp3']);
 
-      const again = await cli('bootstrap', '-n', '127.0.192.12');
+      const again = await cli('bootstrap', '-n', `${FRESH_NET}.12`);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('refused: etcd already has members');
-      expect((await cli('bootstrap', '-n', '127.0.192.11,127.0.192.12')).code).toBe(2);
+      expect((await cli('bootstrap', '-n', `${FRESH_NET}.11,${FRESH_NET}.12`)).code).toBe(2);
     } finally {
       talosconfig = saved;
       await fresh.stop();

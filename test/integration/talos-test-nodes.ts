@@ -2,6 +2,8 @@
 // not give (a handler that hangs, a certificate swapped under a pinned client, call counting).
 // Configured nodes proxy to each other by the `node` header, like apid; a stopped node makes its
 // peers answer UNAVAILABLE "connection refused" for it, as apid does.
+// The /24 is fixed because the fixture certificates name those IPs; each server listens on a port the
+// OS picks, so runs side by side (and anything else on 127.0.81.x) never collide.
 import { serveGrpc, registration, type CallContext, type RunningServer } from '../../src/talos/server.js';
 import { MachineService } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import { Code, RpcError } from '../../src/talos/status-codes.js';

@@ -13,6 +13,7 @@ import { LogsController } from '../../src/features/logs/controller.js';
 import type { Catalog } from '../../src/features/logs/catalog.js';
 import type { NodeTarget } from '../../src/talos/index.js';
 import type { TalosSession } from '../../src/talos/session.js';
+import { until as untilHolds } from '../helpers/until.js';
 
 const ESC = '\u001B';
 const ENTER = '\r';
@@ -82,12 +83,7 @@ function mount() {
   const r = render(<Shell panes={panes} session={fakeSession()} size={{ columns: 80, rows: 24 }} initialPane="logs" onQuit={() => {}} />);
   const frame = () => strip(r.lastFrame() ?? '');
   const until = (check: (f: string) => boolean, what: string) =>
-    vi.waitFor(
-      () => {
-        if (!check(frame())) throw new Error(`waiting for ${what}; the frame was:\n${frame()}`);
-      },
-      { timeout: 3000, interval: 20 },
-    );
+    untilHolds(() => check(frame()), () => `${what}; the frame was:\n${frame()}`, { timeout: 3000 });
   const press = async (...keys: string[]) => {
     for (const k of keys) {
       r.stdin.write(k);

@@ -18,6 +18,7 @@ import { usePaneActions, type PaneDefinition, type PaneProps } from '../../src/f
 import type { TalosSession } from '../../src/talos/session.js';
 import type { SessionInfo } from '../../src/talos/session-info.js';
 import { screen, tick } from '../helpers/ink.js';
+import { untilText } from '../helpers/until.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -96,7 +97,7 @@ function mount(over: Partial<ShellProps> = {}) {
   };
   const r = render(<Shell {...props} />);
   const { frame, press } = screen(r);
-  const until = (text: string) => vi.waitFor(() => expect(frame()).toContain(text), { timeout: 3000 });
+  const until = (text: string) => untilText(frame, text, { timeout: 3000, interval: 50 });
   // Ink attaches its stdin listener and the pane publishes its actions in effects that run after the
   // first frame: wait for the hint bar to show the pane's keys before pressing any.
   const ready = () => until('r refresh');

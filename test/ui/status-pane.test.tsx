@@ -1,4 +1,4 @@
-// The Status pane inside the real shell at 80x24, fed by a real simulator session on 127.0.193.x:
+// The Status pane inside the real shell at 80x24, fed by a real simulator session on a free loopback /24:
 // services rows render per node, views switch, a dangerous action asks for the node name and does
 // nothing on a wrong name (or Esc), the right name runs it; the snapshot path prompt writes a file.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,8 +12,15 @@ import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { screen, tick } from '../helpers/ink.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
+import { untilText } from '../helpers/until.js';
 
-const CP1 = '127.0.193.11';
+// Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
+// addresses as wide as the columns and messages below expect.
+const NET = await freeLoopback24({ length: 9 });
+const NET_RE = NET.replaceAll('.', '\\.');
+
+const CP1 = `${NET}.11`;
 const ESC = '\u001B';
 const ENTER = '\r';
 const DOWN = '\u001B[B';
@@ -27,7 +34,7 @@ let sim: SimCluster;
 let session: TalosSession;
 
 beforeAll(async () => {
-  sim = await startSimCluster({ configured: 3, maintenance: 0, listen: '127.0.193.1', rebootMs: 300, logLinesPerSecond: 0 });
+  sim = await startSimCluster({ configured: 3, maintenance: 0, listen: `${NET}.1`, rebootMs: 300, logLinesPerSecond: 0 });
   session = new TalosSession(parseTalosconfig(sim.talosconfigText, 'sim'));
 });
 afterAll(async () => {
@@ -41,8 +48,7 @@ function mount() {
   const onQuit = vi.fn();
   const r = render(<Shell panes={panes} session={session} initialPane="status" size={{ columns: 80, rows: 24 }} onQuit={onQuit} />);
   const { frame, press } = screen(r, 40);
-  const until = (check: string | RegExp, timeout = 6000) =>
-    vi.waitFor(() => (typeof check === 'string' ? expect(frame()).toContain(check) : expect(frame()).toMatch(check)), { timeout, interval: 30 });
+  const until = (check: string | RegExp, timeout = 6000) => untilText(frame, check, { timeout, interval: 30 });
   // The pane publishes its action table in an effect after its first frame: wait for its hints.
   const ready = async () => {
     await until(`${CP1} (1/3)`);
@@ -82,14 +88,14 @@ describe('Status pane', () => {
     expect(s.frame()).toContain('recent events of apid');
 
     await s.press(RIGHT);
-    await s.until('127.0.193.12 (2/3)');
+    await s.until(`${NET}.12 (2/3)`);
     await s.press(TAB);
     await s.until('[etcd status]');
     await s.until(/NODE\s+DB SIZE\s+IN USE\s+LEADER/);
-    await s.until(/127\.0\.193\.1[123]\s+\S+ MiB\s+\S+ MiB \(\d+\.\d\d%\)\s+leader/);
+    await s.until(new RegExp(String.raw`${NET_RE}\.1[123]\s+\S+ MiB\s+\S+ MiB \(\d+\.\d\d%\)\s+leader`));
     await s.press(TAB);
     await s.until('[etcd members]');
-    await s.until(/[0-9a-f]{16}\s+cp1\s+https:\/\/127\.0\.193\.11:/);
+    await s.until(new RegExp(String.raw`[0-9a-f]{16}\s+cp1\s+https:\/\/${NET_RE}\.11:`));
     for (const line of s.frame().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
   });
 
@@ -110,8 +116,8 @@ describe('Status pane', () => {
     await s.press('q', '4', ENTER);
     await s.until(`"q4" is not ${CP1}: nothing was done`);
     expect(s.onQuit).not.toHaveBeenCalled();
-    await s.press(CTRL_U, '127.0.193.12', ENTER);
-    await s.until(`"127.0.193.12" is not ${CP1}: nothing was done`);
+    await s.press(CTRL_U, `${NET}.12`, ENTER);
+    await s.until(`"${NET}.12" is not ${CP1}: nothing was done`);
     await s.press(ESC);
     await s.until('cancelled: nothing was done');
     await tick(200);
@@ -135,14 +141,14 @@ describe('Status pane', () => {
     const s = mount();
     await s.ready();
     await s.press(TAB);
-    await s.until(/> 127\.0\.193\.11\s+\S+ MiB/);
+    await s.until(new RegExp(String.raw`> ${NET_RE}\.11\s+\S+ MiB`));
     await s.press('d');
     await s.until(`Defragment etcd on ${CP1}?`);
     await s.until("Blocks this member's reads and writes");
     await s.fieldReady();
     // Name and Enter in one chunk (a paste, `tmux send-keys NAME Enter`): taken apart like typing.
-    await s.press('127.0.193.1\r');
-    await s.until(`"127.0.193.1" is not ${CP1}`);
+    await s.press(`${NET}.1\r`);
+    await s.until(`"${NET}.1" is not ${CP1}`);
     await s.press(ESC);
     await s.until('cancelled: nothing was done');
     await tick(400);
@@ -165,7 +171,7 @@ describe('Status pane', () => {
     const s = mount();
     await s.ready();
     await s.press(TAB);
-    await s.until(/> 127\.0\.193\.11\s+\S+ MiB/);
+    await s.until(new RegExp(String.raw`> ${NET_RE}\.11\s+\S+ MiB`));
     await s.until('d defrag');
     s.stdin.write(`d${CP1}\r`);
     await s.until(new RegExp(`defragmented ${CP1.replace(/\./g, '\\.')}: db`));
@@ -177,12 +183,12 @@ describe('Status pane', () => {
     const s = mount();
     await s.ready();
     await s.press(TAB);
-    await s.until(/> 127\.0\.193\.11\s+\S+ MiB/);
+    await s.until(new RegExp(String.raw`> ${NET_RE}\.11\s+\S+ MiB`));
     await s.until('f forfeit');
     // Down then f arrive together (typed fast, or tmux send-keys Down f): f is for .12, not .11.
     await s.press(`${DOWN}f`);
-    await s.until(/> 127\.0\.193\.12\s+\S+ MiB/);
-    await s.until('Make 127.0.193.12 give up etcd leadership?');
+    await s.until(new RegExp(String.raw`> ${NET_RE}\.12\s+\S+ MiB`));
+    await s.until(`Make ${NET}.12 give up etcd leadership?`);
     await s.press(ESC);
     await s.until('cancelled: nothing was done');
     await s.until('f forfeit');
@@ -199,9 +205,9 @@ describe('Status pane', () => {
     const s = mount();
     await s.ready();
     await s.press(TAB);
-    await s.until(/> 127\.0\.193\.11\s+\S+ MiB/);
+    await s.until(new RegExp(String.raw`> ${NET_RE}\.11\s+\S+ MiB`));
     await s.press('b');
-    await s.until(/> \.\/etcd-127\.0\.193\.11-\d{8}T\d{6}Z\.snapshot/);
+    await s.until(new RegExp(String.raw`> \.\/etcd-${NET_RE}\.11-\d{8}T\d{6}Z\.snapshot`));
     await s.fieldReady();
     await s.press(CTRL_U, `${file}\r`);
     await s.until(/sha256\s+[0-9a-f]{64}/);
@@ -213,10 +219,10 @@ describe('Status pane', () => {
     const s = mount();
     await s.ready();
     await s.press(RIGHT, RIGHT);
-    await s.until(/127\.0\.193\.13 \(3\/3\) \d+\/\d+ running/);
+    await s.until(new RegExp(String.raw`${NET_RE}\.13 \(3\/3\) \d+\/\d+ running`));
     await sim.node('cp3')!.stop();
     try {
-      await s.until(/127\.0\.193\.13 \(3\/3\) STALE/, 8000);
+      await s.until(new RegExp(String.raw`${NET_RE}\.13 \(3\/3\) STALE`), 8000);
       expect(s.frame()).toMatch(/apid\s+Running/);
     } finally {
       await sim.node('cp3')!.start();

@@ -14,6 +14,7 @@ import { editKey } from '../../src/ui/text-entry/index.js';
 import { splitKeys } from '../../src/ui/keys.js';
 import type { TalosSession } from '../../src/talos/session.js';
 import { screen, tick } from '../helpers/ink.js';
+import { untilText } from '../helpers/until.js';
 
 
 function fakeSession(): TalosSession {
@@ -78,8 +79,7 @@ function mountPrompt() {
   const panes: PaneDefinition[] = realPanes.map((p) => ({ ...p, Component: p.id === 'status' ? PromptPane : () => <Text>{`${p.title} stub`}</Text> }));
   const r = render(<Shell panes={panes} session={fakeSession()} initialPane="status" size={{ columns: 80, rows: 24 }} onQuit={onQuit} />);
   const { frame } = screen(r);
-  const until = (text: string | RegExp) =>
-    vi.waitFor(() => (typeof text === 'string' ? expect(frame()).toContain(text) : expect(frame()).toMatch(text)), { timeout: 3000, interval: 20 });
+  const until = (text: string | RegExp) => untilText(frame, text, { timeout: 3000 });
   return { ...r, frame, until, onQuit };
 }
 
@@ -133,7 +133,7 @@ describe('panes without a session', () => {
   const mountReal = () => {
     const r = render(<Shell panes={realPanes} session={null} sessionProblem={problem} initialPane="status" size={{ columns: 80, rows: 24 }} onQuit={() => {}} />);
     const { frame } = screen(r);
-    const until = (text: string) => vi.waitFor(() => expect(frame().replace(/\s+/g, ' ')).toContain(text), { timeout: 5000, interval: 20 });
+    const until = (text: string) => untilText(() => frame().replace(/\s+/g, ' '), text);
     return { ...r, frame, until };
   };
 
