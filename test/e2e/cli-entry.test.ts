@@ -1,22 +1,21 @@
 // The built entry's contract without a terminal: --version, --help, dispatch and exit codes
 // (0 ok, 1 failed, 2 usage), one sentence on stderr.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
 import { commandLoaders } from '../../src/cli/commands/index.js';
+import { builtEntry, describeBuilt, repoRoot } from '../helpers/built.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const entry = `${root}/dist/talos-tui.js`;
+const root = repoRoot;
+const entry = builtEntry;
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [entry, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('talos-tui entry (built)', () => {
+describeBuilt('talos-tui entry (built)', () => {
   it('is built with a shebang', () => {
-    expect(existsSync(entry), 'run `npm run build` first').toBe(true);
     expect(readFileSync(entry, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 

@@ -3,15 +3,13 @@
 // terminal shows: the first frame, keys through a pty, NO_COLOR, and that quitting (q, or SIGTERM)
 // leaves the terminal in cooked mode with the alternate screen gone.
 // The demo binds its simulated nodes on 127.0.0.0/8 only.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { exited, expectCookedTerminal, hasTmux, reportingScript, tmuxServer } from './tmux.js';
 import { freeSimListen } from '../helpers/loopback.js';
+import { builtEntry, describeBuilt, repoRoot } from '../helpers/built.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const entry = `${root}/dist/talos-tui.js`;
-if (!hasTmux) console.warn('e2e skipped: tmux is not installed (CI installs it: see .ci/run)');
+const root = repoRoot;
+const entry = builtEntry;
 
 const { tmux, screen, keys, waitForScreen, modes, childPid, kill } = tmuxServer(`talos-tui-e2e-${process.pid}`);
 
@@ -28,10 +26,7 @@ async function startConsole(name: string, env: string): Promise<string> {
   return listen.replace(/\.1$/, '');
 }
 
-describe.skipIf(!hasTmux)('talos-tui --demo in tmux (80x24)', () => {
-  beforeAll(() => {
-    if (!existsSync(entry)) throw new Error('dist/talos-tui.js is missing: run `npm run build` (npm test does)');
-  });
+describeBuilt('talos-tui --demo in tmux (80x24)', () => {
   afterAll(() => kill());
 
   it('draws the shell, switches panes, shows help, runs : commands, and q restores the terminal', async () => {
@@ -92,4 +87,4 @@ describe.skipIf(!hasTmux)('talos-tui --demo in tmux (80x24)', () => {
     expect(modes('term')).toEqual({ altScreen: false, cursorVisible: true });
     expectCookedTerminal(after);
   });
-});
+}, hasTmux ? null : 'tmux is not installed');

@@ -4,23 +4,22 @@
 // `logs -f` as a real process: Ctrl+C (SIGINT) ends it cleanly with exit 0.
 // Everything binds on one free loopback /24 only (TALOS_TUI_DEMO_LISTEN, and the in-process simulator).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimCluster, writeTalosconfig, type SimCluster } from '../../src/sim/index.js';
 import { exited, expectCookedTerminal, hasTmux, reportingScript, tmuxServer } from './tmux.js';
 import { freeLoopback24 } from '../helpers/loopback.js';
+import { builtEntry, describeBuilt, repoRoot } from '../helpers/built.js';
 
 // Free loopback /24s (test/helpers/loopback.ts): two runs side by side never collide. `length` keeps
 // addresses as wide as the columns and messages below expect.
 const NET = await freeLoopback24({ length: 8 });
 const NET_RE = NET.replaceAll('.', '\\.');
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const entry = `${root}/dist/talos-tui.js`;
-if (!hasTmux) console.warn('logs e2e skipped: tmux is not installed');
+const root = repoRoot;
+const entry = builtEntry;
 
 const { tmux, keys, waitForScreen, kill } = tmuxServer(`talos-tui-logs-e2e-${process.pid}`, 15_000);
 
@@ -30,10 +29,7 @@ function bufferedLines(text: string): number {
   return m ? Number(m[1]!.replace(/,/g, '')) : -1;
 }
 
-describe.skipIf(!hasTmux)('Logs pane in a real terminal (tmux, --demo)', () => {
-  beforeAll(() => {
-    if (!existsSync(entry)) throw new Error('dist/talos-tui.js is missing: run `npm run build` (npm test does)');
-  });
+describeBuilt('Logs pane in a real terminal (tmux, --demo)', () => {
   afterAll(() => kill());
 
   it('5 opens Logs, picking dmesg streams lines from every node, q restores the terminal', async () => {
@@ -65,9 +61,9 @@ describe.skipIf(!hasTmux)('Logs pane in a real terminal (tmux, --demo)', () => {
     expect(after).not.toContain(`dmesg: ${NET}`); // the alternate screen is gone
     expectCookedTerminal(after);
   });
-});
+}, hasTmux ? null : 'tmux is not installed');
 
-describe.skipIf(!existsSync(entry))('headless logs -f as a process', () => {
+describeBuilt('headless logs -f as a process', () => {
   let sim: SimCluster;
   let dir: string;
   beforeAll(async () => {

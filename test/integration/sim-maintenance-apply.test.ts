@@ -6,7 +6,7 @@
 // - TRY: the same text plus the revert note; STAGED: "Staged configuration to be applied after the next
 //   reboot" and the node stays in maintenance.
 // (Talos 1.7-1.12's separate maintenance service answered differently; the simulator is v1.13.9.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MachineService, ApplyConfigurationRequest_Mode as Mode } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { TestClient } from './sim-helpers.js';
@@ -21,6 +21,7 @@ const config = (hostname: string) =>
 
 describe('ApplyConfiguration on a maintenance node (Talos v1.13)', () => {
   let sim: SimCluster;
+  const events: string[] = [];
   const clients: TestClient[] = [];
   const insecure = (address: string) => {
     const c = new TestClient(address, { insecure: true });
@@ -29,8 +30,8 @@ describe('ApplyConfiguration on a maintenance node (Talos v1.13)', () => {
   };
 
   beforeAll(async () => {
-    // Maintenance nodes only: .101-.103 (no configured nodes at .11+).
-    sim = await startSimCluster({ listen: `${NET}.1`, configured: 0, maintenance: 3, rebootMs: 100, logLinesPerSecond: 0 });
+    // Maintenance nodes only: .101-.104 (no configured nodes at .11+); m4 is the sentinel below.
+    sim = await startSimCluster({ listen: `${NET}.1`, configured: 0, maintenance: 4, rebootMs: 100, logLinesPerSecond: 0, onEvent: (e) => events.push(e) });
   });
 
   afterAll(async () => {
@@ -60,7 +61,10 @@ describe('ApplyConfiguration on a maintenance node (Talos v1.13)', () => {
     const m2 = sim.node('m2')!;
     const r = await insecure(m2.address).unary(MachineService.method.applyConfiguration, { data: config('staged'), mode: Mode.STAGED });
     expect([r.messages[0]!.mode, r.messages[0]!.modeDetails]).toEqual([Mode.STAGED, 'Staged configuration to be applied after the next reboot']);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A reboot requested now (the sentinel m4) goes down only after one m2's apply would have started.
+    sim.node('m4')!.reboot();
+    await vi.waitFor(() => expect(events.some((e) => e.startsWith('m4 ') && e.endsWith(' is rebooting'))).toBe(true), { timeout: 2000, interval: 10 });
+    expect(events.filter((e) => e.startsWith('m2 '))).toEqual([]);
     expect([m2.mode, m2.up]).toEqual(['maintenance', true]);
   });
 
