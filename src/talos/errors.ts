@@ -80,6 +80,7 @@ function maintenanceAdvice(method: string | undefined): string {
     case 'Kubeconfig':
     case 'Bootstrap':
       return 'apply a machine config first (apply -i), then bootstrap and use the talosconfig';
+    case undefined:
     default:
       return 'apply a machine config first (apply -n NODE -i -f CONFIG), then use the talosconfig for this call';
   }

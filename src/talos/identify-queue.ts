@@ -36,7 +36,8 @@ export function identifyQueue(opts: IdentifyQueueOptions): IdentifyQueue {
     while (running < concurrency && waiting.length > 0 && !opts.signal?.aborted) {
       const next = waiting.shift()!;
       running++;
-      identifyNode(next.ip, next.port, opts)
+      // identifyNode never rejects (failures are described in its result), so nothing is lost here.
+      void identifyNode(next.ip, next.port, opts)
         .then((node) => {
           if (!opts.signal?.aborted) opts.onResult(node);
         })

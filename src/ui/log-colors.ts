@@ -43,6 +43,9 @@ export function severityProps(severity: Severity | undefined): TextProps {
       return { color: 'yellow' };
     case 'debug':
       return { dimColor: true };
+    case 'info':
+    case 'notice':
+    case undefined:
     default:
       return {};
   }

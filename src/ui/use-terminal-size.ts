@@ -19,7 +19,7 @@ export function useTerminalSize(fixed?: TerminalSize): TerminalSize {
     return () => {
       stdout.off('resize', onResize);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `read` is rebuilt each render from these same two
   }, [stdout, fixed]);
   return fixed ?? size;
 }

@@ -6,10 +6,9 @@
 import { afterAll, expect, it } from 'vitest';
 import { exited, expectCookedTerminal, hasTmux, reportingScript, tmuxServer } from './tmux.js';
 import { freeSimListen } from '../helpers/loopback.js';
-import { builtEntry, describeBuilt, repoRoot } from '../helpers/built.js';
+import { describeBuilt, repoRoot } from '../helpers/built.js';
 
 const root = repoRoot;
-const entry = builtEntry;
 
 const { tmux, screen, keys, waitForScreen, modes, childPid, kill } = tmuxServer(`talos-tui-e2e-${process.pid}`);
 

@@ -315,6 +315,7 @@ describe('H2Target against a bare HTTP/2 server', () => {
             for (const s of tcpSockets) s.resetAndDestroy();
             return;
           }
+          case undefined:
           default:
             stream.respond({ ':status': 404 }, { endStream: true });
         }

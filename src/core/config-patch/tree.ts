@@ -69,6 +69,7 @@ export function clone<T extends TreeNode>(n: T): T {
       return { kind: 'map', entries: n.entries.map((e) => ({ key: e.key, keyStyle: e.keyStyle, value: clone(e.value) })) } as T;
     case 'seq':
       return { kind: 'seq', items: n.items.map(clone) } as T;
+    case 'scalar':
     default:
       return { ...n };
   }

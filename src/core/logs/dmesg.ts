@@ -160,6 +160,9 @@ export function levelOf(text: string): Severity | undefined {
       return 'notice';
     case 'info':
       return 'info';
+    case 'debug':
+    case 'trace':
+    case undefined:
     default:
       return 'debug';
   }

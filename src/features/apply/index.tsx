@@ -105,7 +105,6 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       setNote({ text: 'no inventory entry: press f to name the base config (controlplane.yaml or worker.yaml)', tone: 'info' });
     }
     setRenderNonce((n) => n + 1);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [params]);
 
   useEffect(() => () => runRef.current?.abort(), []);
@@ -115,7 +114,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     return () => clearInterval(t);
   }, [follow?.phase]);
 
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- renderNonce re-reads the files on disk on purpose
   const rendered = useMemo(() => renderInputs(inputs), [inputs, renderNonce]);
   const host = node ? hostPart(node) : null;
   const mtls = session !== null && node !== null && !insecure;

@@ -176,6 +176,7 @@ export function matchText(m: RowMatch): string {
       return `ambiguous: ${m.names.join('|')}`;
     case 'unknown':
       return 'unknown';
+    case 'none':
     default:
       return '';
   }

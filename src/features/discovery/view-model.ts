@@ -65,6 +65,7 @@ function stateTone(row: DiscoveryRow): Tone {
       return 'plain';
     case 'unreachable':
       return 'warn';
+    case 'not-talos':
     default:
       return 'dim';
   }
@@ -78,6 +79,7 @@ function matchTone(row: DiscoveryRow): Tone {
       return 'error';
     case 'unknown':
       return 'warn';
+    case 'none':
     default:
       return 'dim';
   }

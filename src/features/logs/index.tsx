@@ -62,7 +62,7 @@ export function LogsPaneView(props: LogsPaneViewProps) {
     if (!selector || nodes.length === 0) return;
     ctl.streams.openOnly(nodes.map((node) => ({ node, selector, insecure: isInsecure })));
     setMode('view');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- opens on navigation only, not when the selection changes
   }, [params, ctl]);
 
   // After the navigation effect: effects run in order, and streams it opens come before the catalog load.

@@ -42,7 +42,7 @@ export function useSourcePicker(o: SourcePickerOptions) {
   const contextNodes = session?.info.nodes ?? [];
   const choices = useMemo(
     () => unique([...paramNodes(params), ...selectedNodes, ...contextNodes]),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- node lists compared by content, not identity
     [params, selectedNodes.join(','), contextNodes.join(',')],
   );
 
@@ -97,7 +97,7 @@ export function useSourcePicker(o: SourcePickerOptions) {
       }
     });
     return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- picker.nodes is keyed by nodesKey; loadCatalog is fixed
   }, [showing, nodesKey, reload, ctl, insecure]);
 
   /** Pre-checks what is open now, so enter without changes keeps it. */

@@ -134,7 +134,6 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
     reload(file);
     const t = setInterval(() => reload(file, true), pollMs);
     return () => clearInterval(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [file, pollMs]);
 
   const parsed = doc?.kind === 'read' ? doc.parsed : null;

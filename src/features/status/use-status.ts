@@ -14,7 +14,7 @@ export function useStatus(
   options?: StatusSourceOptions,
 ): { source: StatusSource | null; snapshot: StatusSnapshot | null } {
   // Options are read once: a new source per render would refetch everything.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- options are read once (see above)
   const source = useMemo(() => (session ? new StatusSource(session, options) : null), [session]);
   useEffect(() => () => source?.dispose(), [source]);
 

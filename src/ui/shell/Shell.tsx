@@ -105,11 +105,11 @@ export function Shell(props: ShellProps) {
   // A new session (start-up, :ctx) brings its own default nodes.
   useEffect(() => {
     dispatch({ type: 'nodes', nodes: session?.info.nodes ?? [] });
-  }, [session]);
+  }, [session, dispatch]);
 
   useEffect(() => {
     if (props.status) dispatch({ type: 'status', text: props.status.text, tone: props.status.tone });
-  }, [props.status]);
+  }, [props.status, dispatch]);
 
   // Reports fade after a while; warnings and errors stay (statusLifetimeMs).
   useEffect(() => {
@@ -118,7 +118,7 @@ export function Shell(props: ShellProps) {
     if (!status || lifetime === null) return;
     const timer = setTimeout(() => dispatch({ type: 'status-expired', status }), lifetime);
     return () => clearTimeout(timer);
-  }, [state.status, props.statusLifetimeMs]);
+  }, [state.status, props.statusLifetimeMs, dispatch]);
 
   // Action tables live in a ref (fresh closures for dispatch, no re-render per pane render); the
   // version bumps only when what the hint bar shows changes.
@@ -161,14 +161,15 @@ export function Shell(props: ShellProps) {
       setSelectedNodes: (nodes) => dispatch({ type: 'nodes', nodes: [...nodes] }),
     });
     return new Map(panes.map((p) => [p.id, make(p.id)] as const));
-  }, [panes]);
+  }, [panes, dispatch]);
 
   const current = panes.find((p) => p.id === state.pane) ?? panes[0]!;
   const actions = actionsRef.current.get(current.id) ?? [];
   const captured = state.captured.includes(current.id);
   const help = helpLines(current.title, actions, panes.length, state.history.length > 0, width);
 
-  const quit = useCallback(() => (props.onQuit ? props.onQuit() : exit()), [props.onQuit, exit]);
+  const { onQuit } = props;
+  const quit = useCallback(() => (onQuit ? onQuit() : exit()), [onQuit, exit]);
 
   const runCommand = (line: string) => {
     const cmd = parseShellCommand(line);
