@@ -6,12 +6,13 @@
 // and, with --demo, the simulator are imported and the session is put in place with a re-render.
 import { render } from 'ink';
 import { panes } from '../features/registry.js';
-import type { PaneId, StatusTone } from '../features/pane-types.js';
+import type { PaneId } from '../ui/pane-types.js';
 import type { TalosSession } from '../talos/session.js';
 import type { TalosconfigSelection } from '../talos/talosconfig.js';
 import { certificateProblem } from '../ui/shell/header-model.js';
 import { Shell } from '../ui/shell/Shell.js';
 import { enterAltScreen, onRestore, restoreTerminal } from '../ui/terminal.js';
+import type { MessageTone } from '../core/tone.js';
 
 export interface AppProps {
   session: TalosSession | null;
@@ -20,7 +21,7 @@ export interface AppProps {
   note?: string;
   /** Why there is no session (the talosconfig error, as one sentence): the panes show it. */
   sessionProblem?: string | null;
-  status?: { text: string; tone: StatusTone };
+  status?: { text: string; tone: MessageTone };
   /** Resolves with a warning about the new context (expired certificate), if any. */
   onSwitchContext: (name: string) => Promise<string | null>;
   initialPane?: PaneId;

@@ -1,7 +1,7 @@
 // The panes of the console, in number-key order. Each pane's code is loaded on first open
 // (React.lazy): start-up pays only for the shell, and a heavy pane costs nothing until it is used.
 import { lazy } from 'react';
-import type { PaneDefinition } from './pane-types.js';
+import type { PaneDefinition } from '../ui/pane-types.js';
 
 export const panes: readonly PaneDefinition[] = [
   // Discovery's scan results and inventory do not depend on the session (it only identifies

@@ -3,18 +3,18 @@
 // go below it as children.
 import { Box, Text } from 'ink';
 import type { Dispatch, ReactNode, SetStateAction } from 'react';
-import type { Action } from '../features/pane-types.js';
+import type { Action } from './pane-types.js';
 import { toneProps } from './shell/tones.js';
 import { fit } from './text.js';
+import type { MessageTone } from '../core/tone.js';
 
-export type NoteTone = 'info' | 'ok' | 'warn' | 'error';
 
 export interface Note {
   text: string;
-  tone: NoteTone;
+  tone: MessageTone;
 }
 
-const TONE: Record<NoteTone, 'plain' | 'ok' | 'warn' | 'error'> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
+const TONE: Record<MessageTone, 'plain' | 'ok' | 'warn' | 'error'> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
 
 export interface DocumentViewProps {
   width: number;
@@ -29,7 +29,7 @@ export interface DocumentViewProps {
   /** First body line shown (already clamped by the pane, which owns the scroll keys). */
   top: number;
   bodyRows: number;
-  lineTone?: (line: string) => NoteTone | undefined;
+  lineTone?: (line: string) => MessageTone | undefined;
   children?: ReactNode;
 }
 

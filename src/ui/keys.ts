@@ -1,6 +1,6 @@
 // One name per key press, so action tables can say 'enter' or 'ctrl+r' instead of testing Ink's Key flags.
 import type { Key } from 'ink';
-import type { KeyPress } from '../features/pane-types.js';
+import type { KeyPress } from './pane-types.js';
 
 /** Ink's (input, key) pair -> the name used in Action.key: a printable character or a named key. */
 export function keyName(input: string, key: Key): string {

@@ -3,7 +3,7 @@
 // run(), so "D" then "cp1\r" in one input chunk confirms; the answer is decided here, the pane only
 // draws `render(width)` and gives up `rows` rows for it.
 import { useRef, useState, type ReactNode } from 'react';
-import type { ShellApi } from '../features/pane-types.js';
+import type { ShellApi } from './pane-types.js';
 import { ConfirmDangerous, confirmRows, type ConfirmRequest } from './ConfirmDangerous.js';
 import { PATH_PROMPT_ROWS, PathPrompt } from './PathPrompt.js';
 import { useTextEntry } from './text-entry/index.js';

@@ -19,7 +19,7 @@ import { createElement } from 'react';
 import { render } from 'ink-testing-library';
 import { LogsPaneView } from '../../src/features/logs/index.js';
 import { LogsController } from '../../src/features/logs/controller.js';
-import type { PaneDefinition, PaneProps } from '../../src/features/pane-types.js';
+import type { PaneDefinition, PaneProps } from '../../src/ui/pane-types.js';
 import { Shell } from '../../src/ui/shell/Shell.js';
 import { parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { freeSimListen } from '../helpers/loopback.js';

@@ -10,7 +10,7 @@ import ApplyPane from '../../src/features/apply/index.js';
 import { staticAddressOf } from '../../src/features/apply/apply-inputs.js';
 import { diffTone } from '../../src/features/apply/index.js';
 import { followReboot, type FollowPhase } from '../../src/features/apply/follow.js';
-import type { Action, PaneProps, ShellApi } from '../../src/features/pane-types.js';
+import type { Action, PaneProps, ShellApi } from '../../src/ui/pane-types.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { strip } from '../helpers/ink.js';
 

@@ -10,7 +10,7 @@ import { Text } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import { Shell } from '../../src/ui/shell/Shell.js';
 import { panes as realPanes } from '../../src/features/registry.js';
-import type { PaneDefinition, PaneProps } from '../../src/features/pane-types.js';
+import type { PaneDefinition, PaneProps } from '../../src/ui/pane-types.js';
 import type { TalosSession } from '../../src/talos/session.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { DiscoveryView } from '../../src/features/discovery/index.js';

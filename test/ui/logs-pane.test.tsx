@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { Shell } from '../../src/ui/shell/Shell.js';
-import type { PaneDefinition, PaneProps } from '../../src/features/pane-types.js';
+import type { PaneDefinition, PaneProps } from '../../src/ui/pane-types.js';
 import { LogsPaneView } from '../../src/features/logs/index.js';
 import { LogsController } from '../../src/features/logs/controller.js';
 import type { Catalog } from '../../src/features/logs/catalog.js';

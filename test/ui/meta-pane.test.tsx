@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import MetaPane from '../../src/features/meta/index.js';
 import { META_TEMPLATE } from '../../src/features/meta/template.js';
 import { decodeInstallerMeta, encodeProblem, errorsOf, formatDiff, hasChanges, lineDiff, parseMetaNetworkConfig } from '../../src/core/meta/index.js';
-import type { Action, KeyHandler, PaneProps, ShellApi } from '../../src/features/pane-types.js';
+import type { Action, KeyHandler, PaneProps, ShellApi } from '../../src/ui/pane-types.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { strip } from '../helpers/ink.js';
 

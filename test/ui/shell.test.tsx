@@ -14,7 +14,7 @@ import { Text, useInput } from 'ink';
 import { render, cleanup } from 'ink-testing-library';
 import { Shell, type ShellProps } from '../../src/ui/shell/Shell.js';
 import { panes as realPanes } from '../../src/features/registry.js';
-import { usePaneActions, type PaneDefinition, type PaneProps } from '../../src/features/pane-types.js';
+import { usePaneActions, type PaneDefinition, type PaneProps } from '../../src/ui/pane-types.js';
 import type { TalosSession } from '../../src/talos/session.js';
 import type { SessionInfo } from '../../src/talos/session-info.js';
 import { screen, tick } from '../helpers/ink.js';

@@ -8,7 +8,7 @@ import { Text } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import { Shell } from '../../src/ui/shell/Shell.js';
 import { panes as realPanes } from '../../src/features/registry.js';
-import { usePaneActions, type KeyPress, type PaneDefinition, type PaneProps } from '../../src/features/pane-types.js';
+import { usePaneActions, type KeyPress, type PaneDefinition, type PaneProps } from '../../src/ui/pane-types.js';
 import { usePrompt } from '../../src/ui/use-prompt.js';
 import { editKey } from '../../src/ui/text-entry/index.js';
 import { splitKeys } from '../../src/ui/keys.js';

@@ -4,11 +4,12 @@
 // mutual TLS at its new address, bootstrap etcd once (guarded as `talos-tui bootstrap`), stream the
 // health check, and save the kubeconfig (0600). Keys come from the action table (hint bar + help).
 import { errorLine } from '../../ui/text.js';
-import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
+import { documentScroll, DocumentView, type Note } from '../../ui/DocumentView.js';
+import type { MessageTone } from '../../core/tone.js';
 import { existsSync, renameSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
+import { usePaneActions, type Action, type PaneProps } from '../../ui/pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { cluster, insecureClient, machine, TalosError, type TalosSession } from '../../talos/index.js';
@@ -23,7 +24,6 @@ export const PANE_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged', 
 export const DEFAULT_FOLLOW_TIMEOUT_MS = 10 * 60_000;
 
 type Field = 'node' | 'base' | 'patch';
-type Tone = NoteTone;
 interface Output {
   title: string;
   lines: string[];
@@ -32,7 +32,7 @@ interface Output {
 const FIELD_PROMPTS: Record<Field, string> = { node: 'node (IP or IP:port)> ', base: 'base config file> ', patch: 'add patch file> ' };
 
 /** Talos's dry-run diff in colour: removed lines red, added green (the ---/+++ headers stay plain). */
-export function diffTone(line: string): NoteTone | undefined {
+export function diffTone(line: string): MessageTone | undefined {
   if (line.startsWith('+++') || line.startsWith('---')) return undefined;
   return line.startsWith('+') ? 'ok' : line.startsWith('-') ? 'error' : undefined;
 }
@@ -305,7 +305,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
   const headerRows = 5;
   const fieldRows = entryField.field !== null ? 1 : 0;
   const bodyRows = Math.max(2, height - headerRows - fieldRows - prompt.rows);
-  const body: { title: string; lines: string[]; tone?: Tone } = output
+  const body: { title: string; lines: string[]; tone?: MessageTone } = output
     ? output
     : rendered.ok
       ? { title: `rendered config${inputs.patches.length ? ` (${inputs.patches.length} patch${inputs.patches.length > 1 ? 'es' : ''})` : ''}`, lines: rendered.config.replace(/\n$/, '').split('\n') }

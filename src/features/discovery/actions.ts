@@ -1,7 +1,7 @@
 // The Discovery pane's key-action table (hint bar and ? help come from it). Keys:
 // s scan (edit targets, Enter runs), r rescan keeping rows, Esc cancel / close details,
 // i load inventory, a Apply for the selected node, c copy its talosctl line, Enter details, arrows.
-import type { Action } from '../pane-types.js';
+import type { Action } from '../../ui/pane-types.js';
 import type { DiscoveryRow } from './source.js';
 
 export interface ActionContext {

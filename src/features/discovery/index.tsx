@@ -5,7 +5,7 @@
 // (or the selected node's details), and one footer line for errors and the selected row's notes.
 import { useEffect, useRef, useState } from 'react';
 import { Box } from 'ink';
-import { usePaneActions, type PaneProps } from '../pane-types.js';
+import { usePaneActions, type PaneProps } from '../../ui/pane-types.js';
 import { Line } from '../../ui/shell/Line.js';
 import type { Segment } from '../../ui/shell/header-model.js';
 import { fit } from '../../ui/text.js';

@@ -2,7 +2,7 @@
 // visible ones in the hint bar in this order (most used first, so 80 columns keep them) and all of
 // them in `?` help.
 import type { LogModel, LogViewSnapshot } from '../../core/logs/log-model.js';
-import type { Action } from '../pane-types.js';
+import type { Action } from '../../ui/pane-types.js';
 
 export type InputKind = 'filter' | 'save' | 'tail' | 'typed';
 

@@ -15,7 +15,7 @@ import { Box } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { LogView } from '../../ui/LogView.js';
 import { Line } from '../../ui/shell/Line.js';
-import { usePaneActions, type PaneProps } from '../pane-types.js';
+import { usePaneActions, type PaneProps } from '../../ui/pane-types.js';
 import { pickerActions, viewActions } from './actions.js';
 import { loadCatalog as defaultLoadCatalog } from './catalog.js';
 import type { LogsController } from './controller.js';

@@ -4,7 +4,7 @@
 import { useRef } from 'react';
 import type { FilterSpec } from '../../core/logs/filter.js';
 import { useTextEntry } from '../../ui/text-entry/index.js';
-import type { ShellApi } from '../pane-types.js';
+import type { ShellApi } from '../../ui/pane-types.js';
 import type { InputKind } from './actions.js';
 import type { LogsController } from './controller.js';
 import { defaultSavePath, saveText } from './save.js';

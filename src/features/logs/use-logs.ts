@@ -2,7 +2,7 @@
 // session is replaced), its throttled snapshot through useSyncExternalStore, and refusals in the status bar.
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { TalosSession } from '../../talos/index.js';
-import type { ShellApi } from '../pane-types.js';
+import type { ShellApi } from '../../ui/pane-types.js';
 import { LogsController, type LogsSnapshot } from './controller.js';
 import type { StreamInfo } from './source.js';
 import { streamProblem } from './status-line.js';

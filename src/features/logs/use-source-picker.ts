@@ -2,7 +2,7 @@
 // they run (asked of the nodes while the picker shows), and the note under the list.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TalosSession } from '../../talos/session.js';
-import type { NavParams } from '../pane-types.js';
+import type { NavParams } from '../../ui/pane-types.js';
 import { loadCatalog as defaultLoadCatalog, type CatalogEntry } from './catalog.js';
 import type { LogsController } from './controller.js';
 import { selectorKey, withNodes, type PickerState } from './picker-model.js';

@@ -5,11 +5,12 @@
 // (type the node name), `x` deletes it, `e` gives the boot-time route (INSTALLER_META_BASE64, kernel
 // argument, imager --meta, QR code of the kernel argument) for nodes in maintenance mode, which
 // refuse META writes.
-import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
+import { documentScroll, DocumentView, type Note } from '../../ui/DocumentView.js';
+import type { MessageTone } from '../../core/tone.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
+import { usePaneActions, type Action, type PaneProps } from '../../ui/pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { displayWidth, errorLine, wrapWords } from '../../ui/text.js';
@@ -24,11 +25,10 @@ export const DEFAULT_META_FILE = './meta-network.yaml';
 export const DEFAULT_POLL_MS = 1000;
 
 type Field = 'file' | 'node';
-type Tone = NoteTone;
 interface Output {
   title: string;
   lines: string[];
-  tone?: Tone;
+  tone?: MessageTone;
 }
 /** What the file holds as of the last read. */
 type Doc = { kind: 'missing' } | { kind: 'unreadable'; error: string } | { kind: 'read'; text: string; parsed: MetaParseResult };
@@ -362,7 +362,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
   const fileLine = `File ${file ? shortPath(file) : '-'} · ${state}`;
   const nodeLine = node ? `Node ${node} · ${conn}` : 'Node: none. Press n to type one, or select one in Discovery (1).';
   const status: Note | null = busy ? { text: busy, tone: 'info' } : note;
-  const lineTone = (line: string): Tone | undefined =>
+  const lineTone = (line: string): MessageTone | undefined =>
     body.tone ?? (output === null ? (line.startsWith('error: ') ? 'error' : line.startsWith('warning: ') ? 'warn' : undefined) : output.title.startsWith('diff') ? (line.startsWith('- ') ? 'error' : line.startsWith('+ ') ? 'ok' : undefined) : undefined);
 
   return (

@@ -4,7 +4,7 @@
 // Dangerous ones open ConfirmDangerous (type the node name) before anything is sent.
 import type { EtcdStatusRow } from '../../core/etcd/health.js';
 import type { ServiceRow } from '../../core/services.js';
-import type { Action, ShellApi } from '../pane-types.js';
+import type { Action, ShellApi } from '../../ui/pane-types.js';
 import type { ConfirmRequest } from '../../ui/ConfirmDangerous.js';
 import { defragment, disarmAlarms, forfeitLeadership, serviceAction, type Outcome, type ServiceVerb } from './operations.js';
 import type { StatusSnapshot, StatusSource } from './source.js';

@@ -5,7 +5,7 @@ import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { toneProps } from '../../ui/shell/tones.js';
 import { fit } from '../../ui/text.js';
-import { usePaneActions, type PaneProps } from '../pane-types.js';
+import { usePaneActions, type PaneProps } from '../../ui/pane-types.js';
 import { report, statusActions, type StatusView } from './actions.js';
 import { defaultSnapshotPath, snapshot as saveSnapshot } from './operations.js';
 import { usePrompt } from '../../ui/use-prompt.js';

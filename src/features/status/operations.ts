@@ -6,11 +6,12 @@
 import { alarmName, formatMemberId, humanBytes } from '../../core/etcd/health.js';
 import { machine, saveEtcdSnapshot } from '../../talos/index.js';
 import { etcdErrorText } from './etcd-errors.js';
-import { errorText, type OperationTone, type StatusSource } from './source.js';
+import { errorText, type StatusSource } from './source.js';
+import type { MessageTone } from '../../core/tone.js';
 
 export interface Outcome {
   text: string;
-  tone: OperationTone;
+  tone: MessageTone;
 }
 
 export type ServiceVerb = 'start' | 'stop' | 'restart';

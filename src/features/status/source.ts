@@ -11,6 +11,7 @@ import { ThrottledStore } from '../../core/throttled-store.js';
 import { cosi, machine, type TalosSession } from '../../talos/index.js';
 import { etcdErrorText, isNotControlPlane } from './etcd-errors.js';
 import type { EtcdMember, EtcdMemberAlarm, EtcdMemberStatus, ServiceInfo } from '../../talos/api/machine.js';
+import type { MessageTone } from '../../core/tone.js';
 
 export type NodeRole = 'controlplane' | 'worker' | 'unknown';
 
@@ -45,7 +46,6 @@ export interface NodeSummary {
   problems: number;
 }
 
-export type OperationTone = 'info' | 'ok' | 'warn' | 'error';
 
 export interface Operation {
   id: number;
@@ -70,7 +70,7 @@ export interface StatusSnapshot {
   /** The etcd operation running now (defragment, snapshot, ...): at most one at a time. */
   operation: Operation | null;
   /** What the last operation ended with. */
-  lastResult: { text: string; tone: OperationTone } | null;
+  lastResult: { text: string; tone: MessageTone } | null;
   /** Why nothing is polled ("no nodes selected"), if so. */
   idle?: string;
   now: number;
@@ -177,7 +177,7 @@ export class StatusSource {
     this.store.notify();
   }
 
-  endOperation(op: Operation, text: string, tone: OperationTone): void {
+  endOperation(op: Operation, text: string, tone: MessageTone): void {
     if (this.operation?.id === op.id) this.operation = null;
     this.lastResult = { text, tone };
     this.store.notify();
@@ -188,7 +188,7 @@ export class StatusSource {
   }
 
   /** Note the outcome of a quick action (service start/stop) in the pane. */
-  noteResult(text: string, tone: OperationTone): void {
+  noteResult(text: string, tone: MessageTone): void {
     this.lastResult = { text, tone };
     this.store.notify();
   }

@@ -1,6 +1,6 @@
 // Two rows: who/where (context, endpoint, selected nodes, role, cert expiry) and the pane tabs.
 import { Box } from 'ink';
-import type { PaneDefinition, PaneId } from '../../features/pane-types.js';
+import type { PaneDefinition, PaneId } from '../pane-types.js';
 import { colorEnabled } from '../theme.js';
 import { displayWidth } from '../text.js';
 import { headerSegments, type HeaderInput, type Segment } from './header-model.js';

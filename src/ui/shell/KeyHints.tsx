@@ -1,5 +1,5 @@
 // The bottom row: the active pane's keys (from its action table) and the global ones.
-import type { Action } from '../../features/pane-types.js';
+import type { Action } from '../pane-types.js';
 import { hintSegments } from './hints.js';
 import { Line } from './Line.js';
 

@@ -1,9 +1,9 @@
 // The console shell: header, pane area, status row and key-hint bar around the panes of
 // src/features. It owns the keyboard: global keys first, then the active pane's action table
-// (see src/features/pane-types.ts for the contract panes rely on).
+// (see src/ui/pane-types.ts for the contract panes rely on).
 import { Suspense, memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, useStdin, type Key } from 'ink';
-import type { Action, KeyHandler, KeyPress, PaneDefinition, PaneId, PaneProps, ShellApi, StatusTone } from '../../features/pane-types.js';
+import type { Action, KeyHandler, KeyPress, PaneDefinition, PaneId, PaneProps, ShellApi } from '../pane-types.js';
 import type { TalosSession } from '../../talos/session.js';
 import type { SessionInfo } from '../../talos/session-info.js';
 import { splitKeys } from '../keys.js';
@@ -16,6 +16,7 @@ import { KeyHints } from './KeyHints.js';
 import { PaneErrorBoundary } from './PaneErrorBoundary.js';
 import { initialShellState, shellReducer, statusLifetimeMs, type ShellEvent } from './shell-state.js';
 import { StatusBar, statusRows } from './StatusBar.js';
+import type { MessageTone } from '../../core/tone.js';
 
 export interface ShellProps {
   panes: readonly PaneDefinition[];
@@ -27,9 +28,9 @@ export interface ShellProps {
   note?: string;
   initialPane?: PaneId;
   /** A status line from outside the shell (start-up problems); shown when it changes. */
-  status?: { text: string; tone: StatusTone };
+  status?: { text: string; tone: MessageTone };
   /** How long a message of each tone stays (default statusLifetimeMs); tests shorten it. */
-  statusLifetimeMs?: (tone: StatusTone) => number | null;
+  statusLifetimeMs?: (tone: MessageTone) => number | null;
   /**
    * Switch talosconfig context (`:ctx NAME`): resolves when the new session is in place, with a
    * warning about it (an expired certificate) or nothing; rejects with a readable Error.

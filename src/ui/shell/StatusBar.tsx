@@ -1,13 +1,13 @@
 // The status row, which doubles as the `:` command line while it is open.
-import type { StatusTone } from '../../features/pane-types.js';
 import { Box } from 'ink';
 import type { Tone } from './header-model.js';
 import { Line } from './Line.js';
 import { statusLines } from './status-lines.js';
+import type { MessageTone } from '../../core/tone.js';
 
-const toneOf: Record<StatusTone, Tone> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
+const toneOf: Record<MessageTone, Tone> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
 
-export function StatusBar(props: { status: { text: string; tone: StatusTone } | null; command: string | null; width: number }) {
+export function StatusBar(props: { status: { text: string; tone: MessageTone } | null; command: string | null; width: number }) {
   if (props.command !== null) {
     // Keep the end of a long command visible (that is where the user types).
     const shown = `:${props.command}`;
@@ -27,7 +27,7 @@ export function StatusBar(props: { status: { text: string; tone: StatusTone } | 
 }
 
 /** The status text as drawn: wrapped to at most three rows (the shell shrinks the pane by the extra rows). */
-export function statusRows(status: { text: string; tone: StatusTone } | null, width: number): string[] {
+export function statusRows(status: { text: string; tone: MessageTone } | null, width: number): string[] {
   if (!status) return [''];
   return statusLines((status.tone === 'error' ? 'error: ' : '') + status.text, width);
 }

@@ -1,5 +1,5 @@
 // The `:` command line: parsing is pure so it is tested without a terminal.
-import type { PaneId } from '../../features/pane-types.js';
+import type { PaneId } from '../pane-types.js';
 
 export type ShellCommand =
   | { kind: 'pane'; pane: PaneId }

@@ -1,6 +1,6 @@
 // The hint bar and the ? help are both generated from the same tables: the shell's global keys and
 // the active pane's actions. Pure, so "every key is listed" is a test, not a hope.
-import type { Action } from '../../features/pane-types.js';
+import type { Action } from '../pane-types.js';
 import { keyLabel } from '../keys.js';
 import { displayWidth, fit, wrapWords } from '../text.js';
 import { commandHelp } from './commands.js';

@@ -1,6 +1,7 @@
 // The shell's state as a reducer over typed events: which pane is open, the back stack, overlays,
 // the command-line buffer, the status line and the selected nodes. Pure, so it is tested directly.
-import type { NavParams, PaneId, StatusTone } from '../../features/pane-types.js';
+import type { NavParams, PaneId } from '../pane-types.js';
+import type { MessageTone } from '../../core/tone.js';
 
 export type Overlay = 'none' | 'help' | 'command';
 
@@ -14,7 +15,7 @@ export interface ShellState {
   overlay: Overlay;
   command: string;
   helpScroll: number;
-  status: { text: string; tone: StatusTone } | null;
+  status: { text: string; tone: MessageTone } | null;
   selectedNodes: readonly string[];
   /** Panes whose text field currently owns the keyboard. */
   captured: readonly PaneId[];
@@ -29,7 +30,7 @@ export type ShellEvent =
   | { type: 'type'; text: string }
   | { type: 'erase' }
   | { type: 'scroll'; delta: number; max: number }
-  | { type: 'status'; text: string; tone?: StatusTone }
+  | { type: 'status'; text: string; tone?: MessageTone }
   /** A timer ran out for this very message (a newer one is left alone). */
   | { type: 'status-expired'; status: NonNullable<ShellState['status']> }
   | { type: 'nodes'; nodes: readonly string[] }
@@ -99,6 +100,6 @@ export function shellReducer(state: ShellState, event: ShellEvent): ShellState {
  * seconds like k9s's flash messages; warnings and errors stay until something replaces them, so a
  * problem is never missed.
  */
-export function statusLifetimeMs(tone: StatusTone): number | null {
+export function statusLifetimeMs(tone: MessageTone): number | null {
   return tone === 'ok' || tone === 'info' ? 6_000 : null;
 }

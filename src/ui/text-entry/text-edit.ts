@@ -1,6 +1,6 @@
 // What one key does to a one-line text field: pure, so it is tested directly and every field in the
 // console edits the same way (discovery targets, the logs filter, the status prompts, ...).
-import type { KeyPress } from '../../features/pane-types.js';
+import type { KeyPress } from '../pane-types.js';
 
 export type EditResult =
   | { kind: 'edit'; value: string }

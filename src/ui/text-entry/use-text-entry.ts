@@ -10,7 +10,7 @@
 // - state lives in refs (read by the handler) mirrored into React state (drawn), so a burst never
 //   edits the text of an older frame.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { KeyPress, ShellApi } from '../../features/pane-types.js';
+import type { KeyPress, ShellApi } from '../pane-types.js';
 import { editKey } from './text-edit.js';
 
 export interface TextEntryHandlers<F extends string> {

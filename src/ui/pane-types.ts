@@ -22,6 +22,7 @@
 // loads panes lazily (React.lazy), so a pane's code and imports cost nothing until it is opened.
 import { useLayoutEffect, type FC } from 'react';
 import type { TalosSession } from '../talos/session.js';
+import type { MessageTone } from '../core/tone.js';
 
 export type PaneId = 'discovery' | 'apply' | 'meta' | 'status' | 'logs';
 
@@ -64,19 +65,17 @@ export interface Action {
 /** Values a pane passes to another with `navigate` (e.g. Discovery -> Apply with `{node: '10.0.0.23'}`). */
 export type NavParams = Readonly<Record<string, unknown>>;
 
-export type StatusTone = 'info' | 'ok' | 'warn' | 'error';
-
 /** What the shell lets a pane do. The object is stable for the pane's lifetime (safe in effect deps). */
 export interface ShellApi {
   /** Replace this pane's action table. Prefer `usePaneActions`. Cheap to call every render. */
   setActions(actions: readonly Action[]): void;
   /** One line in the status bar (replaces the previous message; '' clears it). */
-  setStatus(text: string, tone?: StatusTone): void;
+  setStatus(text: string, tone?: MessageTone): void;
   /**
    * An outcome the pane shows in its own view: while the pane is on screen the status bar is only
    * cleared (never given the same sentence twice); when the operator has moved on, it carries it.
    */
-  announce(text: string, tone?: StatusTone): void;
+  announce(text: string, tone?: MessageTone): void;
   /** Open another pane (pushes history: q/Escape come back here). */
   navigate(pane: PaneId, params?: NavParams): void;
   /**
