@@ -2,14 +2,14 @@
 // Talos "etcd Maintenance" guide has operators check it. Tables go to stdout (talosctl's columns);
 // the health findings (NOSPACE, fragmentation, members that disagree, no leader) go to stderr so
 // the table stays parseable. A node that fails is named on stderr and makes the exit code 1.
-import { analyzeEtcd, alarmName, formatMemberId, humanBytes, type EtcdFinding, type EtcdNodeResult } from '../../core/etcd/health.js';
+import { analyzeEtcd, alarmName, formatMemberId, humanBytes, type EtcdFinding } from '../../core/etcd/health.js';
 import { planDefragOrder, runDefragSequence } from '../../core/etcd/defrag-plan.js';
 import { machine, saveEtcdSnapshot, type NodeResult, type TalosSession } from '../../talos/index.js';
-import type { EtcdMember, EtcdMemberAlarm, EtcdMemberStatus } from '../../talos/api/machine.js';
+import type { EtcdMember, EtcdMemberAlarm } from '../../talos/api/machine.js';
 import { CommandError, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { requireNodes, sessionFromFlags } from '../connection.js';
 import { formatTable, namingNode, toJson } from '../output.js';
-import { etcdErrorText } from '../../features/status/etcd-errors.js';
+import { etcdErrorText, queryEtcd } from '../../ops/etcd.js';
 import type { Command, CommandIO } from './types.js';
 
 const options = { ...connectionOptions, json: { type: 'boolean' } } as const;
@@ -23,32 +23,6 @@ const USAGE = [
   '       talos-tui etcd snapshot -n IP FILE [--json]    streamed to a temp file, fsynced, renamed, 0600',
   '       talos-tui etcd defrag -n IP[,IP] [--json]      one node at a time, followers first, leader last',
 ].join('\n');
-
-interface EtcdParts {
-  members?: boolean;
-  status?: boolean;
-  alarms?: boolean;
-}
-
-/** Ask each node for the parts wanted; a node's result carries what it answered and its first error. */
-export async function queryEtcd(session: TalosSession, nodes: string[], parts: EtcdParts): Promise<EtcdNodeResult[]> {
-  const results = await session.forNodes(nodes, async (t, node) => {
-    const [members, status, alarms] = await Promise.allSettled([
-      parts.members ? machine.etcdMemberList(t) : Promise.resolve(undefined),
-      parts.status ? machine.etcdStatus(t) : Promise.resolve(undefined),
-      parts.alarms ? machine.etcdAlarmList(t) : Promise.resolve(undefined),
-    ]);
-    const failure = [members, status, alarms].find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    const value = <T,>(r: PromiseSettledResult<T | undefined>) => (r.status === 'fulfilled' ? r.value : undefined);
-    return {
-      members: value<EtcdMember[]>(members),
-      status: value<EtcdMemberStatus>(status),
-      alarms: value<EtcdMemberAlarm[]>(alarms),
-      error: failure ? etcdErrorText(node, failure.reason) : undefined,
-    };
-  });
-  return results.map((r) => (r.ok ? { node: r.node, ...r.value } : { node: r.node, error: etcdErrorText(r.node, r.error) }));
-}
 
 const TAG: Record<EtcdFinding['severity'], string> = { error: 'ERROR', warning: 'WARN', info: 'info' };
 

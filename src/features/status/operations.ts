@@ -5,7 +5,7 @@
 // Nothing here throws: each returns the sentence to show, with its tone.
 import { alarmName, formatMemberId, humanBytes } from '../../core/etcd/health.js';
 import { machine, saveEtcdSnapshot } from '../../talos/index.js';
-import { etcdErrorText } from './etcd-errors.js';
+import { etcdErrorText } from '../../ops/etcd.js';
 import { errorText, type StatusSource } from './source.js';
 import type { MessageTone } from '../../core/tone.js';
 

@@ -9,7 +9,7 @@ import { analyzeEtcd, type EtcdHealth, type EtcdNodeResult } from '../../core/et
 import { buildServiceRows, type ServiceRow } from '../../core/services.js';
 import { ThrottledStore } from '../../core/throttled-store.js';
 import { cosi, machine, type TalosSession } from '../../talos/index.js';
-import { etcdErrorText, isNotControlPlane } from './etcd-errors.js';
+import { askEtcd, etcdErrorText, isNotControlPlane } from '../../ops/etcd.js';
 import type { EtcdMember, EtcdMemberAlarm, EtcdMemberStatus, ServiceInfo } from '../../talos/api/machine.js';
 import type { MessageTone } from '../../core/tone.js';
 
@@ -276,14 +276,9 @@ export class StatusSource {
         }
         if (rec.role === 'worker') return;
       }
-      const [members, status, alarms] = await Promise.allSettled([
-        machine.etcdMemberList(t, opts),
-        machine.etcdStatus(t, opts),
-        machine.etcdAlarmList(t, opts),
-      ]);
+      const { members, status, alarms, failures } = await askEtcd(t, { members: true, status: true, alarms: true }, opts);
       if (this.disposed) return;
-      const failures = [members, status, alarms].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failures.length === 3 && failures.every((f) => isNotControlPlane(f.reason))) {
+      if (failures.length === 3 && failures.every(isNotControlPlane)) {
         rec.role = 'worker';
         rec.etcd = {};
         rec.etcdError = undefined;
@@ -293,13 +288,8 @@ export class StatusSource {
       const now = this.opts.now();
       // What failed keeps its last value only for the status row (stale sizes are still useful);
       // stale member lists or alarms would raise false "disagree" or NOSPACE findings.
-      rec.etcd = {
-        members: members.status === 'fulfilled' ? members.value : undefined,
-        status: status.status === 'fulfilled' ? status.value : rec.etcd.status,
-        alarms: alarms.status === 'fulfilled' ? alarms.value : undefined,
-        at: failures.length < 3 ? now : rec.etcd.at,
-      };
-      rec.etcdError = failures.length > 0 ? { message: etcdErrorText(node, failures[0]!.reason), at: now } : undefined;
+      rec.etcd = { members, status: status ?? rec.etcd.status, alarms, at: failures.length < 3 ? now : rec.etcd.at };
+      rec.etcdError = failures.length > 0 ? { message: etcdErrorText(node, failures[0]), at: now } : undefined;
     } finally {
       rec.etcdInFlight = false;
       this.store.notify();
