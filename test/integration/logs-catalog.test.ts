@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/features/logs/catalog.js';
 import { selectorKey } from '../../src/features/logs/picker-model.js';
-import { nodesFor } from '../../src/features/logs/selector.js';
+import { nodesFor } from '../../src/core/logs/selector.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { insecureClient, parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { freeLoopback24 } from '../helpers/loopback.js';

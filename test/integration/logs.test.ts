@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command as dmesgCommand } from '../../src/cli/commands/dmesg.js';
 import { command as logsCommand } from '../../src/cli/commands/logs.js';
 import { LogModel } from '../../src/core/logs/log-model.js';
-import { followLog, type FollowEnd } from '../../src/features/logs/follow.js';
-import type { LogSelector } from '../../src/features/logs/selector.js';
+import { followLog, type FollowEnd } from '../../src/ops/logs/follow.js';
+import type { LogSelector } from '../../src/core/logs/selector.js';
 import { LogStreams } from '../../src/features/logs/source.js';
 import { startSimCluster, writeTalosconfig, type SimCluster, type SimNode } from '../../src/sim/index.js';
 import { Code, insecureClient, parseTalosconfig, RpcError, TalosSession } from '../../src/talos/index.js';
@@ -123,7 +123,7 @@ describe('logs against the simulator', { timeout: 30_000 }, () => {
   });
 
   it('the headless -f prints the gap on stderr and goes on after a drop; Ctrl+C (abort) ends with exit 0', async () => {
-    const { runHeadlessLogs } = await import('../../src/features/logs/headless.js');
+    const { runHeadlessLogs } = await import('../../src/cli/headless-logs.js');
     const out = sink();
     const err = sink();
     const ac = new AbortController();

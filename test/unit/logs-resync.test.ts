@@ -1,8 +1,8 @@
 // What survives a reconnect: the overlap rule for reopened service logs, the kernel ring replay filter,
 // and the pure pieces of the Logs pane (picker, status rows) at 80 columns.
 import { describe, expect, it } from 'vitest';
-import { alignResumedTail, KmsgReplayFilter, kmsgKey, RecentLines } from '../../src/features/logs/resync.js';
-import { parseSelector, selectorLabel } from '../../src/features/logs/selector.js';
+import { alignResumedTail, KmsgReplayFilter, kmsgKey, RecentLines } from '../../src/core/logs/resync.js';
+import { parseSelector, selectorLabel } from '../../src/core/logs/selector.js';
 import { addTyped, moveCursor, pick, toggleAtCursor, type PickerState } from '../../src/features/logs/picker-model.js';
 import { modeLine, sourcesLine } from '../../src/features/logs/status-line.js';
 import { LogModel } from '../../src/core/logs/log-model.js';

@@ -2,7 +2,7 @@
 // with -k/--kubernetes a Kubernetes container's (namespace k8s.io, driver CRI), like talosctl logs.
 // Several nodes: lines are prefixed "node: ". -f follows through drops and reboots (gap notes on
 // stderr) until Ctrl+C, which exits 0.
-import { runHeadlessLogs, untilInterrupted } from '../../features/logs/headless.js';
+import { runHeadlessLogs, untilInterrupted } from '../headless-logs.js';
 import { insecureClient, type NodeTarget, type TalosClient, type TalosSession } from '../../talos/index.js';
 import { commaList, connectionOptions, intFlag, parseCommandLine, UsageError } from '../args.js';
 import { requireNodes, sessionFromFlags } from '../connection.js';

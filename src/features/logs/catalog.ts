@@ -3,7 +3,7 @@
 // extension services), and the Kubernetes containers of each node (Containers, namespace k8s.io,
 // as `talosctl containers -k`; pod sandboxes have no log and are left out). A typed id still works.
 import { machine, type NodeTarget } from '../../talos/index.js';
-import type { LogSelector } from './selector.js';
+import type { LogSelector } from '../../core/logs/selector.js';
 
 export interface CatalogEntry {
   selector: LogSelector;

@@ -22,7 +22,7 @@ import type { LogsController } from './controller.js';
 import { LogsInputLine } from './LogsInputLine.js';
 import { NoSessionNotice } from './NoSessionNotice.js';
 import { addTyped, moveCursor, pick, pickerRows, pickerScroll, toggleAtCursor, type PickerState } from './picker-model.js';
-import { nodesFor, parseSelector, selectorLabel, type LogSelector } from './selector.js';
+import { nodesFor, parseSelector, selectorLabel, type LogSelector } from '../../core/logs/selector.js';
 import type { StreamSpec } from './source.js';
 import { SourcePicker } from './SourcePicker.js';
 import { modeLine, sourcesLine } from './status-line.js';

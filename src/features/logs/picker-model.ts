@@ -1,7 +1,7 @@
 // The source picker as data: nodes to follow (multi-select) and logs to open (multi-select), one
 // cursor over both. Pure, so the pane's keys are plain state transitions.
 import type { CatalogEntry } from './catalog.js';
-import { selectorName, type LogSelector } from './selector.js';
+import { selectorName, type LogSelector } from '../../core/logs/selector.js';
 
 export type PickerRow =
   | { kind: 'header'; text: string }

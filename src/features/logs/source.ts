@@ -4,8 +4,8 @@
 import type { LogModel, SourceStatus } from '../../core/logs/log-model.js';
 import type { LogFormat } from '../../core/logs/dmesg.js';
 import type { NodeTarget } from '../../talos/index.js';
-import { followLog, type FollowEnd, type GapInfo, type ResumeInfo } from './follow.js';
-import { selectorLabel, selectorName, type LogSelector } from './selector.js';
+import { followLog, type FollowEnd, type GapInfo, type ResumeInfo } from '../../ops/logs/follow.js';
+import { selectorLabel, selectorName, type LogSelector } from '../../core/logs/selector.js';
 
 /** What the status line says about one stream. */
 export type StreamState = 'connecting' | 'live' | 'gap' | 'rebooting' | 'denied' | 'failed' | 'ended';

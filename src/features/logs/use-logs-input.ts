@@ -8,7 +8,7 @@ import type { ShellApi } from '../../ui/pane-types.js';
 import type { InputKind } from './actions.js';
 import type { LogsController } from './controller.js';
 import { defaultSavePath, saveText } from './save.js';
-import { parseSelector, type LogSelector } from './selector.js';
+import { parseSelector, type LogSelector } from '../../core/logs/selector.js';
 
 export function useLogsInput(ctl: LogsController, shell: ShellApi, onTypedSelector: (selector: LogSelector) => void) {
   /** The filter before editing, restored by esc. */

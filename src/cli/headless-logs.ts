@@ -2,9 +2,9 @@
 // stdout carries only log lines (prefixed "node: " when several nodes are given, as talosctl does);
 // gaps, resumptions and per-node failures go to stderr so a pipe stays clean. Ctrl+C ends a follow
 // cleanly (exit 0); a node that failed or refused makes the exit code 1.
-import { hostOf, type NodeTarget } from '../../talos/index.js';
-import { followLog, type FollowEnd } from './follow.js';
-import { selectorName, type LogSelector } from './selector.js';
+import { hostOf, type NodeTarget } from '../talos/index.js';
+import { followLog, type FollowEnd } from '../ops/logs/follow.js';
+import { selectorName, type LogSelector } from '../core/logs/selector.js';
 
 export interface HeadlessLogsOptions {
   /** "logs" or "dmesg", for messages. */

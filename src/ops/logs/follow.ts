@@ -1,18 +1,18 @@
 // One log stream of one node, as lines: a service log, a Kubernetes container log or the kernel ring,
-// read once (tail N) or followed through drops and reboots. Shared by the Logs pane (source.ts) and
+// read once (tail N) or followed through drops and reboots. Shared by the Logs pane (src/features/logs/source.ts) and
 // the headless `logs` / `dmesg` commands, so both reconnect, de-duplicate and refuse the same way.
 //
 // Following: one resilientStream (jittered backoff 250 ms -> 10 s) per (node, source). The first open
 // asks for the last `tail` lines; a reopen after a gap asks for a small tail and drops what was already
-// shown (see resync.ts for the rule and its limits). A node that reboots simply fails to reconnect until
+// shown (see src/core/logs/resync.ts for the rule and its limits). A node that reboots simply fails to reconnect until
 // it is back on the same address; where it comes back elsewhere is the apply/discovery flow's business.
 // A refusal (maintenance mode, Talos <= 1.12 Unimplemented, missing role, unknown log) ends the follow
 // at once: retrying cannot fix it and would only hammer the node (follow-failures.ts judges errors).
 import { LineSplitter } from '../../core/logs/line-splitter.js';
 import { machine, resilientStream, type NodeTarget, type StreamEvent, type TalosError } from '../../talos/index.js';
 import { followFailure, isUnreachable, shouldReopen } from './follow-failures.js';
-import { selectorName, type LogSelector } from './selector.js';
-import { alignResumedTail, KmsgReplayFilter, kmsgAfter, kmsgKey, RecentLines, RESUME_TAIL, type KmsgKey, type ResumeOutcome } from './resync.js';
+import { selectorName, type LogSelector } from '../../core/logs/selector.js';
+import { alignResumedTail, KmsgReplayFilter, kmsgAfter, kmsgKey, RecentLines, RESUME_TAIL, type KmsgKey, type ResumeOutcome } from '../../core/logs/resync.js';
 
 export interface FollowOptions {
   target: NodeTarget;
