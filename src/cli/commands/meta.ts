@@ -15,13 +15,13 @@
 // or has no such key, or could not be reached; 2 usage (flags, an unreadable file, a file that is not a
 // YAML mapping).
 import {
-  encodeProblem, errorsOf, formatProblem, KERNEL_CMDLINE_MAX, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, summarize, type MetaNetworkConfig, type MetaProblem,
+  encodeProblem, errorsOf, formatProblem, KERNEL_CMDLINE_MAX, META_NETWORK_ID, parseMetaNetworkConfig, summarize, type MetaNetworkConfig, type MetaProblem,
 } from '../../core/meta/index.js';
-import { Code, cosi, insecureClient, machine, TalosError, type NodeTarget, type TalosSession } from '../../talos/index.js';
+import { Code, insecureClient, TalosError, type NodeTarget, type TalosSession } from '../../talos/index.js';
 import { CommandError, commaList, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { sessionFromFlags } from '../connection.js';
 import { readInputFile } from '../render-config.js';
-import { bootRoute, qrCode } from '../../features/meta/boot-route.js';
+import { bootRoute, deleteMetaNetwork, isMaintenanceRefusal, qrCode, readMetaNetwork, writeMetaNetwork } from '../../ops/meta.js';
 import type { Command, CommandIO } from './types.js';
 
 const options = { ...connectionOptions, qr: { type: 'boolean' }, 'no-qr': { type: 'boolean' } } as const;
@@ -149,17 +149,17 @@ export const command: Command = {
             target = session.target(node);
           }
           if (sub === 'get') {
-            const res = await cosi.get<{ value?: string }>(target, cosi.Kinds.metaKeys, META_NETWORK_ID);
-            const value = res.spec?.value ?? '';
+            const value = await readMetaNetwork(target);
+            if (value === null) throw new CommandError(`meta: ${node} has no META network config (key ${META_NETWORK_ID} is not set)`);
             io.stdout.write(value.endsWith('\n') || value === '' ? value : `${value}\n`);
             return 0;
           }
           if (sub === 'write') {
-            await machine.metaWrite(target, META_NETWORK_KEY, doc!.text);
+            await writeMetaNetwork(target, doc!.text);
             io.stdout.write(`${node}: META network config (key ${META_NETWORK_ID}) written: ${summarize(doc!.config)}\n`);
             return 0;
           }
-          await machine.metaDelete(target, META_NETWORK_KEY);
+          await deleteMetaNetwork(target);
           io.stdout.write(`${node}: META network config (key ${META_NETWORK_ID}) deleted\n`);
           return 0;
         } catch (err) {
@@ -167,7 +167,7 @@ export const command: Command = {
           if (err.code === Code.NOT_FOUND && sub !== 'write') {
             throw new CommandError(`meta: ${node} has no META network config (key ${META_NETWORK_ID} is not set)${sub === 'delete' ? ': nothing to delete' : ''}`);
           }
-          const maintenance = insecure && (err.code === Code.PERMISSION_DENIED || (err.code === Code.UNIMPLEMENTED && /maintenance/i.test(err.details)));
+          const maintenance = insecure && isMaintenanceRefusal(err);
           if (maintenance && sub === 'write') {
             // The node is in maintenance mode: hand over the boot-time route for this very document.
             const bad = encodeProblem(doc!.text);

@@ -14,11 +14,11 @@ import { usePaneActions, type Action, type PaneProps } from '../../ui/pane-types
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { displayWidth, errorLine, wrapWords } from '../../ui/text.js';
-import { Code, cosi, insecureClient, machine, TalosError, type NodeTarget } from '../../talos/index.js';
+import { Code, insecureClient, TalosError, type NodeTarget } from '../../talos/index.js';
 import {
-  encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, KERNEL_CMDLINE_MAX, lineDiff, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
+  encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, KERNEL_CMDLINE_MAX, lineDiff, META_NETWORK_ID, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
 } from '../../core/meta/index.js';
-import { bootRoute, qrCode } from './boot-route.js';
+import { bootRoute, deleteMetaNetwork, isMaintenanceRefusal, qrCode, readMetaNetwork, writeMetaNetwork } from '../../ops/meta.js';
 import { META_TEMPLATE } from './template.js';
 
 export const DEFAULT_META_FILE = './meta-network.yaml';
@@ -74,9 +74,6 @@ export function wrapProblem(line: string, w: number): string[] {
   const rest = words.slice(firstWords).join(' ');
   return rest === '' ? [first] : [first, ...wrapWords(rest, inner).map((l) => `  ${l}`)];
 }
-
-const isMaintenanceRefusal = (err: unknown) =>
-  err instanceof TalosError && (err.code === Code.PERMISSION_DENIED || (err.code === Code.UNIMPLEMENTED && /maintenance/i.test(err.message)));
 
 export default function MetaPane({ session, sessionProblem, width, height, active, shell, selectedNodes, params }: PaneProps) {
   const initialFile = typeof params?.file === 'string' ? path.resolve(params.file) : null;
@@ -158,11 +155,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
   async function readNode(): Promise<string | null> {
     const t = target();
     try {
-      const res = await cosi.get<{ value?: string }>(t.target, cosi.Kinds.metaKeys, META_NETWORK_ID);
-      return res.spec?.value ?? '';
-    } catch (err) {
-      if (err instanceof TalosError && err.code === Code.NOT_FOUND) return null;
-      throw err;
+      return await readMetaNetwork(t.target);
     } finally {
       t.close();
     }
@@ -249,7 +242,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
         void (async () => {
           try {
             t = target();
-            await machine.metaWrite(t.target, META_NETWORK_KEY, docText);
+            await writeMetaNetwork(t.target, docText);
             setNote({ text: `${n}: META network config (key ${META_NETWORK_ID}) written: ${summary}`, tone: 'ok' });
           } catch (err) {
             if (isMaintenanceRefusal(err)) {
@@ -274,8 +267,7 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       expect: n,
       onConfirm: () => {
         setBusy(`deleting META ${META_NETWORK_ID} of ${n}…`);
-        machine
-          .metaDelete(session!.target(n), META_NETWORK_KEY)
+        deleteMetaNetwork(session!.target(n))
           .then(() => setNote({ text: `${n}: META network config (key ${META_NETWORK_ID}) deleted`, tone: 'ok' }))
           .catch((err: unknown) =>
             setNote({
