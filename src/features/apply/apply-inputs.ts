@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigPatchError, renderPatched } from '../../core/config-patch/index.js';
 import { parseInventory, type InventoryNode } from '../../core/inventory.js';
+import { displayPath } from '../../core/display-path.js';
 
 export interface ApplyInputs {
   base: string | null;
@@ -36,10 +37,7 @@ function readText(file: string, what: string): string {
 }
 
 /** A path as the user reads it: relative to the current directory when inside it. */
-export function shortPath(file: string, cwd = process.cwd()): string {
-  const rel = path.relative(cwd, file);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
-}
+export const shortPath = (file: string, cwd = process.cwd()): string => displayPath(file, cwd);
 
 export type RenderResult = { ok: true; config: string } | { ok: false; error: string };
 

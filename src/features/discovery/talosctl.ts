@@ -6,6 +6,7 @@
 // as is from where talos-tui was started.
 import path from 'node:path';
 import type { Inventory, InventoryNode } from '../../core/inventory.js';
+import { displayPath } from '../../core/display-path.js';
 
 export interface ApplyCommandInput {
   ip: string;
@@ -27,11 +28,7 @@ export function shellWord(word: string): string {
   return /^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-function shown(file: string, base: string, cwd: string): string {
-  const absolute = path.resolve(base, file);
-  const relative = path.relative(cwd, absolute);
-  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
-}
+const shown = (file: string, base: string, cwd: string): string => displayPath(path.resolve(base, file), cwd);
 
 export function talosctlApplyCommand(input: ApplyCommandInput): string {
   const cwd = input.cwd ?? process.cwd();

@@ -20,6 +20,7 @@ import {
 } from '../../core/meta/index.js';
 import { bootRoute, deleteMetaNetwork, isMaintenanceRefusal, qrCode, readMetaNetwork, writeMetaNetwork } from '../../ops/meta.js';
 import { META_TEMPLATE } from './template.js';
+import { displayPath } from '../../core/display-path.js';
 
 export const DEFAULT_META_FILE = './meta-network.yaml';
 export const DEFAULT_POLL_MS = 1000;
@@ -35,10 +36,7 @@ type Doc = { kind: 'missing' } | { kind: 'unreadable'; error: string } | { kind:
 
 const FIELD_PROMPTS: Record<Field, string> = { file: 'META document file> ', node: 'node (IP)> ' };
 
-function shortPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? `./${rel}` : p;
-}
+const shortPath = (p: string): string => displayPath(p, process.cwd(), { dotSlash: true });
 
 /** Read the file: its text (parsed), or that it is missing, or why it cannot be read. */
 export function readDoc(file: string): { doc: Doc; key: string } {
