@@ -9,11 +9,12 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { parseTargets } from '../../src/core/targets.js';
 import { scanPorts } from '../../src/talos/portscan.js';
+import { freeLoopback24 } from '../helpers/loopback.js';
 
-// A random port below Linux's ephemeral range and a random /24 in 127/8, so parallel runs
-// (and other engineers' simulators) do not collide.
+// A random port below Linux's ephemeral range and a free /24 (test/helpers/loopback.ts), so parallel
+// runs (and other engineers' simulators) do not collide.
 const PORT = 20000 + Math.floor(Math.random() * 12000);
-const NET = `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 256)}`;
+const NET = await freeLoopback24();
 const LISTEN = [`${NET}.3`, `${NET}.77`, `${NET}.254`];
 const servers: net.Server[] = [];
 
