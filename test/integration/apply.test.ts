@@ -3,7 +3,7 @@
 // nodes (the node reboots into its config at the static address the patch names), fingerprint pinning
 // (a wrong pin sends nothing), dry runs (nothing changes), Talos's validation text on a bad config,
 // configured nodes through the talosconfig (no-reboot, staged, try), and usage errors (exit 2).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ const M2_STATIC = `${NET}.52`;
 const WRONG_PIN = 'pnduMqbUZ/sQyDW1o4kP6c1u1PoB2gRQu8KEV38guAM=';
 
 let sim: SimCluster;
+const events: string[] = [];
 let dir: string;
 let talosconfig: string;
 
@@ -84,6 +85,18 @@ function runbookPatch(name: string, address: string): string {
 }
 
 /** Untouched maintenance node: still in maintenance, no config, nothing staged, no reboot coming. */
+/**
+ * Resolves once a reboot that a request just sent would have begun: the sentinel m3 is rebooted now,
+ * and the simulator starts reboots in the order they were asked (the same grace delay for all).
+ */
+async function rebootOrdered(): Promise<void> {
+  const m3 = sim.node('m3')!;
+  const seen = events.length;
+  m3.reboot();
+  await vi.waitFor(() => expect(events.slice(seen).some((e) => e.startsWith('m3 ') && e.endsWith(' is rebooting'))).toBe(true), { timeout: 3000, interval: 10 });
+  await m3.whenUp();
+}
+
 function expectUntouched(name: string, ip: string): void {
   const node = sim.node(name)!;
   expect(node.mode).toBe('maintenance');
@@ -95,7 +108,8 @@ function expectUntouched(name: string, ip: string): void {
 }
 
 beforeAll(async () => {
-  sim = await startSimCluster({ listen: `${NET}.1`, configured: 1, maintenance: 2, rebootMs: 300, logLinesPerSecond: 0 });
+  // m3 is the sentinel of rebootOrdered(); the runbook uses m1 and m2.
+  sim = await startSimCluster({ listen: `${NET}.1`, configured: 1, maintenance: 3, rebootMs: 300, logLinesPerSecond: 0, onEvent: (e) => events.push(e) });
   expect(sim.onePortPerNode).toBe(false);
   dir = mkdtempSync(path.join(tmpdir(), 'talos-tui-apply-'));
   talosconfig = file('talosconfig', sim.talosconfigText);
@@ -121,7 +135,7 @@ describe('apply -i to maintenance nodes (the runbook)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(String.raw`^talos-tui apply: certificate fingerprint of ${NET_RE}\.101 does not match any --cert-fingerprint: got \S+=\n$`));
     expect(r.stdout).toBe('');
-    await new Promise((res) => setTimeout(res, 150)); // a reboot would have begun by now (60 ms grace)
+    await rebootOrdered();
     expectUntouched('m1', M1);
   });
 
