@@ -5,6 +5,7 @@ import { create, type DescMethod } from '@bufbuild/protobuf';
 import { parseEndpoint, type Endpoint } from './address.js';
 import { describeError, isConnectFailure, isTlsFailure, TalosError, type ErrorContext } from './errors.js';
 import { grpcMethodDefinition, MAX_MESSAGE_BYTES } from './rpc-definitions.js';
+import { safeMessage } from './safe-message.js';
 import { Code } from './status-codes.js';
 import { DEFAULT_DEADLINE_MS, type CallOptions, type NodeTarget, type RequestOf, type ResponseOf } from './target.js';
 
@@ -55,7 +56,12 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 const definitions = new WeakMap<DescMethod, grpc.MethodDefinition<unknown, unknown>>();
 function definition(method: DescMethod): grpc.MethodDefinition<unknown, unknown> {
   let def = definitions.get(method);
-  if (!def) definitions.set(method, (def = grpcMethodDefinition(method)));
+  if (!def) {
+    const wire = grpcMethodDefinition(method);
+    // Replies are made safe for the terminal as they are decoded: nothing above sees raw node text.
+    def = { ...wire, responseDeserialize: (b: Buffer) => safeMessage(wire.responseDeserialize(b)) };
+    definitions.set(method, def);
+  }
   return def;
 }
 

@@ -1,5 +1,6 @@
 // gRPC failures as one human sentence each. Every error that leaves src/talos is a TalosError whose
 // message names the node (and endpoint) at fault and, where we can tell, what to do instead.
+import { safeText } from '../core/terminal-text.js';
 import { Code, codeName, RpcError } from './status-codes.js';
 
 export class TalosError extends Error {
@@ -14,11 +15,12 @@ export class TalosError extends Error {
   readonly details: string;
 
   constructor(init: { code: number; message: string; node?: string; endpoint?: string; details?: string; cause?: unknown }) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    // Status details, hostnames and entry errors come from the node: safe for the terminal here.
+    super(safeText(init.message), init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
-    this.node = init.node;
+    this.node = init.node === undefined ? undefined : safeText(init.node);
     this.endpoint = init.endpoint;
-    this.details = init.details ?? init.message;
+    this.details = safeText(init.details ?? init.message);
   }
 
   get codeName(): string {

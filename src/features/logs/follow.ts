@@ -9,6 +9,7 @@
 // A refusal (maintenance mode, Talos <= 1.12 Unimplemented, missing role, unknown log) ends the follow
 // at once: retrying cannot fix it and would only hammer the node (follow-failures.ts judges errors).
 import { LineSplitter } from '../../core/logs/line-splitter.js';
+import { safeText } from '../../core/terminal-text.js';
 import { machine, resilientStream, type NodeTarget, type StreamEvent, type TalosError } from '../../talos/index.js';
 import { followFailure, isUnreachable, shouldReopen } from './follow-failures.js';
 import { selectorName, type LogSelector } from './selector.js';
@@ -278,6 +279,8 @@ class Follower {
     if (this.o.signal.aborted) return;
     if (this.o.selector.kind !== 'dmesg') this.recent.push(lines);
     this.delivered = true;
-    this.h.lines(lines);
+    // The one place log and kernel lines from the wire reach a consumer (pane or headless printer):
+    // escape sequences a process wrote to its log never reach the terminal (tabs stay for pipes).
+    this.h.lines(lines.map(safeText));
   }
 }
