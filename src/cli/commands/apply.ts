@@ -11,11 +11,11 @@
 //
 // Exit: 0 applied (or dry run answered); 1 the node refused (Talos's validation text), could not be
 // reached, or its certificate did not match; 2 usage (flags, unreadable or malformed files).
-import { normalizeFingerprint, insecureClient, TalosError } from '../../talos/index.js';
+import { insecureClient, TalosError } from '../../talos/index.js';
 import { APPLY_MODES, applyConfig, formatOutcome, isApplyMode, parseGoDuration, type ApplyConnector } from '../../features/apply/apply-run.js';
 import { CommandError, commaList, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { sessionFromFlags } from '../connection.js';
-import { readInputFile, renderConfigFiles } from '../render-config.js';
+import { readBaseConfig, renderConfigFiles } from '../render-config.js';
 import type { TalosSession } from '../../talos/index.js';
 import type { Command } from './types.js';
 
@@ -77,18 +77,11 @@ export const command: Command = {
     if (fingerprints.length > 0 && !insecure) {
       throw new UsageError('apply: --cert-fingerprint pins a maintenance node\'s certificate and needs -i (a configured node is checked against the talosconfig CA)');
     }
-    for (const fp of fingerprints) {
-      try {
-        normalizeFingerprint(fp);
-      } catch (err) {
-        throw new UsageError(`apply: ${(err as Error).message}`);
-      }
-    }
 
     const patches = values['config-patch'] ?? [];
     let config: string;
     if (patches.length === 0) {
-      config = readInputFile('apply', values.file, 'base config');
+      config = readBaseConfig('apply', values.file);
     } else {
       config = renderConfigFiles('apply', values.file, patches);
     }

@@ -6,7 +6,8 @@
 // argument, imager --meta, QR code of the kernel argument) for nodes in maintenance mode, which
 // refuse META writes.
 import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readUserFile, UserFileError } from '../../io/user-file.js';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
@@ -43,11 +44,10 @@ function shortPath(p: string): string {
 /** Read the file: its text (parsed), or that it is missing, or why it cannot be read. */
 export function readDoc(file: string): { doc: Doc; key: string } {
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = readUserFile(file, 'META document', { shown: shortPath(file) });
     return { doc: { kind: 'read', text, parsed: parseMetaNetworkConfig(text) }, key: `t:${text}` };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { doc: { kind: 'missing' }, key: 'missing' };
+    if (err instanceof UserFileError && err.problem === 'missing') return { doc: { kind: 'missing' }, key: 'missing' };
     const m = errorLine(err);
     return { doc: { kind: 'unreadable', error: m }, key: `e:${m}` };
   }
