@@ -59,6 +59,7 @@ type ConnectionValues = { nodes?: string[]; endpoints?: string[]; 'cert-fingerpr
  */
 function checkConnectionValues(command: string, values: ConnectionValues): void {
   for (const [flag, list] of [['-n', values.nodes], ['-e', values.endpoints]] as const) {
+    if (!Array.isArray(list)) continue; // another meaning (sim --nodes COUNT)
     for (const item of commaList(list)) {
       try {
         parseEndpoint(item);
@@ -68,7 +69,7 @@ function checkConnectionValues(command: string, values: ConnectionValues): void 
     }
   }
   const fingerprints = values['cert-fingerprint'];
-  if (fingerprints === undefined) return;
+  if (!Array.isArray(fingerprints)) return;
   const items = fingerprints.flatMap((v) => v.split(',')).map((v) => v.trim());
   if (items.some((v) => v === '')) {
     throw new UsageError(`${command}: --cert-fingerprint has an empty value: give the node's base64 SHA-256 key fingerprint (discover prints it), or leave the flag out`);

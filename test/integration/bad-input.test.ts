@@ -3,7 +3,7 @@
 // listener on a free loopback address that counts connections.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,18 @@ describe('one reader for every user-named file (item 3)', () => {
     truncateSync(big, 9 * 1024 * 1024);
     await expectUsageError('apply', ['-i', '-n', node, '-f', big], /big\.yaml is too large \(9\.0 MiB; at most 8\.0 MiB\)/);
     await expectUsageError('apply', ['-i', '-n', node, '-f', file('bin.yaml', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]))], /bin\.yaml is not a text file/);
+  });
+});
+
+describe('config render -o refuses a target that is not a regular file (item 9, 14)', () => {
+  it('a FIFO stays a FIFO, a directory is named as one (no raw EISDIR, no temp name)', async () => {
+    const base = file('render-base.yaml', BASE);
+    const fifo = join(dir, 'out-fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expectUsageError('config', ['render', '-f', base, '-o', fifo], /out-fifo: it exists and is not a regular file \(a FIFO\)/);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    const stderr = await expectUsageError('config', ['render', '-f', base, '-o', dir], /it is a directory, name a file inside it/);
+    expect(stderr).not.toMatch(/EISDIR|\.tmp|\.part/);
   });
 });
 

@@ -5,7 +5,8 @@
 // health check, and save the kubeconfig (0600). Keys come from the action table (hint bar + help).
 import { errorLine } from '../../ui/text.js';
 import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
-import { existsSync, renameSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
@@ -248,19 +249,11 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     if (!session || !host) return;
     const target = host;
     setBusy(`fetching the kubeconfig from ${target}…`);
-    const tmp = `${file}.${process.pid}.tmp`;
     try {
       const text = await machine.kubeconfig(session.target(target));
-      writeFileSync(tmp, text, { mode: 0o600 });
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
+      await writeFileAtomic(file, text, { overwrite: true, what: 'the kubeconfig' });
       setNote({ text: `kubeconfig of ${target} saved to ${shortPath(file)} (0600)`, tone: 'ok' });
     } catch (err) {
-      try {
-        if (existsSync(tmp)) unlinkSync(tmp);
-      } catch {
-        /* nothing to clean */
-      }
       setNote({ text: `kubeconfig not saved: ${errorLine(err)}`, tone: 'error' });
     } finally {
       setBusy(null);

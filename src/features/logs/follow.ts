@@ -32,6 +32,8 @@ export interface FollowOptions {
   /** Backoff bounds (tests shorten them). */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Reads that must end (without follow, and dmesg's history): longest silence from the node (default 20 s). */
+  readIdleTimeoutMs?: number;
 }
 
 export interface GapInfo {
@@ -71,6 +73,8 @@ export type FollowEnd =
   | { kind: 'failed'; message: string };
 
 const DEFAULT_RESYNC_WINDOW_MS = 300;
+/** A node that accepts TCP and never answers must not hang a read that is meant to end. */
+const DEFAULT_READ_IDLE_TIMEOUT_MS = 20_000;
 /** Longest stretch of stream handling before the event loop gets a turn. */
 const YIELD_AFTER_MS = 8;
 
@@ -158,7 +162,8 @@ class Follower {
       return;
     }
     const splitter = new LineSplitter();
-    const stream = machine.logs(target, { id: selector.id, kubernetes: selector.kind === 'container', follow: false, tailLines: tail }, { signal });
+    const idleTimeoutMs = this.o.readIdleTimeoutMs ?? DEFAULT_READ_IDLE_TIMEOUT_MS;
+    const stream = machine.logs(target, { id: selector.id, kubernetes: selector.kind === 'container', follow: false, tailLines: tail }, { signal, idleTimeoutMs });
     for await (const chunk of stream) {
       const lines = splitter.push(chunk);
       if (lines.length > 0) this.deliver(lines);
@@ -171,7 +176,8 @@ class Follower {
 
   private async readKernelRing(signal: AbortSignal): Promise<string[]> {
     const out: string[] = [];
-    for await (const chunk of machine.dmesg(this.o.target, { follow: false, tail: false, signal })) {
+    const idleTimeoutMs = this.o.readIdleTimeoutMs ?? DEFAULT_READ_IDLE_TIMEOUT_MS;
+    for await (const chunk of machine.dmesg(this.o.target, { follow: false, tail: false, signal, idleTimeoutMs })) {
       for (const l of recordLines(chunk, this.decoder)) out.push(l);
     }
     return out;

@@ -21,6 +21,8 @@ export interface HeadlessLogsOptions {
   /** Backoff bounds (tests). */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Without follow: the longest silence from a node before it is reported (default: followLog's). */
+  readIdleTimeoutMs?: number;
 }
 
 export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
@@ -67,7 +69,17 @@ export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
       }
       const prefix = prefixed ? `${node}: ` : '';
       return followLog(
-        { target, selector: o.selector, tail: o.tail, follow: o.follow, signal: stop.signal, insecure: o.insecure, initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs },
+        {
+          target,
+          selector: o.selector,
+          tail: o.tail,
+          follow: o.follow,
+          signal: stop.signal,
+          insecure: o.insecure,
+          initialDelayMs: o.initialDelayMs,
+          maxDelayMs: o.maxDelayMs,
+          readIdleTimeoutMs: o.readIdleTimeoutMs,
+        },
         {
           // One write per batch, not per line: a flooding node prints at full speed.
           lines: (lines) => write(prefix === '' ? lines.join('\n') + '\n' : prefix + lines.join(`\n${prefix}`) + '\n'),

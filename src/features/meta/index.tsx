@@ -6,7 +6,7 @@
 // argument, imager --meta, QR code of the kernel argument) for nodes in maintenance mode, which
 // refuse META writes.
 import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
-import { writeFileSync } from 'node:fs';
+import { FileTargetError, writeFileAtomic } from '../../io/atomic-file.js';
 import { readUserFile, UserFileError } from '../../io/user-file.js';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -291,14 +291,17 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
 
   function writeTemplate() {
     if (!file) return;
-    try {
-      writeFileSync(file, META_TEMPLATE, { flag: 'wx' });
-      setNote({ text: `template written to ${shortPath(file)}: edit it in your editor`, tone: 'ok' });
-      reload(file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      setNote({ text: code === 'EEXIST' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`, tone: 'error' });
-    }
+    writeFileAtomic(file, META_TEMPLATE, { what: 'the template' }).then(
+      () => {
+        setNote({ text: `template written to ${shortPath(file)}: edit it in your editor`, tone: 'ok' });
+        reload(file);
+      },
+      (err: unknown) =>
+        setNote({
+          text: err instanceof FileTargetError && err.reason === 'exists' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`,
+          tone: 'error',
+        }),
+    );
   }
 
   // ---- layout
