@@ -68,6 +68,8 @@ export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
         return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
       }
       const prefix = prefixed ? `${node}: ` : '';
+      // Each new reason is reported once: a gap that changes cause (refused, then a TLS failure) is not silent.
+      let lastReason = '';
       return followLog(
         {
           target,
@@ -85,11 +87,14 @@ export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
           lines: (lines) => write(prefix === '' ? lines.join('\n') + '\n' : prefix + lines.join(`\n${prefix}`) + '\n'),
           backpressure: () => drained,
           gap: (g) => {
-            if (g.attempt !== 1) return;
-            if (g.afterData) say(`--- ${node} ${name}: stream lost: ${g.reason}; reconnecting ---`);
-            else say(`${node} ${name}: ${g.reason}; retrying`);
+            if (g.attempt !== 1 && g.reason === lastReason) return;
+            const first = g.attempt === 1;
+            lastReason = g.reason;
+            if (g.afterData && first) say(`--- ${node} ${name}: stream lost: ${g.reason}; reconnecting ---`);
+            else say(`${node} ${name}: ${g.reason}; ${first ? 'retrying' : `still retrying (attempt ${g.attempt})`}`);
           },
           resumed: (r) => {
+            lastReason = '';
             const how =
               r.outcome === 'complete' ? 'no lines were missed' : r.outcome === 'restarted' ? 'the log started over (the node rebooted?)' : 'lines written during the gap may be missing';
             say(`--- ${node} ${name}: resumed after ${(r.gapMs / 1000).toFixed(1)} s: ${how} ---`);
