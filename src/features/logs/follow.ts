@@ -75,6 +75,8 @@ export type FollowEnd =
 const DEFAULT_RESYNC_WINDOW_MS = 300;
 /** A node that accepts TCP and never answers must not hang a read that is meant to end. */
 const DEFAULT_READ_IDLE_TIMEOUT_MS = 20_000;
+/** Lines of a whole kernel ring handed on at once when it is printed as it arrives. */
+const RING_BATCH_LINES = 512;
 /** Longest stretch of stream handling before the event loop gets a turn. */
 const YIELD_AFTER_MS = 8;
 
@@ -157,8 +159,10 @@ class Follower {
   private async readOnce(): Promise<void> {
     const { target, selector, signal, tail } = this.o;
     if (selector.kind === 'dmesg') {
-      const lines = await this.readKernelRing(signal);
-      this.deliver(tail < 0 ? lines : tail === 0 ? [] : lines.slice(-tail));
+      // Everything: printed as it arrives (memory stays flat whatever the ring holds). Last N: only
+      // N lines are ever kept, since the wire has no "last N" for dmesg.
+      if (tail < 0) await this.readKernelRing(signal, { keep: 0, onLines: (lines) => this.deliverPaced(lines) });
+      else this.deliver(await this.readKernelRing(signal, { keep: tail }));
       return;
     }
     const splitter = new LineSplitter();
@@ -174,13 +178,39 @@ class Follower {
     if (rest.length > 0) this.deliver(rest);
   }
 
-  private async readKernelRing(signal: AbortSignal): Promise<string[]> {
-    const out: string[] = [];
+  /**
+   * Reads the kernel ring once, keeping only its last `keep` lines (returned); `onLines` also gets
+   * every line in batches as they arrive; `track` records the newest record seen (for the follow).
+   */
+  private async readKernelRing(signal: AbortSignal, o: { keep: number; onLines?: (lines: string[]) => Promise<void>; track?: boolean }): Promise<string[]> {
+    let kept: string[] = [];
+    let batch: string[] = [];
     const idleTimeoutMs = this.o.readIdleTimeoutMs ?? DEFAULT_READ_IDLE_TIMEOUT_MS;
     for await (const chunk of machine.dmesg(this.o.target, { follow: false, tail: false, signal, idleTimeoutMs })) {
-      for (const l of recordLines(chunk, this.decoder)) out.push(l);
+      for (const l of recordLines(chunk, this.decoder)) {
+        if (o.track) {
+          const k = kmsgKey(l);
+          if (k && (this.lastKmsg === null || kmsgAfter(k, this.lastKmsg))) this.lastKmsg = k;
+        }
+        if (o.keep > 0) kept.push(l);
+        if (o.onLines) batch.push(l);
+      }
+      // Trimmed in steps, so keeping the last N costs O(1) per line.
+      if (kept.length > 2 * o.keep + 1024) kept = kept.slice(-o.keep);
+      if (o.onLines && batch.length >= RING_BATCH_LINES) {
+        await o.onLines(batch);
+        batch = [];
+      }
     }
-    return out;
+    if (o.onLines && batch.length > 0) await o.onLines(batch);
+    return o.keep > 0 ? kept.slice(-o.keep) : [];
+  }
+
+  /** Delivers, then waits while the consumer is full (a slow pipe pauses the read instead of filling memory). */
+  private async deliverPaced(lines: string[]): Promise<void> {
+    this.deliver(lines);
+    const full = this.h.backpressure?.();
+    if (full) await full;
   }
 
   // ---- following
@@ -207,12 +237,7 @@ class Follower {
     // The wire has no "last N" for dmesg: on the first open read the ring once and keep its last N,
     // then follow a replay of the ring from after the newest record read.
     if (!this.resumingOpen && this.lastKmsg === null && this.o.tail >= 0) {
-      const history = await this.readKernelRing(signal);
-      for (const l of history) {
-        const k = kmsgKey(l);
-        if (k && (this.lastKmsg === null || kmsgAfter(k, this.lastKmsg))) this.lastKmsg = k;
-      }
-      yield this.o.tail === 0 ? [] : history.slice(-this.o.tail);
+      yield await this.readKernelRing(signal, { keep: this.o.tail, track: true });
     }
     const filter = new KmsgReplayFilter(this.lastKmsg);
     this.kmsgFilter = filter;
