@@ -173,7 +173,9 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       const { warnings, details } = formatOutcome(outcome);
       const head = dryRun ? `dry run on ${target} (mode ${mode}): ${target} replied` : `applied to ${target}: mode ${outcome.mode}`;
       show(dryRun ? `dry run reply from ${target}` : `apply reply from ${target}`, [head, ...warnings, ...details.replace(/\n$/, '').split('\n')]);
-      setNote({ text: dryRun ? `dry run answered by ${target}: nothing was changed` : `applied to ${target} (mode ${outcome.mode})`, tone: 'ok' });
+      // Talos v1.14+ applies auto without a reboot: say so, or the operator waits for one that never comes.
+      const applied = outcome.note ? `applied to ${target} (mode ${outcome.mode}): ${outcome.note}` : `applied to ${target} (mode ${outcome.mode})`;
+      setNote({ text: dryRun ? `dry run answered by ${target}: nothing was changed` : applied, tone: outcome.note && !dryRun ? 'warn' : 'ok' });
       const reboots = !dryRun && mode !== 'staged' && (wasInsecure || outcome.mode === 'reboot');
       if (reboots) void followNode(target, staticAddressOf(config) ?? hostPart(target), run);
     } catch (err) {
