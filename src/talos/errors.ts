@@ -121,6 +121,14 @@ function fmtDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Which role to ask for, never one the certificate already has (operator -> admin). */
+function rolesAdvice(roles: string[]): string {
+  const has = roles.length > 0 ? `role ${roles.join(', ')}` : 'no role';
+  if (roles.includes('os:admin')) return `${has}, and the node still refused: its RBAC or the method forbids it`;
+  if (roles.includes('os:operator')) return `${has}, which does not allow it: it needs os:admin`;
+  return `${has}, which does not allow it: use a talosconfig with os:operator (read and operate) or os:admin (change)`;
+}
+
 /** Turn anything a call may throw into a TalosError with a sentence a tired operator can act on. */
 export function describeError(err: unknown, ctx: ErrorContext = {}): TalosError {
   if (err instanceof TalosError) return err;
@@ -165,11 +173,7 @@ export function describeError(err: unknown, ctx: ErrorContext = {}): TalosError 
       if (ctx.insecure) {
         return make(code, `${who} is in maintenance mode: it does not allow ${what} without a client certificate; ${maintenanceAdvice(ctx.method)}`, details);
       }
-      return make(
-        code,
-        `${who}${via} refused ${what}: the client certificate of ${contextLabel} has role ${(ctx.roles ?? []).join(', ') || '(none)'} which does not allow it; use a talosconfig with os:admin or os:operator`,
-        details,
-      );
+      return make(code, `${who}${via} refused ${what}: the client certificate of ${contextLabel} has ${rolesAdvice(ctx.roles ?? [])}`, details);
     case Code.UNIMPLEMENTED:
       if (/maintenance mode/i.test(details)) {
         return make(code, `${who} is in maintenance mode (Talos 1.12 or older only offers apply-config, disks and resource reads there): ${what} is not available; ${maintenanceAdvice(ctx.method)}`, details);
