@@ -15,6 +15,7 @@ const COUNT = 30_000;
 let server: RunningServer;
 let client: TalosClient;
 let sent = 0;
+let ringSize = COUNT;
 
 beforeAll(async () => {
   server = await serveGrpc({
@@ -24,7 +25,7 @@ beforeAll(async () => {
     services: [
       registration(MachineService, {
         dmesg: async (_req, ctx, send) => {
-          for (let i = 0; i < COUNT && !ctx.signal.aborted; i++, sent++) await send({ bytes: Buffer.from(`kern:    info: [2026-01-01T00:00:00Z]: message ${i}\n`) });
+          for (let i = 0; i < ringSize && !ctx.signal.aborted; i++, sent++) await send({ bytes: Buffer.from(`kern:    info: [2026-01-01T00:00:00Z]: message ${i}\n`) });
         },
       }),
     ],
@@ -83,4 +84,29 @@ describe('dmesg of a large ring through a slow pipe', () => {
     expect(sentAtFirstWrite).toBeLessThan(COUNT / 2);
     expect(warnings.map((w) => w.message)).toEqual([]);
   }, 60_000);
+
+  it('twelve nodes at once: no MaxListenersExceededWarning reaches the user', async () => {
+    ringSize = 200;
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const nodes = Array.from({ length: 12 }, (_, i) => `node-${i}`);
+    let text = '';
+    const code = await runHeadlessLogs({
+      command: 'dmesg',
+      nodes,
+      targetFor: () => client,
+      selector: { kind: 'dmesg' },
+      tail: -1,
+      follow: false,
+      stdout: new Writable({ write: (c, _e, cb) => ((text += String(c)), cb()) }),
+      stderr: new Writable({ write: (_c, _e, cb) => cb() }),
+      signal: new AbortController().signal,
+    });
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    expect(code).toBe(0);
+    expect(text.split('\n').filter((l) => l.startsWith('node-11: ')).length).toBe(200);
+    expect(warnings.map((w) => w.message)).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@
 // stdout carries only log lines (prefixed "node: " when several nodes are given, as talosctl does);
 // gaps, resumptions and per-node failures go to stderr so a pipe stays clean. Ctrl+C ends a follow
 // cleanly (exit 0); a node that failed or refused makes the exit code 1.
+import { setMaxListeners } from 'node:events';
 import { hostOf, type NodeTarget } from '../../talos/index.js';
 import { followLog, type FollowEnd } from './follow.js';
 import { selectorName, type LogSelector } from './selector.js';
@@ -29,6 +30,9 @@ export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
   const prefixed = o.nodes.length > 1;
   // The reader went away (`| head`): stop quietly, like a Unix filter, instead of dying on EPIPE.
   const stop = new AbortController();
+  // Every node's stream listens on this one signal (one listener each, removed when it ends): with
+  // more than ten nodes Node would print a MaxListenersExceededWarning over the output.
+  setMaxListeners(0, stop.signal);
   const onAbort = () => stop.abort();
   o.signal.addEventListener('abort', onAbort, { once: true });
   if (o.signal.aborted) stop.abort();
