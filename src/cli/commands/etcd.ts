@@ -182,7 +182,7 @@ async function snapshot(session: TalosSession, nodes: string[], file: string, js
   for (const s of INTERRUPTS) process.on(s, onInterrupt);
   const saved = await saveEtcdSnapshot(session.target(nodes[0]), file, { signal: interrupted.signal })
     .catch((err: unknown) => {
-      if (err instanceof SaveCancelledError) throw new CommandError(`cancelled: ${err.message}`);
+      if (err instanceof SaveCancelledError) throw new CommandError(err.message);
       if (err instanceof FileTargetError) throw new UsageError(`etcd: ${err.message}`);
       throw new CommandError(`no snapshot was saved: ${etcdErrorText(nodes[0]!, err)}`);
     })
