@@ -77,6 +77,16 @@ describe('YAML alias bombs are refused at once, naming the file (item 3, 14)', (
   });
 });
 
+describe('deeply nested YAML is refused, naming the file (item 3)', () => {
+  it('flow and block nesting', async () => {
+    const base = file('deep-base.yaml', BASE);
+    const flow = file('deep-flow.yaml', `machine: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    await expectUsageError('config', ['render', '-f', base, '--config-patch', `@${flow}`], /deep-flow\.yaml /);
+    const block = file('deep-block.yaml', Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n');
+    await expectUsageError('config', ['render', '-f', base, '--config-patch', `@${block}`], /deep-block\.yaml .*(nests too deeply|not valid YAML)/);
+  });
+});
+
 describe('one reader for every user-named file (item 3)', () => {
   it('a FIFO nobody writes to is refused instead of blocking forever', async () => {
     const fifo = join(dir, 'fifo.yaml');
