@@ -2,6 +2,7 @@
 // stdout carries only log lines (prefixed "node: " when several nodes are given, as talosctl does);
 // gaps, resumptions and per-node failures go to stderr so a pipe stays clean. Ctrl+C ends a follow
 // cleanly (exit 0); a node that failed or refused makes the exit code 1.
+import { setMaxListeners } from 'node:events';
 import { hostOf, type NodeTarget } from '../talos/index.js';
 import { followLog, type FollowEnd } from '../ops/logs/follow.js';
 import { selectorName, type LogSelector } from '../core/logs/selector.js';
@@ -21,12 +22,17 @@ export interface HeadlessLogsOptions {
   /** Backoff bounds (tests). */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Without follow: the longest silence from a node before it is reported (default: followLog's). */
+  readIdleTimeoutMs?: number;
 }
 
 export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
   const prefixed = o.nodes.length > 1;
   // The reader went away (`| head`): stop quietly, like a Unix filter, instead of dying on EPIPE.
   const stop = new AbortController();
+  // Every node's stream listens on this one signal (one listener each, removed when it ends): with
+  // more than ten nodes Node would print a MaxListenersExceededWarning over the output.
+  setMaxListeners(0, stop.signal);
   const onAbort = () => stop.abort();
   o.signal.addEventListener('abort', onAbort, { once: true });
   if (o.signal.aborted) stop.abort();
@@ -66,18 +72,33 @@ export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
         return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
       }
       const prefix = prefixed ? `${node}: ` : '';
+      // Each new reason is reported once: a gap that changes cause (refused, then a TLS failure) is not silent.
+      let lastReason = '';
       return followLog(
-        { target, selector: o.selector, tail: o.tail, follow: o.follow, signal: stop.signal, insecure: o.insecure, initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs },
+        {
+          target,
+          selector: o.selector,
+          tail: o.tail,
+          follow: o.follow,
+          signal: stop.signal,
+          insecure: o.insecure,
+          initialDelayMs: o.initialDelayMs,
+          maxDelayMs: o.maxDelayMs,
+          readIdleTimeoutMs: o.readIdleTimeoutMs,
+        },
         {
           // One write per batch, not per line: a flooding node prints at full speed.
           lines: (lines) => write(prefix === '' ? lines.join('\n') + '\n' : prefix + lines.join(`\n${prefix}`) + '\n'),
           backpressure: () => drained,
           gap: (g) => {
-            if (g.attempt !== 1) return;
-            if (g.afterData) say(`--- ${node} ${name}: stream lost: ${g.reason}; reconnecting ---`);
-            else say(`${node} ${name}: ${g.reason}; retrying`);
+            if (g.attempt !== 1 && g.reason === lastReason) return;
+            const first = g.attempt === 1;
+            lastReason = g.reason;
+            if (g.afterData && first) say(`--- ${node} ${name}: stream lost: ${g.reason}; reconnecting ---`);
+            else say(`${node} ${name}: ${g.reason}; ${first ? 'retrying' : `still retrying (attempt ${g.attempt})`}`);
           },
           resumed: (r) => {
+            lastReason = '';
             const how =
               r.outcome === 'complete' ? 'no lines were missed' : r.outcome === 'restarted' ? 'the log started over (the node rebooted?)' : 'lines written during the gap may be missing';
             say(`--- ${node} ${name}: resumed after ${(r.gapMs / 1000).toFixed(1)} s: ${how} ---`);

@@ -11,6 +11,7 @@ import { commandLoaders } from './commands/index.js';
 import type { Command, CommandIO } from './commands/types.js';
 import { splitCommand } from './split-command.js';
 import { restoreTerminal } from '../ui/terminal.js';
+import { safeText } from '../core/terminal-text.js';
 
 // Replaced by the bundler with package.json's version; read from package.json when run from source.
 declare const __TALOS_TUI_VERSION__: string | undefined;
@@ -61,7 +62,8 @@ async function helpText(): Promise<string> {
 
 /** The message once, prefixed with the command it concerns: "talos-tui discover: --port takes …". */
 function sentence(prefix: string, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  // Messages echo what the user typed (file names, node names, META values): never raw escapes.
+  const message = safeText(err instanceof Error ? err.message : String(err));
   const name = prefix.replace(/^talos-tui ?/, '');
   return name !== '' && message.startsWith(`${name}:`) ? `talos-tui ${message}` : `${prefix}: ${message}`;
 }
@@ -90,7 +92,8 @@ async function runCommand(name: string, argv: string[], io: CommandIO): Promise<
 /** Restore the terminal, say what happened in one line, exit 1. */
 function fatal(what: string, err?: unknown): never {
   restoreTerminal();
-  const detail = err instanceof Error ? (process.env['TALOS_TUI_DEBUG'] ? err.stack : err.message) : err === undefined ? '' : String(err);
+  const raw = err instanceof Error ? (process.env['TALOS_TUI_DEBUG'] ? err.stack : err.message) : err === undefined ? '' : String(err);
+  const detail = raw === undefined ? '' : safeText(raw);
   process.stderr.write(`talos-tui: ${what}${detail ? `: ${detail}` : ''}\n`);
   process.exit(1);
 }
@@ -164,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
     return await startConsole(argv);
   } catch (err) {
     restoreTerminal();
-    io.stderr.write(`${err instanceof UsageError ? String(err.message) : sentence('talos-tui', err)}\n`);
+    io.stderr.write(`${err instanceof UsageError ? safeText(err.message) : sentence('talos-tui', err)}\n`);
     return err instanceof UsageError ? 2 : 1;
   }
 }

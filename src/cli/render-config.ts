@@ -3,19 +3,17 @@
 //
 // Errors name the command: a bad flag value, an unreadable file, or a file that is not YAML / not a
 // config or a patch is a UsageError (exit 2); a patch that does not apply is a CommandError (exit 1).
-import { readFileSync } from 'node:fs';
-import { classifyPatchArg, ConfigPatchError, renderPatched, type PatchInput } from '../core/config-patch/index.js';
+import { readUserFile, UserFileError } from '../io/user-file.js';
+import { classifyPatchArg, ConfigPatchError, parseConfig, renderPatched, type PatchInput } from '../core/config-patch/index.js';
 import { CommandError, UsageError } from './args.js';
 
 /** The text of a file the user named, or a UsageError saying why it cannot be read. */
 export function readInputFile(command: string, file: string, what: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readUserFile(file, what);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
-    throw new UsageError(`${command}: ${what} ${file} ${why}`);
+    if (err instanceof UserFileError) throw new UsageError(`${command}: ${err.message}`);
+    throw err;
   }
 }
 
@@ -37,6 +35,21 @@ export function configPatchFailure(command: string, err: unknown): never {
     throw new CommandError(`${command}: ${err.message}`);
   }
   throw err;
+}
+
+/**
+ * BASE alone, sent verbatim (talosctl sends it unpatched): still checked here first, so a file that
+ * is not YAML, not a config, or an alias bomb is a usage error and nothing goes to the node.
+ */
+export function readBaseConfig(command: string, baseFile: string): string {
+  const text = readInputFile(command, baseFile, 'base config');
+  if (text.trim() === '') throw new UsageError(`${command}: base config ${baseFile} is empty`);
+  try {
+    parseConfig(text, baseFile);
+  } catch (err) {
+    configPatchFailure(command, err);
+  }
+  return text;
 }
 
 /** Read BASE and the patches, apply them in order, render. */

@@ -19,6 +19,7 @@
 //   "inventory.yaml: nodes[2] (w1): mac 02:54:00:00:01:51 is already used by nodes[0] (cp1)".
 
 import { parseDocument } from 'yaml';
+import { yamlExpansionProblem } from './yaml-limits.js';
 import { tryParseIp } from './targets.js';
 
 export type Role = 'controlplane' | 'worker';
@@ -230,6 +231,8 @@ export function parseInventory(text: string, sourceName: string): Inventory {
   if (firstError) {
     throw new InventoryError(`${sourceName}: invalid YAML: ${firstError.message.split(':\n')[0]}`);
   }
+  const tooBig = yamlExpansionProblem(doc);
+  if (tooBig) throw new InventoryError(`${sourceName} is refused: ${tooBig}`);
   const root: unknown = doc.toJS();
   if (!isPlainObject(root)) {
     throw new InventoryError(`${sourceName}: expected a mapping with a "nodes" list at the top`);

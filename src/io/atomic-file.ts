@@ -3,14 +3,25 @@
 // rename is atomic), created exclusively with mode 0600 (what it holds is often a secret), fsynced, then
 // renamed over the target; the directory is fsynced so the rename survives a crash. The target must be
 // absent or a regular file: a device, FIFO, socket or directory is refused, never replaced.
+// A symbolic link (~/.kube/config kept in a dotfiles repository) is followed only when it is the
+// user's own (or root's) and ends at a regular file: that file is replaced atomically in its own
+// directory and the link stays. A link planted by someone else (a shared /tmp), a dangling link, or
+// one that ends at a device, FIFO or directory is refused.
 // src/io sits beside src/core at the bottom of the layers: node:fs only, no network, no React.
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { chmod, lstat, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A write refused before anything was written (the sentence names the file). Usage errors, exit 2. */
 export class FileTargetError extends Error {
   override name = 'FileTargetError';
+  constructor(
+    message: string,
+    /** 'exists': a regular file is there and overwrite was not allowed; 'refused': anything else. */
+    readonly reason: 'exists' | 'refused' = 'refused',
+  ) {
+    super(message);
+  }
 }
 
 export interface AtomicWriteOptions {
@@ -25,16 +36,27 @@ export interface AtomicWriteOptions {
 export async function checkWritableTarget(file: string, opts: AtomicWriteOptions = {}): Promise<string> {
   const what = opts.what ?? 'the file';
   if (file.trim() === '') throw new FileTargetError(`no file name given for ${what}`);
-  const dest = path.resolve(file);
+  let dest = path.resolve(file);
   const dir = path.dirname(dest);
   const dirStat = await stat(dir).catch(() => null);
   if (!dirStat) throw new FileTargetError(`cannot write ${what} to ${file}: directory ${dir} does not exist`);
   if (!dirStat.isDirectory()) throw new FileTargetError(`cannot write ${what} to ${file}: ${dir} is not a directory`);
-  const existing = await lstat(dest).catch(() => null);
+  let existing = await lstat(dest).catch(() => null);
+  if (existing?.isSymbolicLink()) {
+    const uid = process.getuid?.();
+    if (uid !== undefined && existing.uid !== uid && existing.uid !== 0) {
+      throw new FileTargetError(`cannot write ${what} to ${file}: it is a symbolic link owned by another user, not followed`);
+    }
+    const real = await realpath(dest).catch(() => null);
+    if (!real) throw new FileTargetError(`cannot write ${what} to ${file}: it is a symbolic link to nothing (dangling)`);
+    dest = real;
+    existing = await lstat(dest);
+    if (!existing.isFile()) throw new FileTargetError(`cannot write ${what} to ${file}: it is a symbolic link to ${existing.isDirectory() ? 'a directory' : kind(existing)}, not to a regular file`);
+  }
   if (existing) {
     if (existing.isDirectory()) throw new FileTargetError(`cannot write ${what} to ${file}: it is a directory, name a file inside it`);
     if (!existing.isFile()) throw new FileTargetError(`cannot write ${what} to ${file}: it exists and is not a regular file (${kind(existing)})`);
-    if (!opts.overwrite) throw new FileTargetError(`${file} already exists: not overwritten (use --force to replace it)`);
+    if (!opts.overwrite) throw new FileTargetError(`${file} already exists: not overwritten (use --force to replace it)`, 'exists');
   }
   return dest;
 }
@@ -50,7 +72,7 @@ function kind(s: import('node:fs').Stats): string {
 /** Writes `chunks` to `file` atomically with mode 0600. On any failure the target is untouched and the temp file removed. */
 export async function writeStreamAtomic(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, file: string, opts: AtomicWriteOptions = {}): Promise<{ path: string; bytes: number }> {
   const dest = await checkWritableTarget(file, opts);
-  const dir = path.dirname(dest);
+  const dir = path.dirname(dest); // a followed symlink's target directory: the rename stays in it
   const temp = path.join(dir, `.${path.basename(dest)}.${randomBytes(6).toString('hex')}.part`);
   let fh: FileHandle | undefined;
   let bytes = 0;
@@ -67,7 +89,7 @@ export async function writeStreamAtomic(chunks: AsyncIterable<Uint8Array> | Iter
     fh = undefined;
     await chmod(temp, 0o600); // an odd umask could strip the owner's bits
     // Re-check just before the rename: a device or FIFO planted meanwhile is still refused.
-    await checkWritableTarget(file, { ...opts, overwrite: opts.overwrite });
+    if ((await checkWritableTarget(file, opts)) !== dest) throw new FileTargetError(`cannot write ${opts.what ?? 'the file'} to ${file}: it changed while being written`);
     await rename(temp, dest);
   } catch (err) {
     await fh?.close().catch(() => {});

@@ -35,6 +35,8 @@ export class SimMachine implements EtcdPeer {
   mode: NodeMode;
   role: NodeRole;
   hostname: string;
+  /** What Version reports (tests set v1.14.x to get v1.14's apply modes). */
+  talosVersion = TALOS_VERSION;
   ip: string;
   port: number;
   config?: ParsedConfig;
@@ -177,7 +179,7 @@ export class SimMachine implements EtcdPeer {
         ready,
         unmetConditions: unmet,
         members: this.mode === 'configured' ? members : [],
-        talosVersion: TALOS_VERSION,
+        talosVersion: this.talosVersion,
       }),
     );
   }

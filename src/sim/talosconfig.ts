@@ -1,5 +1,6 @@
 // The talosconfig that lets talosctl (and talos-tui) reach the simulated cluster's configured nodes.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../io/atomic-file.js';
 import path from 'node:path';
 import { stringify } from 'yaml';
 
@@ -28,5 +29,5 @@ export function talosconfigYaml(opts: { context: string; endpoints: string[]; no
 /** Write a talosconfig file readable by its owner only (it holds a private key). */
 export async function writeTalosconfig(sim: { talosconfigText: string }, file: string): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFile(file, sim.talosconfigText, { mode: 0o600 });
+  await writeFileAtomic(file, sim.talosconfigText, { overwrite: true, what: 'the talosconfig' });
 }

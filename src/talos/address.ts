@@ -1,7 +1,7 @@
 // Endpoint strings as talosconfig and -e/--endpoints give them: `ip`, `ip:port`, `host`, `[v6]:port`,
 // a bare IPv6 address, or a URL (`https://10.0.0.2:50000`, older talosconfigs). Normalised to the
 // `host:port` form grpc-js dials (IPv6 in brackets), with Talos's apid port as the default.
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 
 export const TALOS_API_PORT = 50000;
 
@@ -39,6 +39,8 @@ export function parseEndpoint(input: string, defaultPort = TALOS_API_PORT): Endp
     portText = colon >= 0 ? text.slice(colon + 1) : undefined;
   }
   if (host === '' || /[\s/]/.test(host)) throw new Error(`endpoint "${input}" has no usable host`);
+  const bad = hostProblem(host);
+  if (bad) throw new Error(`endpoint "${input}" ${bad}`);
   let port = defaultPort;
   if (portText !== undefined) {
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
@@ -47,6 +49,21 @@ export function parseEndpoint(input: string, defaultPort = TALOS_API_PORT): Endp
     port = Number(portText);
   }
   return { host, port, address: formatAddress(host, port) };
+}
+
+// RFC 1123 labels (underscores tolerated, as resolvers do), at most 253 characters in all.
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
+/**
+ * Why `host` is neither an IP address nor a host name, or null. Digits and dots only must be a valid
+ * IPv4 address: "10.0.0.300" or "10.0.1" would otherwise go to the system's DNS resolver.
+ */
+function hostProblem(host: string): string | null {
+  if (isIPv4(host) || isIPv6(host)) return null;
+  if (/^[\d.]+$/.test(host)) return 'is not a valid IPv4 address';
+  if (host.includes(':')) return 'is not a valid IPv6 address';
+  if (!HOST_NAME.test(host) || /\.\d+\.?$/.test(host)) return 'is neither an IP address nor a host name';
+  return null;
 }
 
 export function formatAddress(host: string, port: number): string {

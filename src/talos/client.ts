@@ -5,6 +5,7 @@ import { create, type DescMethod } from '@bufbuild/protobuf';
 import { parseEndpoint, type Endpoint } from './address.js';
 import { describeError, isConnectFailure, isTlsFailure, TalosError, type ErrorContext } from './errors.js';
 import { grpcMethodDefinition, MAX_MESSAGE_BYTES } from './rpc-definitions.js';
+import { safeMessage } from './safe-message.js';
 import { Code } from './status-codes.js';
 import { DEFAULT_DEADLINE_MS, type CallOptions, type NodeTarget, type RequestOf, type ResponseOf } from './target.js';
 
@@ -55,7 +56,12 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 const definitions = new WeakMap<DescMethod, grpc.MethodDefinition<unknown, unknown>>();
 function definition(method: DescMethod): grpc.MethodDefinition<unknown, unknown> {
   let def = definitions.get(method);
-  if (!def) definitions.set(method, (def = grpcMethodDefinition(method)));
+  if (!def) {
+    const wire = grpcMethodDefinition(method);
+    // Replies are made safe for the terminal as they are decoded: nothing above sees raw node text.
+    def = { ...wire, responseDeserialize: (b: Buffer) => safeMessage(wire.responseDeserialize(b)) };
+    definitions.set(method, def);
+  }
   return def;
 }
 
@@ -198,6 +204,41 @@ export class TalosClient implements NodeTarget {
   }
 
   private async *streamOnce<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
+    const idleMs = opts.idleTimeoutMs;
+    if (idleMs === undefined) return yield* this.streamCall(method, request, opts);
+    // One controller per call: the idle timer aborts it like the caller's signal would.
+    const ac = new AbortController();
+    const onAbort = () => ac.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) ac.abort();
+    let stalled = false;
+    const fire = () => {
+      stalled = true;
+      ac.abort();
+    };
+    let timer = setTimeout(fire, idleMs);
+    try {
+      for await (const msg of this.streamCall(method, request, { ...opts, signal: ac.signal })) {
+        clearTimeout(timer);
+        yield msg;
+        timer = setTimeout(fire, idleMs);
+      }
+    } catch (err) {
+      if (!stalled || opts.signal?.aborted) throw err;
+      const node = opts.node ?? this.node;
+      throw new TalosError({
+        code: Code.DEADLINE_EXCEEDED,
+        message: `${node} sent nothing for ${idleMs / 1000} s (${method.name} through ${this.address}): the node accepts the connection but does not answer`,
+        node,
+        endpoint: this.address,
+      });
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async *streamCall<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
     const { signal } = opts;
     const client = await this.connectedFor(method, opts, opts.deadlineMs);
     const def = definition(method);

@@ -1,5 +1,6 @@
 // gRPC failures as one human sentence each. Every error that leaves src/talos is a TalosError whose
 // message names the node (and endpoint) at fault and, where we can tell, what to do instead.
+import { safeText } from '../core/terminal-text.js';
 import { Code, codeName, RpcError } from './status-codes.js';
 
 export class TalosError extends Error {
@@ -14,11 +15,12 @@ export class TalosError extends Error {
   readonly details: string;
 
   constructor(init: { code: number; message: string; node?: string; endpoint?: string; details?: string; cause?: unknown }) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    // Status details, hostnames and entry errors come from the node: safe for the terminal here.
+    super(safeText(init.message), init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
-    this.node = init.node;
+    this.node = init.node === undefined ? undefined : safeText(init.node);
     this.endpoint = init.endpoint;
-    this.details = init.details ?? init.message;
+    this.details = safeText(init.details ?? init.message);
   }
 
   get codeName(): string {
@@ -120,6 +122,14 @@ function fmtDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Which role to ask for, never one the certificate already has (operator -> admin). */
+function rolesAdvice(roles: string[]): string {
+  const has = roles.length > 0 ? `role ${roles.join(', ')}` : 'no role';
+  if (roles.includes('os:admin')) return `${has}, and the node still refused: its RBAC or the method forbids it`;
+  if (roles.includes('os:operator')) return `${has}, which does not allow it: it needs os:admin`;
+  return `${has}, which does not allow it: use a talosconfig with os:operator (read and operate) or os:admin (change)`;
+}
+
 /** Turn anything a call may throw into a TalosError with a sentence a tired operator can act on. */
 export function describeError(err: unknown, ctx: ErrorContext = {}): TalosError {
   if (err instanceof TalosError) return err;
@@ -164,11 +174,7 @@ export function describeError(err: unknown, ctx: ErrorContext = {}): TalosError 
       if (ctx.insecure) {
         return make(code, `${who} is in maintenance mode: it does not allow ${what} without a client certificate; ${maintenanceAdvice(ctx.method)}`, details);
       }
-      return make(
-        code,
-        `${who}${via} refused ${what}: the client certificate of ${contextLabel} has role ${(ctx.roles ?? []).join(', ') || '(none)'} which does not allow it; use a talosconfig with os:admin or os:operator`,
-        details,
-      );
+      return make(code, `${who}${via} refused ${what}: the client certificate of ${contextLabel} has ${rolesAdvice(ctx.roles ?? [])}`, details);
     case Code.UNIMPLEMENTED:
       if (/maintenance mode/i.test(details)) {
         return make(code, `${who} is in maintenance mode (Talos 1.12 or older only offers apply-config, disks and resource reads there): ${what} is not available; ${maintenanceAdvice(ctx.method)}`, details);

@@ -11,6 +11,7 @@ import * as http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import { describeError, TalosError, type ErrorContext } from './errors.js';
 import { methodPath, MAX_MESSAGE_BYTES } from './rpc-definitions.js';
+import { safeMessage } from './safe-message.js';
 import { Code } from './status-codes.js';
 import { DEFAULT_DEADLINE_MS, type CallOptions, type NodeTarget, type RequestOf, type ResponseOf } from './target.js';
 
@@ -185,7 +186,7 @@ export class H2Target implements NodeTarget {
           buffered = buffered.subarray(5 + len);
           let msg: ResponseOf<M>;
           try {
-            msg = fromBinary(method.output, payload) as ResponseOf<M>;
+            msg = safeMessage(fromBinary(method.output, payload) as ResponseOf<M>);
           } catch (err) {
             return finish(this.describe(method, callError(Code.INTERNAL, `response message parsing error: ${(err as Error).message}`), deadlineMs));
           }

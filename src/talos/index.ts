@@ -24,4 +24,4 @@ export * as machine from './api/machine.js';
 export * as storage from './api/storage.js';
 export * as cluster from './api/cluster.js';
 export * as cosi from './api/cosi.js';
-export { writeStreamToFile, saveEtcdSnapshot, type SavedFile, type SaveOptions } from './snapshot-file.js';
+export { writeStreamToFile, saveEtcdSnapshot, SaveCancelledError, type SavedFile, type SaveOptions } from './snapshot-file.js';

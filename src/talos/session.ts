@@ -106,6 +106,15 @@ export class TalosSession {
 
   private checkUsable(): void {
     if (this.closed) throw new TalosError({ code: Code.CANCELLED, message: 'the Talos session is closed' });
+    // Checked here, not left to the handshake: a server of another CA answers an expired certificate
+    // with a bare connection reset, which says nothing about the cause.
+    const notAfter = this.context.identity.notAfter;
+    if (notAfter && notAfter.getTime() < Date.now()) {
+      throw new TalosError({
+        code: Code.UNAUTHENTICATED,
+        message: `the client certificate of context "${this.context.contextName}" of ${this.context.source} expired on ${notAfter.toISOString().slice(0, 10)}: nothing was sent; get a fresh talosconfig (talosctl config new)`,
+      });
+    }
     if (this.context.endpoints.length === 0) {
       throw new TalosError({
         code: Code.INVALID_ARGUMENT,

@@ -1,7 +1,8 @@
 // talosconfig: find the file as talosctl does, pick the context, apply -e/-n overrides, decode and
 // check the base64 PEM credentials. Every failure is one TalosconfigError naming file and context.
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readUserFile, UserFileError } from '../io/user-file.js';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -85,12 +86,10 @@ export function loadTalosconfig(sel: TalosconfigSelection = {}): ResolvedContext
   const file = resolveTalosconfigPath(sel);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readUserFile(file, 'talosconfig');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'it does not exist' : (err as Error).message;
-    throw new TalosconfigError(`talosconfig ${file} cannot be read: ${why}`, file);
+    if (err instanceof UserFileError) throw new TalosconfigError(err.message, file);
+    throw err;
   }
   return parseTalosconfig(text, file, sel);
 }

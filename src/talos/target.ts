@@ -11,6 +11,12 @@ export interface CallOptions {
   deadlineMs?: number;
   /** Aborting cancels the call; the promise/iterator then fails with a TalosError CANCELLED. */
   signal?: AbortSignal;
+  /**
+   * Streams that must end (a log read without -f, a snapshot): the longest wait for the connection
+   * and first message, then between messages, before the call fails with DEADLINE_EXCEEDED. A node
+   * that accepts TCP and never answers cannot hang them. Time the consumer spends is not counted.
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface NodeTarget {

@@ -263,7 +263,8 @@ describe('the mode is always explicit on the wire', () => {
     const sent: unknown[] = [];
     const target = {
       node: '192.0.2.1',
-      unary: async (_m: unknown, req: unknown) => {
+      unary: async (m: { name: string }, req: unknown) => {
+        if (m.name !== 'ApplyConfiguration') return { messages: [] }; // the Version read before applying
         sent.push(req);
         return { messages: [{ mode: 2, modeDetails: 'ok', warnings: ['w'] }] };
       },

@@ -55,7 +55,8 @@ describe('error sentences name the command once', () => {
       [['etcd', 'frobnicate', '-n', CP1], 2, 'talos-tui etcd: "frobnicate" is not one of'],
       [['etcd', 'defrag', '-n', W1], 1, `talos-tui etcd: nothing was defragmented: cannot read the etcd status of ${W1}: ${W1} runs no etcd`],
       [['etcd', 'snapshot', '-n', W1, path.join(dir, 'w1.db')], 1, `talos-tui etcd: no snapshot was saved: ${W1} runs no etcd`],
-      [['etcd', 'snapshot', '-n', CP1, path.join(dir, 'nope', 'db')], 1, 'talos-tui etcd: no snapshot was saved: '],
+      // A target that cannot be written is bad input (exit 2), as for config render -o.
+      [['etcd', 'snapshot', '-n', CP1, path.join(dir, 'nope', 'db')], 2, 'talos-tui etcd: cannot write the snapshot to '],
     ];
     for (const [argv, code, start] of cases) {
       const r = await cli(...argv);

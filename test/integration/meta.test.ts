@@ -62,7 +62,7 @@ describe('meta validate / encode (offline)', () => {
     expect((await meta('validate', path.join(dir, 'nope.yaml'))).code).toBe(2);
     const bad = await meta('validate', file('bad.yaml', 'links: [\n'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.yaml is not valid YAML/);
+    expect(bad.stderr).toMatch(/bad\.yaml: not valid YAML/);
     expect((await meta('validate')).code).toBe(2);
     expect((await meta()).code).toBe(2);
     expect((await meta('frobnicate')).code).toBe(2);

@@ -246,9 +246,9 @@ describe('talos-tui etcd snapshot', () => {
     expect(j.sha256).toBe(createHash('sha256').update(readFileSync(path.join(dir, 'cp2.snapshot'))).digest('hex'));
   });
 
-  it('names the input at fault: a missing directory (exit 1), two nodes or no file (exit 2)', async () => {
+  it('names the input at fault: a missing directory, two nodes or no file (exit 2: bad input)', async () => {
     const missing = await cli('etcd', 'snapshot', '-n', CP1, path.join(dir, 'nope', 'db.snapshot'));
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does not exist');
     expect((await cli('etcd', 'snapshot', '-n', `${CP1},${CP2}`, path.join(dir, 'x'))).stderr).toContain('one node');
     expect((await cli('etcd', 'snapshot', '-n', CP1)).code).toBe(2);

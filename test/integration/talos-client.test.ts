@@ -59,12 +59,12 @@ describe('mutual TLS session over fake configured nodes', () => {
     }
   });
 
-  it('reports a refused client certificate as the client certificate, not the CA', async () => {
+  it('refuses to use an expired client certificate, naming its date, before anything is sent', async () => {
     // reader.crt is signed by the right CA; expired.crt is signed by it too but is out of date.
     const s = session({ endpoints: [nodes[0].address], crt: b64(fixture('expired.crt')), key: b64(talosKeyPem(fixture('expired.key'))) });
     const [r] = await s.forNodes(['127.0.81.1'], (t) => machine.version(t));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(new RegExp(`^${nodes[0].address} refused the client certificate of context "test" of test-config: it expired on 2021-01-01`));
+    if (!r.ok) expect(r.error.message).toBe('the client certificate of context "test" of test-config expired on 2021-01-01: nothing was sent; get a fresh talosconfig (talosctl config new)');
   });
 
   it('gives unary calls a deadline and names it in the error', async () => {

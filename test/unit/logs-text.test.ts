@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeLine } from '../../src/core/logs/sanitize.js';
+import { sanitizeLine } from '../../src/core/terminal-text.js';
 import { displayWidth, truncateColumns, wrapColumns, wrappedRowCount } from '../../src/core/logs/text-width.js';
 
 describe('text width', () => {

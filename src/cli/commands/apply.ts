@@ -11,11 +11,11 @@
 //
 // Exit: 0 applied (or dry run answered); 1 the node refused (Talos's validation text), could not be
 // reached, or its certificate did not match; 2 usage (flags, unreadable or malformed files).
-import { normalizeFingerprint, insecureClient, TalosError } from '../../talos/index.js';
+import { insecureClient, TalosError } from '../../talos/index.js';
 import { APPLY_MODES, applyConfig, formatOutcome, isApplyMode, parseGoDuration, type ApplyConnector } from '../../features/apply/apply-run.js';
 import { CommandError, commaList, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { sessionFromFlags } from '../connection.js';
-import { readInputFile, renderConfigFiles } from '../render-config.js';
+import { readBaseConfig, renderConfigFiles } from '../render-config.js';
 import type { TalosSession } from '../../talos/index.js';
 import type { Command } from './types.js';
 
@@ -26,10 +26,11 @@ const options = {
   mode: { type: 'string', short: 'm' },
   timeout: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  reboot: { type: 'boolean' },
 } as const;
 
 const usage = `talos-tui apply -n IP -f BASE [--config-patch @FILE|INLINE]... [-i] [--cert-fingerprint FP]...
-                [--mode auto|no-reboot|reboot|staged|try] [--timeout 1m] [--dry-run]
+                [--mode auto|no-reboot|reboot|staged|try] [--timeout 1m] [--dry-run] [--reboot]
                 [--talosconfig FILE] [--context NAME] [-e IP[,IP]]
 
   -n, --nodes          the one node to configure (one per run: configs carry per-node details)
@@ -45,6 +46,8 @@ const usage = `talos-tui apply -n IP -f BASE [--config-patch @FILE|INLINE]... [-
                        after --timeout unless confirmed by another apply)
   --timeout            try mode only: how long until the node rolls back (Go duration, default 1m)
   --dry-run            ask the node what it would do and print its summary and diff; nothing changes
+  --reboot             once the config is applied, reboot the node (Talos v1.14 and later refuse
+                       --mode reboot outside maintenance and never reboot for auto: this is the way)
 
   Prints Talos's warnings (WARNING: ...) on stderr and its summary (how the config was applied) on
   stdout. Exit: 0 applied, 1 the node refused or could not be reached, 2 usage error.`;
@@ -73,22 +76,21 @@ export const command: Command = {
       if (tryTimeoutMs === undefined || tryTimeoutMs < 1000) throw new UsageError(`apply: --timeout takes a duration of at least 1s such as 30s, 1m or 1m30s, not "${values.timeout}"`);
     }
     const insecure = values.insecure ?? false;
+    const rebootAfter = values.reboot ?? false;
+    if (rebootAfter) {
+      if (values['dry-run']) throw new UsageError('apply: --reboot with --dry-run would reboot for nothing: drop one of them');
+      if (insecure) throw new UsageError('apply: --reboot is for configured nodes: a maintenance node (-i) installs and reboots into its config by itself');
+      if (mode === 'reboot' || mode === 'try') throw new UsageError(`apply: --reboot cannot follow --mode ${mode}${mode === 'try' ? ' (the reboot would roll the try back)' : ' (the node reboots by itself)'}`);
+    }
     const fingerprints = commaList(values['cert-fingerprint']);
     if (fingerprints.length > 0 && !insecure) {
       throw new UsageError('apply: --cert-fingerprint pins a maintenance node\'s certificate and needs -i (a configured node is checked against the talosconfig CA)');
-    }
-    for (const fp of fingerprints) {
-      try {
-        normalizeFingerprint(fp);
-      } catch (err) {
-        throw new UsageError(`apply: ${(err as Error).message}`);
-      }
     }
 
     const patches = values['config-patch'] ?? [];
     let config: string;
     if (patches.length === 0) {
-      config = readInputFile('apply', values.file, 'base config');
+      config = readBaseConfig('apply', values.file);
     } else {
       config = renderConfigFiles('apply', values.file, patches);
     }
@@ -105,7 +107,7 @@ export const command: Command = {
       session: () => (session ??= sessionFromFlags(values, io.env)),
     };
     try {
-      const outcome = await applyConfig(connect, { node, config, mode, dryRun: values['dry-run'] ?? false, tryTimeoutMs, insecure, fingerprints });
+      const outcome = await applyConfig(connect, { node, config, mode, dryRun: values['dry-run'] ?? false, tryTimeoutMs, insecure, fingerprints, rebootAfter });
       const { warnings, details } = formatOutcome(outcome);
       for (const w of warnings) io.stderr.write(`${w}\n`);
       io.stdout.write(details);

@@ -4,8 +4,7 @@
 // Exit codes: 0 rendered; 1 a patch does not apply to this config (a missing path to delete, a
 // failed JSON 6902 operation, a JSON patch on a multi-document config, or writing -o failed);
 // 2 bad input: a flag, an unreadable file, or a file that is not YAML / not a config or a patch.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { FileTargetError, writeFileAtomic } from '../../io/atomic-file.js';
 import { CommandError, parseCommandLine, UsageError } from '../args.js';
 import { renderConfigFiles } from '../render-config.js';
 import type { Command } from './types.js';
@@ -31,14 +30,12 @@ const usage = `talos-tui config render -f BASE [--config-patch @FILE|INLINE]... 
   admissionControl (merged by key); zero values do not replace, booleans do. Comments are dropped.
   Exit: 0 rendered, 1 a patch does not apply, 2 bad input (flags, unreadable or malformed files).`;
 
-/** Write to a temporary file beside OUT, then rename: readers never see half a config. */
-function writeAtomically(out: string, text: string): void {
-  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+/** Through the atomic writer: readers never see half a config; a device, FIFO or directory is refused (exit 2). */
+async function writeRendered(out: string, text: string): Promise<void> {
   try {
-    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, out);
+    await writeFileAtomic(out, text, { overwrite: true, what: 'the rendered config' });
   } catch (err) {
-    rmSync(tmp, { force: true });
+    if (err instanceof FileTargetError) throw new UsageError(`config: ${err.message}`);
     throw new CommandError(`config: cannot write ${out}: ${(err as Error).message}`);
   }
 }
@@ -57,7 +54,7 @@ export const command: Command = {
     if (values.output === '') throw new UsageError('config: -o needs a file name');
 
     const rendered = renderConfigFiles('config', values.file, values['config-patch'] ?? []);
-    if (values.output !== undefined) writeAtomically(values.output, rendered);
+    if (values.output !== undefined) await writeRendered(values.output, rendered);
     else io.stdout.write(rendered);
     return 0;
   },

@@ -5,7 +5,6 @@
 // Exit codes: 0 when the scan ran, whatever it found (missing, unknown and ambiguous machines are
 // results for the caller to judge, listed in the output: `jq '.missing | length'`); 1 when the
 // scan itself failed (no socket could be opened); 2 for bad input.
-import { readFileSync } from 'node:fs';
 import { parseTargets, TargetError, type TargetSet } from '../../core/targets.js';
 import { InventoryError, parseInventory, type Inventory } from '../../core/inventory.js';
 import { discover, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PORT } from '../../features/discovery/pipeline.js';
@@ -13,6 +12,7 @@ import { describeAmbiguity, discoverJson, disksText, stateText, summaryText, typ
 import { resolveTalosconfigPath, type TalosSession } from '../../talos/index.js';
 import { formatTable, toJson } from '../output.js';
 import { CommandError, intFlag, parseCommandLine, UsageError } from '../args.js';
+import { readInputFile } from '../render-config.js';
 import { sessionFromFlags } from '../connection.js';
 import type { Command, CommandIO } from './types.js';
 
@@ -45,14 +45,7 @@ const usage = `talos-tui discover TARGET... [--port 50000] [--timeout-ms 1000] [
   Exit: 0 the scan ran (missing or unknown machines are in the output), 1 the scan failed, 2 bad input.`;
 
 function readInventory(file: string): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
-    throw new UsageError(`discover: inventory ${file} ${why}`);
-  }
+  const text = readInputFile('discover', file, 'inventory');
   try {
     return parseInventory(text, file);
   } catch (err) {

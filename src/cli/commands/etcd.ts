@@ -4,8 +4,9 @@
 // the table stays parseable. A node that fails is named on stderr and makes the exit code 1.
 import { analyzeEtcd, alarmName, formatMemberId, humanBytes, type EtcdFinding } from '../../core/etcd/health.js';
 import { planDefragOrder, runDefragSequence } from '../../core/etcd/defrag-plan.js';
-import { machine, saveEtcdSnapshot, type NodeResult, type TalosSession } from '../../talos/index.js';
-import type { EtcdMember, EtcdMemberAlarm } from '../../talos/api/machine.js';
+import { machine, SaveCancelledError, saveEtcdSnapshot, type NodeResult, type TalosSession } from '../../talos/index.js';
+import { FileTargetError } from '../../io/atomic-file.js';
+import type { EtcdMember, EtcdMemberAlarm, EtcdMemberStatus } from '../../talos/api/machine.js';
 import { CommandError, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { requireNodes, sessionFromFlags } from '../connection.js';
 import { formatTable, namingNode, toJson } from '../output.js';
@@ -146,10 +147,22 @@ async function alarms(session: TalosSession, nodes: string[], disarm: boolean, j
   );
 }
 
+/** Ctrl+C, SIGTERM or SIGHUP during a snapshot stops the stream and removes the partial file. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 async function snapshot(session: TalosSession, nodes: string[], file: string, json: boolean, io: CommandIO): Promise<number> {
-  const saved = await saveEtcdSnapshot(session.target(nodes[0]), file).catch((err: unknown) => {
-    throw new CommandError(`no snapshot was saved: ${etcdErrorText(nodes[0]!, err)}`);
-  });
+  const interrupted = new AbortController();
+  const onInterrupt = () => interrupted.abort();
+  for (const s of INTERRUPTS) process.on(s, onInterrupt);
+  const saved = await saveEtcdSnapshot(session.target(nodes[0]), file, { signal: interrupted.signal })
+    .catch((err: unknown) => {
+      if (err instanceof SaveCancelledError) throw new CommandError(err.message);
+      if (err instanceof FileTargetError) throw new UsageError(`etcd: ${err.message}`);
+      throw new CommandError(`no snapshot was saved: ${etcdErrorText(nodes[0]!, err)}`);
+    })
+    .finally(() => {
+      for (const s of INTERRUPTS) process.off(s, onInterrupt);
+    });
   if (json) io.stdout.write(toJson({ node: nodes[0], path: saved.path, bytes: saved.bytes, sha256: saved.sha256 }));
   else io.stdout.write(`etcd snapshot saved to ${JSON.stringify(file)} (${saved.bytes} bytes)\nsha256 ${saved.sha256}\n`);
   return 0;

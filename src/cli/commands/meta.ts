@@ -59,7 +59,7 @@ function readDocument(sub: string, file: string | undefined, io: CommandIO): Che
   const text = readInputFile('meta', file, 'META network config');
   if (text.trim() === '') throw new UsageError(`meta: ${file} is empty`);
   const parsed = parseMetaNetworkConfig(text);
-  if (parsed.config === null) throw new UsageError(`meta: ${file} is ${parsed.syntaxError}`);
+  if (parsed.config === null) throw new UsageError(`meta: ${file}: ${parsed.syntaxError}`);
   for (const p of parsed.problems) io.stderr.write(`${file}: ${formatProblem(p)}\n`);
   const errors = errorsOf(parsed.problems);
   if (errors.length > 0) {

@@ -6,6 +6,7 @@
 // a document without `kind` whose keys include machine/cluster/debug/persist is the legacy
 // v1alpha1 machine config. Without the Go types, "named" means "has a top-level `name`".
 import { Document, parseAllDocuments } from 'yaml';
+import { yamlExpansionProblem } from '../yaml-limits.js';
 import { ConfigPatchError } from './errors.js';
 import { fromYaml, get, scalarText, toYaml, type MapNode, type TreeNode } from './tree.js';
 
@@ -48,6 +49,8 @@ export function parseStream(text: string, name: string): { root: TreeNode; index
       const line = err.linePos?.[0]?.line ?? (err.pos ? text.slice(0, err.pos[0]).split('\n').length : undefined);
       throw new ConfigPatchError('parse', `${name} is not valid YAML${line ? ` at line ${line}` : ''}: ${err.message.replace(/\.$/, '')}`);
     }
+    const tooBig = yamlExpansionProblem(doc);
+    if (tooBig) throw new ConfigPatchError('parse', `${name} is refused: ${tooBig}`);
     const root = fromYaml(doc.contents, doc, docs.length > 1 ? `${name} document ${i + 1}` : name);
     if (root.kind === 'scalar' && root.value === null) return;
     out.push({ root, index: i + 1 });

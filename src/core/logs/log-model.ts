@@ -11,7 +11,7 @@ import { compileFilter, EMPTY_FILTER, FilteredView, type FilterSpec } from './fi
 import { LogBuffer, type LogBufferOptions, type NewLogEntry } from './ring-buffer.js';
 import { RowLayout, type LogRow } from './row-layout.js';
 import { RowWalker, type RowPos } from './row-positions.js';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../terminal-text.js';
 import { SourceLines } from './source-lines.js';
 
 export type { LogRow } from './row-layout.js';

@@ -6,7 +6,7 @@
 import { analyzeLine, type LogFormat, type Severity } from './dmesg.js';
 import { LineSplitter } from './line-splitter.js';
 import type { NewLogEntry } from './ring-buffer.js';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../terminal-text.js';
 
 export interface LineSourceIdentity {
   id: string;

@@ -7,6 +7,7 @@
 // keys (ignored), a link name that is not declared (fine when it is a physical link), a layer other
 // than `platform`, several hostnames/resolvers/time server entries (one is used).
 import { isMap, isSeq, parseDocument } from 'yaml';
+import { MAX_YAML_ALIAS_COUNT, yamlExpansionProblem } from '../yaml-limits.js';
 import {
   ADDRESS_FLAGS, AD_LACP_ACTIVE, AD_SELECT, ARP_ALL_TARGETS, ARP_VALIDATE, BOND_MODES, FAIL_OVER_MAC, FAMILIES, LACP_RATES, LAYERS,
   LINK_TYPES, NAMED_TABLES, PRIMARY_RESELECT, ROUTE_FLAGS, ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES, SECTIONS, VLAN_PROTOCOLS, XMIT_HASH_POLICIES,
@@ -188,7 +189,9 @@ export function parseMetaNetworkConfig(text: string): MetaParseResult {
   if (doc.contents !== null && !isMap(doc.contents)) {
     return { config: null, syntaxError: `the document must be a mapping of sections (${SECTIONS.slice(0, 6).join(', ')}), not ${isSeq(doc.contents) ? 'a list' : 'a scalar'}`, problems: [] };
   }
-  const raw = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Obj;
+  const tooBig = yamlExpansionProblem(doc);
+  if (tooBig) return { config: null, syntaxError: `refused: ${tooBig}`, problems: [] };
+  const raw = (doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) ?? {}) as Obj;
   const f = new Findings();
   const config: MetaNetworkConfig = {};
   for (const [key, value] of Object.entries(raw)) {

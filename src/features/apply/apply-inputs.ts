@@ -2,12 +2,12 @@
 // inventory entry (paths relative to the inventory file, as Discovery's talosctl line resolves them),
 // the rendered config (base verbatim without patches, as `talos-tui apply` sends it), and the address
 // the node will answer at after its reboot (the first static address of machine.network.interfaces).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ConfigPatchError, renderPatched } from '../../core/config-patch/index.js';
+import { ConfigPatchError, parseConfig, renderPatched } from '../../core/config-patch/index.js';
 import { parseInventory, type InventoryNode } from '../../core/inventory.js';
 import { displayPath } from '../../core/display-path.js';
+import { readUserFile } from '../../io/user-file.js';
 
 export interface ApplyInputs {
   base: string | null;
@@ -27,13 +27,7 @@ export function inputsFromInventory(entry: Pick<InventoryNode, 'role' | 'patches
 }
 
 function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
-    throw new Error(`${what} ${shortPath(file)} ${why}`);
-  }
+  return readUserFile(file, what, { shown: shortPath(file) });
 }
 
 /** A path as the user reads it: relative to the current directory when inside it. */
@@ -47,7 +41,10 @@ export function renderInputs(inputs: ApplyInputs): RenderResult {
   try {
     const baseText = readText(inputs.base, 'base config');
     if (baseText.trim() === '') return { ok: false, error: `base config ${shortPath(inputs.base)} is empty` };
-    if (inputs.patches.length === 0) return { ok: true, config: baseText };
+    if (inputs.patches.length === 0) {
+      parseConfig(baseText, shortPath(inputs.base)); // sent verbatim, but never unchecked
+      return { ok: true, config: baseText };
+    }
     const patches = inputs.patches.map((p) => ({ name: shortPath(p), text: readText(p, 'patch file') }));
     return { ok: true, config: renderPatched({ name: shortPath(inputs.base), text: baseText }, patches) };
   } catch (err) {

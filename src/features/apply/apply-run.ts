@@ -42,6 +42,8 @@ export interface ApplyRequestPlan {
   insecure?: boolean;
   /** With insecure: the node's certificate must match one of these or nothing is sent. */
   fingerprints?: string[];
+  /** After the config is applied, send Reboot (what --mode reboot did before Talos v1.14). */
+  rebootAfter?: boolean;
   signal?: AbortSignal;
 }
 
@@ -53,6 +55,12 @@ export interface ApplyOutcome {
   dryRun: boolean;
   modeDetails: string;
   warnings: string[];
+  /** The node's Talos version as read before applying (configured nodes; '' when unknown). */
+  talosVersion: string;
+  /** Something the operator should know about how this Talos applied it (one sentence), or ''. */
+  note: string;
+  /** rebootAfter: the Reboot call was accepted. */
+  rebooted: boolean;
 }
 
 /** Where a plan's call goes: the maintenance connection, or the session's endpoints with the `node` header. */
@@ -70,17 +78,58 @@ export async function applyConfig(connect: ApplyConnector, plan: ApplyRequestPla
   const mode = plan.mode ?? 'auto';
   const dryRun = plan.dryRun ?? false;
   const target = plan.insecure ? connect.insecure(plan.node, { fingerprints: plan.fingerprints }) : connect.session().target(plan.node);
+  // A configured node's version decides what the modes mean (maintenance nodes apply, install and reboot alike).
+  const talosVersion = plan.insecure ? '' : await versionOf(target, plan.signal);
+  const v114 = atLeast(talosVersion, 1, 14);
+  if (v114 && mode === 'reboot') {
+    throw new TalosError({
+      code: Code.FAILED_PRECONDITION,
+      message: `${plan.node} runs Talos ${talosVersion}, which answers Unimplemented to --mode reboot outside maintenance mode: nothing was sent; use --mode no-reboot --reboot to apply and then reboot`,
+      node: plan.node,
+    });
+  }
+  let result: Awaited<ReturnType<typeof machine.applyConfiguration>>;
   try {
-    const result = await machine.applyConfiguration(
+    result = await machine.applyConfiguration(
       target,
       { config: plan.config, mode, dryRun, tryModeTimeoutMs: mode === 'try' ? (plan.tryTimeoutMs ?? DEFAULT_TRY_TIMEOUT_MS) : undefined },
       { signal: plan.signal },
     );
-    return { node: plan.node, requestedMode: mode, mode: result.mode, dryRun, modeDetails: result.modeDetails, warnings: result.warnings };
   } catch (err) {
     const e = describeError(err, { node: plan.node, method: 'ApplyConfiguration', insecure: plan.insecure });
     throw new TalosError({ code: e.code, message: refusalSentence(e, plan.node), node: e.node, endpoint: e.endpoint, details: e.details, cause: e });
   }
+  const note =
+    v114 && mode === 'auto' && !plan.rebootAfter
+      ? `Talos ${talosVersion} applies --mode auto without a reboot: changes that need one take effect at the next reboot (talos-tui apply --reboot applies and then reboots)`
+      : '';
+  let rebooted = false;
+  if (plan.rebootAfter && !dryRun) {
+    try {
+      await machine.reboot(target, 'default', { signal: plan.signal });
+      rebooted = true;
+    } catch (err) {
+      const e = describeError(err, { node: plan.node, method: 'Reboot' });
+      throw new TalosError({ code: e.code, message: `the config was applied to ${plan.node}, but the reboot failed: ${oneLine(e.message)}`, node: e.node, details: e.details, cause: e });
+    }
+  }
+  return { node: plan.node, requestedMode: mode, mode: result.mode, dryRun, modeDetails: result.modeDetails, warnings: result.warnings, talosVersion, note, rebooted };
+}
+
+async function versionOf(target: NodeTarget, signal?: AbortSignal): Promise<string> {
+  try {
+    return (await machine.version(target, { deadlineMs: 5000, signal })).version?.tag ?? '';
+  } catch {
+    return ''; // unknown: the apply itself will say what is wrong with the connection
+  }
+}
+
+/** "v1.14.1" >= major.minor; false when the tag is not a version. */
+export function atLeast(tag: string, major: number, minor: number): boolean {
+  const m = /^v?(\d+)\.(\d+)/.exec(tag);
+  if (!m) return false;
+  const [maj, min] = [Number(m[1]), Number(m[2])];
+  return maj > major || (maj === major && min >= minor);
 }
 
 /** hashicorp/go-multierror text ("2 errors occurred:\n\t* a\n\t* b\n\n") as "a; b"; other text as is. */
@@ -109,6 +158,9 @@ export function refusalSentence(err: TalosError, node: string): string {
     if (err.code === Code.FAILED_PRECONDITION) return `${node} refused the config: ${oneLine(text)}`;
     return `${node} rejected the config: ${oneLine(text)}`;
   }
+  if (err.code === Code.UNIMPLEMENTED && /REBOOT mode is not supported/i.test(err.details)) {
+    return `${node} does not support --mode reboot (Talos v1.14 and later): use --mode no-reboot --reboot to apply and then reboot`;
+  }
   return oneLine(err.message);
 }
 
@@ -118,6 +170,9 @@ function oneLine(text: string): string {
 
 /** What talosctl prints for a reply (PrintApplyResults): warnings, then the mode details. */
 export function formatOutcome(o: ApplyOutcome): { warnings: string[]; details: string } {
-  const details = o.modeDetails !== '' ? o.modeDetails : o.dryRun ? 'Dry run: nothing was applied.' : `Applied configuration (mode ${o.mode}).`;
-  return { warnings: o.warnings.map((w) => `WARNING: ${o.node}: ${w}`), details: details.endsWith('\n') ? details : `${details}\n` };
+  let details = o.modeDetails !== '' ? o.modeDetails : o.dryRun ? 'Dry run: nothing was applied.' : `Applied configuration (mode ${o.mode}).`;
+  if (!details.endsWith('\n')) details += '\n';
+  if (o.rebooted) details += `Rebooting ${o.node}.\n`;
+  const notes = o.note !== '' ? [`NOTE: ${o.note}`] : [];
+  return { warnings: [...o.warnings.map((w) => `WARNING: ${o.node}: ${w}`), ...notes], details };
 }

@@ -6,7 +6,8 @@
 import { errorLine } from '../../ui/text.js';
 import { documentScroll, DocumentView, type Note } from '../../ui/DocumentView.js';
 import type { MessageTone } from '../../core/tone.js';
-import { existsSync, renameSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePaneActions, type Action, type PaneProps } from '../../ui/pane-types.js';
@@ -171,7 +172,9 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       const { warnings, details } = formatOutcome(outcome);
       const head = dryRun ? `dry run on ${target} (mode ${mode}): ${target} replied` : `applied to ${target}: mode ${outcome.mode}`;
       show(dryRun ? `dry run reply from ${target}` : `apply reply from ${target}`, [head, ...warnings, ...details.replace(/\n$/, '').split('\n')]);
-      setNote({ text: dryRun ? `dry run answered by ${target}: nothing was changed` : `applied to ${target} (mode ${outcome.mode})`, tone: 'ok' });
+      // Talos v1.14+ applies auto without a reboot: say so, or the operator waits for one that never comes.
+      const applied = outcome.note ? `applied to ${target} (mode ${outcome.mode}): ${outcome.note}` : `applied to ${target} (mode ${outcome.mode})`;
+      setNote({ text: dryRun ? `dry run answered by ${target}: nothing was changed` : applied, tone: outcome.note && !dryRun ? 'warn' : 'ok' });
       const reboots = !dryRun && mode !== 'staged' && (wasInsecure || outcome.mode === 'reboot');
       if (reboots) void followNode(target, staticAddressOf(config) ?? hostPart(target), run);
     } catch (err) {
@@ -247,19 +250,11 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     if (!session || !host) return;
     const target = host;
     setBusy(`fetching the kubeconfig from ${target}…`);
-    const tmp = `${file}.${process.pid}.tmp`;
     try {
       const text = await machine.kubeconfig(session.target(target));
-      writeFileSync(tmp, text, { mode: 0o600 });
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
+      await writeFileAtomic(file, text, { overwrite: true, what: 'the kubeconfig' });
       setNote({ text: `kubeconfig of ${target} saved to ${shortPath(file)} (0600)`, tone: 'ok' });
     } catch (err) {
-      try {
-        if (existsSync(tmp)) unlinkSync(tmp);
-      } catch {
-        /* nothing to clean */
-      }
       setNote({ text: `kubeconfig not saved: ${errorLine(err)}`, tone: 'error' });
     } finally {
       setBusy(null);

@@ -5,13 +5,13 @@
 // mergeScan, so a machine keeps its row (and the selection) even when it moved from its DHCP
 // address to its static one after apply (same MAC). Rows not seen yet during a rescan show as
 // 'pending', and as 'gone' once the rescan is over. A new scan (`scan()`) starts a fresh table.
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mergeScan, type MatchResult } from '../../core/match.js';
 import { InventoryError, parseInventory, type Inventory } from '../../core/inventory.js';
 import { describeTargets, parseTargets, TargetError } from '../../core/targets.js';
 import { ThrottledStore } from '../../core/throttled-store.js';
+import { readUserFile, UserFileError } from '../../io/user-file.js';
 import type { IdentifiedNode } from '../../talos/identify.js';
 import type { TalosSession } from '../../talos/session.js';
 import { compareNodes, discover, DEFAULT_PORT, type ScanProgress } from './pipeline.js';
@@ -164,10 +164,9 @@ export class DiscoverySource {
     const resolved = trimmed === '~' || trimmed.startsWith('~/') ? path.join(os.homedir(), trimmed.slice(1)) : trimmed;
     let text: string;
     try {
-      text = (this.opts.readFile ?? ((f) => readFileSync(f, 'utf8')))(resolved);
+      text = (this.opts.readFile ?? ((f) => readUserFile(f, 'inventory', { shown: trimmed })))(resolved);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return this.fail(`inventory ${trimmed} ${code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read: ${(err as Error).message}`}`);
+      return this.fail(err instanceof UserFileError ? err.message : `inventory ${trimmed} cannot be read: ${(err as Error).message}`);
     }
     try {
       this.inventory = parseInventory(text, resolved);

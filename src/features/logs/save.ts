@@ -1,7 +1,7 @@
 // "s save": the filtered buffer as displayed (LogModel.renderForSave) to a file the operator names.
-import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { FileTargetError, writeFileAtomic } from '../../io/atomic-file.js';
 
 /** ./talos-logs-20260101-120000.log (local time: it is the operator's file). */
 export function defaultSavePath(now = new Date()): string {
@@ -27,8 +27,10 @@ export async function saveText(typed: string, text: string): Promise<SaveResult>
   if (typed.trim() === '') throw new Error('name a file to save the logs to');
   const path = resolveSavePath(typed);
   try {
-    await writeFile(path, text, { encoding: 'utf8', flag: 'w' });
+    // Atomic and 0600 like every file the product writes: logs can hold tokens and addresses.
+    await writeFileAtomic(path, text, { overwrite: true, what: 'the logs' });
   } catch (err) {
+    if (err instanceof FileTargetError) throw err;
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'its folder does not exist' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'it is a folder' : e.message;
     throw new Error(`cannot write ${path}: ${why}`);

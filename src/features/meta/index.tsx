@@ -7,7 +7,8 @@
 // refuse META writes.
 import { documentScroll, DocumentView, type Note } from '../../ui/DocumentView.js';
 import type { MessageTone } from '../../core/tone.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { FileTargetError, writeFileAtomic } from '../../io/atomic-file.js';
+import { readUserFile, UserFileError } from '../../io/user-file.js';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePaneActions, type Action, type PaneProps } from '../../ui/pane-types.js';
@@ -41,11 +42,10 @@ const shortPath = (p: string): string => displayPath(p, process.cwd(), { dotSlas
 /** Read the file: its text (parsed), or that it is missing, or why it cannot be read. */
 export function readDoc(file: string): { doc: Doc; key: string } {
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = readUserFile(file, 'META document', { shown: shortPath(file) });
     return { doc: { kind: 'read', text, parsed: parseMetaNetworkConfig(text) }, key: `t:${text}` };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { doc: { kind: 'missing' }, key: 'missing' };
+    if (err instanceof UserFileError && err.problem === 'missing') return { doc: { kind: 'missing' }, key: 'missing' };
     const m = errorLine(err);
     return { doc: { kind: 'unreadable', error: m }, key: `e:${m}` };
   }
@@ -280,14 +280,17 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
 
   function writeTemplate() {
     if (!file) return;
-    try {
-      writeFileSync(file, META_TEMPLATE, { flag: 'wx' });
-      setNote({ text: `template written to ${shortPath(file)}: edit it in your editor`, tone: 'ok' });
-      reload(file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      setNote({ text: code === 'EEXIST' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`, tone: 'error' });
-    }
+    writeFileAtomic(file, META_TEMPLATE, { what: 'the template' }).then(
+      () => {
+        setNote({ text: `template written to ${shortPath(file)}: edit it in your editor`, tone: 'ok' });
+        reload(file);
+      },
+      (err: unknown) =>
+        setNote({
+          text: err instanceof FileTargetError && err.reason === 'exists' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`,
+          tone: 'error',
+        }),
+    );
   }
 
   // ---- layout

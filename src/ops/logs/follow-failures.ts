@@ -15,11 +15,12 @@ export function isUnreachable(err: TalosError): boolean {
 
 /** Reopen after this error? `delivered`: the stream has shown lines before. */
 export function shouldReopen(err: TalosError | null, delivered: boolean): boolean {
-  if (err && !delivered) {
-    // Never worked: an unknown log or a certificate problem will not fix itself.
-    if (err.code === Code.UNKNOWN && UNKNOWN_LOG.test(err.details)) return false;
-    if (err.code === Code.UNAVAILABLE && /certificate/i.test(err.message)) return false;
-  }
+  // A certificate failure (the node's CA changed, our certificate expired or was refused) does not
+  // heal by retrying, even after the stream worked: stop and say so. Authorization refusals
+  // (PermissionDenied, Unauthenticated) stop in defaultShouldRetry.
+  if (err && err.code === Code.UNAVAILABLE && /certificate/i.test(err.message)) return false;
+  // Never worked: an unknown log will not appear by itself.
+  if (err && !delivered && err.code === Code.UNKNOWN && UNKNOWN_LOG.test(err.details)) return false;
   return defaultShouldRetry(err);
 }
 

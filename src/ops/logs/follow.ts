@@ -9,6 +9,7 @@
 // A refusal (maintenance mode, Talos <= 1.12 Unimplemented, missing role, unknown log) ends the follow
 // at once: retrying cannot fix it and would only hammer the node (follow-failures.ts judges errors).
 import { LineSplitter } from '../../core/logs/line-splitter.js';
+import { safeText } from '../../core/terminal-text.js';
 import { machine, resilientStream, type NodeTarget, type StreamEvent, type TalosError } from '../../talos/index.js';
 import { followFailure, isUnreachable, shouldReopen } from './follow-failures.js';
 import { selectorName, type LogSelector } from '../../core/logs/selector.js';
@@ -31,6 +32,8 @@ export interface FollowOptions {
   /** Backoff bounds (tests shorten them). */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Reads that must end (without follow, and dmesg's history): longest silence from the node (default 20 s). */
+  readIdleTimeoutMs?: number;
 }
 
 export interface GapInfo {
@@ -70,6 +73,10 @@ export type FollowEnd =
   | { kind: 'failed'; message: string };
 
 const DEFAULT_RESYNC_WINDOW_MS = 300;
+/** A node that accepts TCP and never answers must not hang a read that is meant to end. */
+const DEFAULT_READ_IDLE_TIMEOUT_MS = 20_000;
+/** Lines of a whole kernel ring handed on at once when it is printed as it arrives. */
+const RING_BATCH_LINES = 512;
 /** Longest stretch of stream handling before the event loop gets a turn. */
 const YIELD_AFTER_MS = 8;
 
@@ -152,12 +159,15 @@ class Follower {
   private async readOnce(): Promise<void> {
     const { target, selector, signal, tail } = this.o;
     if (selector.kind === 'dmesg') {
-      const lines = await this.readKernelRing(signal);
-      this.deliver(tail < 0 ? lines : tail === 0 ? [] : lines.slice(-tail));
+      // Everything: printed as it arrives (memory stays flat whatever the ring holds). Last N: only
+      // N lines are ever kept, since the wire has no "last N" for dmesg.
+      if (tail < 0) await this.readKernelRing(signal, { keep: 0, onLines: (lines) => this.deliverPaced(lines) });
+      else this.deliver(await this.readKernelRing(signal, { keep: tail }));
       return;
     }
     const splitter = new LineSplitter();
-    const stream = machine.logs(target, { id: selector.id, kubernetes: selector.kind === 'container', follow: false, tailLines: tail }, { signal });
+    const idleTimeoutMs = this.o.readIdleTimeoutMs ?? DEFAULT_READ_IDLE_TIMEOUT_MS;
+    const stream = machine.logs(target, { id: selector.id, kubernetes: selector.kind === 'container', follow: false, tailLines: tail }, { signal, idleTimeoutMs });
     for await (const chunk of stream) {
       const lines = splitter.push(chunk);
       if (lines.length > 0) this.deliver(lines);
@@ -168,12 +178,39 @@ class Follower {
     if (rest.length > 0) this.deliver(rest);
   }
 
-  private async readKernelRing(signal: AbortSignal): Promise<string[]> {
-    const out: string[] = [];
-    for await (const chunk of machine.dmesg(this.o.target, { follow: false, tail: false, signal })) {
-      for (const l of recordLines(chunk, this.decoder)) out.push(l);
+  /**
+   * Reads the kernel ring once, keeping only its last `keep` lines (returned); `onLines` also gets
+   * every line in batches as they arrive; `track` records the newest record seen (for the follow).
+   */
+  private async readKernelRing(signal: AbortSignal, o: { keep: number; onLines?: (lines: string[]) => Promise<void>; track?: boolean }): Promise<string[]> {
+    let kept: string[] = [];
+    let batch: string[] = [];
+    const idleTimeoutMs = this.o.readIdleTimeoutMs ?? DEFAULT_READ_IDLE_TIMEOUT_MS;
+    for await (const chunk of machine.dmesg(this.o.target, { follow: false, tail: false, signal, idleTimeoutMs })) {
+      for (const l of recordLines(chunk, this.decoder)) {
+        if (o.track) {
+          const k = kmsgKey(l);
+          if (k && (this.lastKmsg === null || kmsgAfter(k, this.lastKmsg))) this.lastKmsg = k;
+        }
+        if (o.keep > 0) kept.push(l);
+        if (o.onLines) batch.push(l);
+      }
+      // Trimmed in steps, so keeping the last N costs O(1) per line.
+      if (kept.length > 2 * o.keep + 1024) kept = kept.slice(-o.keep);
+      if (o.onLines && batch.length >= RING_BATCH_LINES) {
+        await o.onLines(batch);
+        batch = [];
+      }
     }
-    return out;
+    if (o.onLines && batch.length > 0) await o.onLines(batch);
+    return o.keep > 0 ? kept.slice(-o.keep) : [];
+  }
+
+  /** Delivers, then waits while the consumer is full (a slow pipe pauses the read instead of filling memory). */
+  private async deliverPaced(lines: string[]): Promise<void> {
+    this.deliver(lines);
+    const full = this.h.backpressure?.();
+    if (full) await full;
   }
 
   // ---- following
@@ -200,12 +237,7 @@ class Follower {
     // The wire has no "last N" for dmesg: on the first open read the ring once and keep its last N,
     // then follow a replay of the ring from after the newest record read.
     if (!this.resumingOpen && this.lastKmsg === null && this.o.tail >= 0) {
-      const history = await this.readKernelRing(signal);
-      for (const l of history) {
-        const k = kmsgKey(l);
-        if (k && (this.lastKmsg === null || kmsgAfter(k, this.lastKmsg))) this.lastKmsg = k;
-      }
-      yield this.o.tail === 0 ? [] : history.slice(-this.o.tail);
+      yield await this.readKernelRing(signal, { keep: this.o.tail, track: true });
     }
     const filter = new KmsgReplayFilter(this.lastKmsg);
     this.kmsgFilter = filter;
@@ -278,6 +310,8 @@ class Follower {
     if (this.o.signal.aborted) return;
     if (this.o.selector.kind !== 'dmesg') this.recent.push(lines);
     this.delivered = true;
-    this.h.lines(lines);
+    // The one place log and kernel lines from the wire reach a consumer (pane or headless printer):
+    // escape sequences a process wrote to its log never reach the terminal (tabs stay for pipes).
+    this.h.lines(lines.map(safeText));
   }
 }

@@ -4,7 +4,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ApplyConfigurationRequest_Mode as Mode, type MachineService } from '../../talos/proto/gen/machine/machine_pb.js';
 import { Code, RpcError } from '../../talos/status-codes.js';
 import { configDiff, immediateApplyError, parseMachineConfig, type ParsedConfig } from '../machine-config.js';
-import { TALOS_VERSION, type SimMachine } from '../machine-state.js';
+import type { SimMachine } from '../machine-state.js';
 import { Role } from '../rbac.js';
 import { createRng, hashSeed } from '../rng.js';
 import { startService, stopService, type ServiceRecord } from '../services.js';
@@ -115,11 +115,16 @@ async function applyConfiguration(req: { data: Uint8Array; mode: Mode; dryRun: b
   let mode = req.mode;
   let modeDetails = 'Applied configuration with a reboot';
   let modeErr = '';
+  // Talos v1.14: REBOOT is refused outside maintenance, AUTO never reboots, and every change is
+  // accepted live (what needs a reboot takes effect at the next one).
+  const v114 = /^v1\.(1[4-9]|[2-9]\d)\./.test(machine.talosVersion);
   if (inMaintenance && mode === Mode.REBOOT) mode = Mode.NO_REBOOT;
+  if (v114 && mode === Mode.REBOOT) throw new RpcError(Code.UNIMPLEMENTED, 'the REBOOT mode is not supported, please use AUTO or NO_REBOOT modes instead');
+  if (v114 && mode === Mode.AUTO) mode = Mode.NO_REBOOT;
   switch (mode) {
     case Mode.TRY:
     case Mode.NO_REBOOT: {
-      const err = immediateApplyError(machine.config, parsed);
+      const err = v114 ? '' : immediateApplyError(machine.config, parsed);
       if (err && !inMaintenance) throw new RpcError(Code.INVALID_ARGUMENT, err);
       modeDetails = 'Applied configuration without a reboot';
       break;
@@ -210,11 +215,11 @@ function scheduleRevert(machine: SimMachine, previous: ParsedConfig, tried: Pars
 }
 
 export const machineHandlers: SimHandlers<typeof MachineService> = {
-  async version() {
+  async version(_req, { machine }) {
     return {
       messages: [
         {
-          version: { tag: TALOS_VERSION, sha: '5a8f2c1d', built: '2026-10-01T00:00:00Z', goVersion: 'go1.25.7', os: 'linux', arch: 'amd64' },
+          version: { tag: machine.talosVersion, sha: '5a8f2c1d', built: '2026-10-01T00:00:00Z', goVersion: 'go1.25.7', os: 'linux', arch: 'amd64' },
           platform: { name: 'metal', mode: 'metal' },
           features: { rbac: true },
         },

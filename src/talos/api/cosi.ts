@@ -2,6 +2,7 @@
 // helpers for the resources talos-tui reads. Always full type names: the server resolves no aliases.
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { parse as parseYaml } from 'yaml';
+import { safeValue } from '../safe-message.js';
 import { EventType, State } from '../proto/gen/cosi/state_pb.js';
 import type { Resource } from '../proto/gen/cosi/resource_pb.js';
 import { TalosError } from '../errors.js';
@@ -49,7 +50,7 @@ export function toCosiResource<S = unknown>(res: Resource | undefined, node: str
   const yamlSpec = res.spec?.yamlSpec ?? '';
   if (yamlSpec !== '') {
     try {
-      spec = parseYaml(yamlSpec);
+      spec = safeValue(parseYaml(yamlSpec));
     } catch (err) {
       throw new TalosError({ code: Code.DATA_LOSS, message: `${node} sent ${md.type} "${md.id}" with an unreadable spec: ${(err as Error).message.split('\n')[0]}`, node });
     }

@@ -217,7 +217,8 @@ export async function kubeconfig(t: NodeTarget, opts?: CallOptions): Promise<str
   const parts: Uint8Array[] = [];
   for await (const chunk of dataChunks(t, t.stream(M.kubeconfig, {}, { deadlineMs: 30_000, ...opts }), 'Kubeconfig')) parts.push(chunk);
   try {
-    const entries = readTar(gunzipSync(Buffer.concat(parts)));
+    // A kubeconfig is a few KiB: bound the inflated size so a hostile node's gzip bomb stops here.
+    const entries = readTar(gunzipSync(Buffer.concat(parts), { maxOutputLength: 16 * 1024 * 1024 }));
     const file = entries.find((e) => e.name.replace(/^\.\//, '') === 'kubeconfig');
     if (!file) throw new Error(`the archive holds no "kubeconfig" file (found: ${entries.map((e) => e.name).join(', ') || 'nothing'})`);
     return Buffer.from(file.data).toString('utf8');

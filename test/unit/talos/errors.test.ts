@@ -20,6 +20,13 @@ describe('describeError', () => {
     expect(e.message).toContain('n1 refused Reboot: the client certificate of context "prod" has role os:reader');
   });
 
+  it('never advises a role the certificate already has', () => {
+    const operator = describeError(grpcErr(Code.PERMISSION_DENIED, 'not authorized'), { node: 'n1', method: 'ApplyConfiguration', roles: ['os:operator'], contextName: 'prod' });
+    expect(operator.message).toBe('n1 refused ApplyConfiguration: the client certificate of context "prod" has role os:operator, which does not allow it: it needs os:admin');
+    const admin = describeError(grpcErr(Code.PERMISSION_DENIED, 'not authorized'), { node: 'n1', method: 'Reboot', roles: ['os:admin'], contextName: 'prod' });
+    expect(admin.message).not.toMatch(/use a talosconfig with os:admin/);
+  });
+
   it('recognises Talos 1.12 maintenance Unimplemented', () => {
     const e = describeError(grpcErr(Code.UNIMPLEMENTED, 'API is not implemented in maintenance mode'), { node: 'n1', method: 'Version', insecure: true });
     expect(e.message).toMatch(/^n1 is in maintenance mode \(Talos 1\.12 or older/);

@@ -42,7 +42,7 @@ describe('talosconfig path resolution (talosctl order)', () => {
 
   it('says plainly when the talosconfig path is a directory, or the YAML is broken', () => {
     const dir = tempDir();
-    expect(errorOf(() => loadTalosconfig({ talosconfig: dir })).message).toBe(`talosconfig ${dir} cannot be read: it is a directory`);
+    expect(errorOf(() => loadTalosconfig({ talosconfig: dir })).message).toBe(`talosconfig ${dir} is a directory, not a file`);
     const broken = errorOf(() => parseTalosconfig('context: a\ncontexts: [x: {y', 'cfg')).message;
     expect(broken).toMatch(/^talosconfig cfg is not valid YAML: /);
     expect(broken).not.toMatch(/:\s*$/);
