@@ -46,3 +46,18 @@ export function runOracle<T = unknown>(subcommand: string, input: string | Buffe
   if (r.status !== 0) throw new Error(`talos-oracle ${subcommand} exited ${r.status}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as T;
 }
+
+/**
+ * The pinned machinery module's directory in the Go module cache (`go list -m` from oracle/), so tests
+ * read upstream test data where Go put it instead of copying it into this repository.
+ */
+export function machineryDir(): string {
+  const r = spawnSync('go', ['list', '-m', '-json', 'github.com/siderolabs/talos/pkg/machinery'], {
+    cwd: join(dirname(ORACLE_BIN), '..'),
+    encoding: 'utf8',
+  });
+  if (r.error || r.status !== 0) throw new Error(`go list -m github.com/siderolabs/talos/pkg/machinery failed: ${r.stderr || r.error}`);
+  const dir = (JSON.parse(r.stdout) as { Dir?: string }).Dir;
+  if (!dir) throw new Error('go list -m did not report the machinery module directory (is it downloaded?)');
+  return dir;
+}

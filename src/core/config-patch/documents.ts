@@ -7,7 +7,7 @@
 // v1alpha1 machine config. Without the Go types, "named" means "has a top-level `name`".
 import { Document, parseAllDocuments } from 'yaml';
 import { ConfigPatchError } from './errors.js';
-import { fromYaml, get, scalarText, toYaml, type MapNode, type TreeNode } from './tree.js';
+import { fromYaml, get, scalarText, toYaml, verbatimTag, type MapNode, type TreeNode } from './tree.js';
 
 export const LEGACY_ID = 'v1alpha1';
 
@@ -79,7 +79,7 @@ export function parseConfig(text: string, name: string): ConfigDocs {
 export function renderConfig(config: ConfigDocs): string {
   return config.docs
     .map((root) => {
-      const doc = new Document();
+      const doc = new Document(undefined, { customTags: [verbatimTag] });
       doc.contents = toYaml(root) as Document['contents'];
       return doc.toString({ lineWidth: 0, indentSeq: true });
     })
