@@ -178,7 +178,7 @@ describe('talos-tui config render', () => {
     const json = await run(['render', '-f', multi, '--config-patch', `@${file('j.json', '[{"op":"remove","path":"/debug"}]')}`]);
     expect(json.code).toBe(1);
     expect(json.stderr).toMatch(/j\.json is a JSON 6902 patch, which talosctl applies only to a single-document config, and this config has 2 documents/);
-    const failedOp = await run(['render', '-f', base, '--config-patch', '[{"op":"replace","path":"/machine/network/hostname","value":"x"}]']);
-    expect(failedOp).toMatchObject({ code: 1, stderr: 'talos-tui config: inline patch 1: operation 1 (replace /machine/network/hostname) failed: /machine/network/hostname does not exist\n' });
+    const failedOp = await run(['render', '-f', base, '--config-patch', '[{"op":"remove","path":"/machine/network/nope"}]']);
+    expect(failedOp).toMatchObject({ code: 1, stderr: 'talos-tui config: inline patch 1: operation 1 (remove /machine/network/nope) failed: /machine/network/nope does not exist\n' });
   });
 });
