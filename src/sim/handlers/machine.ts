@@ -210,13 +210,14 @@ function scheduleRevert(machine: SimMachine, previous: ParsedConfig, tried: Pars
 }
 
 export const machineHandlers: SimHandlers<typeof MachineService> = {
-  async version() {
+  async version(_req, { machine }) {
     return {
       messages: [
         {
           version: { tag: TALOS_VERSION, sha: '5a8f2c1d', built: '2026-10-01T00:00:00Z', goVersion: 'go1.25.7', os: 'linux', arch: 'amd64' },
           platform: { name: 'metal', mode: 'metal' },
-          features: { rbac: true },
+          // machined fills features only from a machine config: a maintenance node has none.
+          ...(machine.mode === 'maintenance' ? {} : { features: { rbac: true } }),
         },
       ],
     };
