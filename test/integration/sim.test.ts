@@ -133,8 +133,8 @@ describe('simulated cluster', () => {
     const version = await via.unary(MachineService.method.version, {}, { node: cp2.ip });
     // apid proxies a single `node` one-to-one and leaves the reply alone; `nodes` stamps the hostname.
     expect(version.messages[0].metadata?.hostname).toBeUndefined();
-    const many = await via.unary(MachineService.method.version, {}, { nodes: cp2.ip });
-    expect(many.messages[0].metadata?.hostname).toBe(cp2.ip);
+    const fanned = await via.unary(MachineService.method.version, {}, { node: { nodes: [cp2.ip] } });
+    expect(fanned.messages[0].metadata?.hostname).toBe(cp2.ip);
     const local = await via.unary(MachineService.method.version, {});
     expect(local.messages[0].metadata?.hostname ?? '').toBe('');
 

@@ -5,6 +5,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventType, type State } from '../../talos/proto/gen/cosi/state_pb.js';
 import { Code, RpcError } from '../../talos/status-codes.js';
+import { protoSpec } from '../proto-spec.js';
 import { Role } from '../rbac.js';
 import { TYPES, type StoreEvent, type StoredResource } from '../resources.js';
 import type { SimHandlers } from './types.js';
@@ -21,12 +22,13 @@ function toProto(r: StoredResource) {
       created: timestampFromDate(r.created),
       updated: timestampFromDate(r.updated),
     },
-    spec: { yamlSpec: r.yaml },
+    spec: { yamlSpec: r.yaml, protoSpec: protoSpec(r.type, r.yaml) },
   };
 }
 
+/** A tombstone as the COSI server marshals one (protobuf.Resource.Marshal): metadata, and an empty spec. */
 function tombstone(namespace: string, type: string, id: string) {
-  return { metadata: { namespace, type, id, version: 'undefined', phase: 'running' } };
+  return { metadata: { namespace, type, id, version: 'undefined', phase: 'running' }, spec: {} };
 }
 
 function idFilter(regexp: string | undefined): (id: string) => boolean {
