@@ -77,13 +77,14 @@ const broken = fc.tuple(platformDoc, fc.constantFrom(
 
 describeOracle('META 0x0a vs Talos (metal platform decoding, pkg/machinery/meta)', () => {
   it('a document Talos reads is never refused (warnings are fine), random platform documents included', () => {
-    const docs = fc.sample(platformDoc, { seed: Number(process.env.ORACLE_SEED ?? Date.now() % 2 ** 31), numRuns: 300 });
+    const seed = Number(process.env.ORACLE_SEED ?? Date.now() % 2 ** 31);
+    const docs = fc.sample(platformDoc, { seed, numRuns: 300 });
     const talos = decode(docs);
     docs.forEach((doc, i) => {
-      expect(talos[i].error, `Talos refuses a generated document:\n${doc}`).toBeUndefined();
+      expect(talos[i].error, `seed ${seed}: Talos refuses a generated document:\n${doc}`).toBeUndefined();
       const r = parseMetaNetworkConfig(doc);
       expect(r.syntaxError, doc).toBeUndefined();
-      expect(errorsOf(r.problems).map(formatProblem), `the product refuses what Talos reads:\n${doc}`).toEqual([]);
+      expect(errorsOf(r.problems).map(formatProblem), `seed ${seed}: the product refuses what Talos reads:\n${doc}`).toEqual([]);
     });
   });
 
