@@ -70,7 +70,7 @@ type callResult struct {
 }
 
 func init() {
-	register("client", "machinery's client calling a node: Version, ServiceList, Etcd*, COSI Get/List/Watch, Logs, Dmesg, ApplyConfiguration (dry run), MetaWrite, Kubeconfig", runClient)
+	register("client", "machinery's client calling a node: Version, ServiceList, Etcd*, COSI Get/List/Watch, Logs, Dmesg, Containers, LogsContainers, Disks, ApplyConfiguration (dry run), MetaWrite/MetaDelete, Kubeconfig", runClient)
 }
 
 func runClient(_ []string, stdin io.Reader) (any, error) {
@@ -127,12 +127,23 @@ func runClient(_ []string, stdin io.Reader) (any, error) {
 
 		results[i] = callResult{Call: call.Call, Result: res}
 		if err != nil {
-			st, _ := status.FromError(err)
-			results[i].Error = &callError{Code: st.Code().String(), Message: st.Message()}
+			results[i].Error = describeError(err)
 		}
 	}
 
 	return results, nil
+}
+
+// describeError: the gRPC status of a failed call; the COSI client turns NotFound into its own error
+// type (state.IsNotFoundError), reported here under the gRPC code it came as.
+func describeError(err error) *callError {
+	if state.IsNotFoundError(err) {
+		return &callError{Code: "NotFound", Message: err.Error()}
+	}
+
+	st, _ := status.FromError(err)
+
+	return &callError{Code: st.Code().String(), Message: st.Message()}
 }
 
 //nolint:gocyclo,cyclop
@@ -210,6 +221,15 @@ func doCall(ctx context.Context, c *client.Client, call clientCall) (any, error)
 		}))
 	case "MetaWrite":
 		return nil, c.MetaWrite(ctx, call.Key, []byte(call.Data))
+	case "MetaDelete":
+		return nil, c.MetaDelete(ctx, call.Key)
+	case "Disks":
+		return protoJSON(c.Disks(ctx))
+	case "Containers":
+		// The Kubernetes containers, as the logs picker lists them (talosctl containers -k).
+		return protoJSON(c.Containers(ctx, "k8s.io", common.ContainerDriver_CRI))
+	case "LogsContainers":
+		return protoJSON(c.LogsContainers(ctx))
 	case "Kubeconfig":
 		b, err := c.Kubeconfig(ctx)
 		if err != nil {

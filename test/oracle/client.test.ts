@@ -130,6 +130,21 @@ describeOracle("the simulator vs Talos's own client (machinery/client)", () => {
     expect(by.ApplyConfiguration.result.messages[0].modeDetails).toMatch(/Dry run/i);
   });
 
+  it('disks, containers and log sources (discovery details, logs picker), and a META key written then deleted', async () => {
+    const [disks, containers, logSources, write, afterWrite, del, afterDelete] = await configured(w1, [
+      { call: 'Disks' }, { call: 'Containers' }, { call: 'LogsContainers' },
+      { call: 'MetaWrite', key: 11, data: 'x' }, { call: 'Get', ...Kinds.metaKeys, id: '0x0b' },
+      { call: 'MetaDelete', key: 11 }, { call: 'Get', ...Kinds.metaKeys, id: '0x0b' },
+    ]);
+    for (const r of [disks, containers, logSources, write, afterWrite, del]) expect(r.error, r.call).toBeUndefined();
+    const devs = disks.result.messages[0].disks.map((d: { deviceName: string }) => d.deviceName);
+    expect(devs.length).toBeGreaterThan(0);
+    expect(containers.result.messages[0].containers.length).toBeGreaterThan(0);
+    expect(logSources.result.messages[0].ids).toEqual(expect.arrayContaining(['kubelet']));
+    expect(afterWrite.result.spec).toEqual({ value: 'x' });
+    expect(afterDelete.error?.code).toBe('NotFound');
+  });
+
   it('a `node` call is proxied one-to-one: apid leaves the reply alone, no metadata.hostname', async () => {
     const [version, services] = await configured(w1, [{ call: 'Version' }, { call: 'ServiceList' }]);
     expect(version.result.messages[0].metadata).toBeUndefined();
