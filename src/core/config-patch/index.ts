@@ -4,7 +4,8 @@
 //
 // Known differences from talosctl, which decodes into Go types and re-encodes:
 // - output keeps the base's key order and scalar styles; talosctl re-encodes in struct order, and
-//   after a JSON patch in sorted key order. Comments are dropped.
+//   after a JSON patch in sorted key order. Comments are dropped. What a node reads from the output is
+//   the same: test/oracle compares both outputs as Talos's own loader reads them.
 // - "zero value" is judged from the YAML value ("", 0, null); talosctl knows the Go type (a pointer
 //   field replaces even with 0). Booleans always replace, as upstream.
 // - unknown fields and kinds are not rejected (talosctl's schema does that).
