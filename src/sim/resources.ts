@@ -130,7 +130,7 @@ export function linkYaml(l: LinkInfo): string {
       '  arpValidate: none',
       '  arpAllTargets: any',
       '  primaryReselect: always',
-      '  failOverMac: 0',
+      '  failOverMac: none',
       '  miimon: 100',
       '  resendIgmp: 1',
       '  lpInterval: 1',

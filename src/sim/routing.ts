@@ -62,7 +62,7 @@ function errorMetadata(hostname: string, err: RpcError) {
 
 interface Route {
   targets: { node: RoutableNode | undefined; name: string }[];
-  /** Set when the call was proxied by header: replies carry metadata.hostname = the target as named. */
+  /** Set when the call was proxied by `nodes`: replies carry metadata.hostname = the target as named. */
   stampHostname: boolean;
   oneToMany: boolean;
 }
@@ -79,7 +79,9 @@ function routeFor(receiver: RoutableNode, md: Record<string, string[]>, path: st
     }
     return { targets: nodes.map((name) => ({ node: dir.resolve(name, receiver), name })), stampHostname: true, oneToMany: true };
   }
-  if (node) return { targets: [{ node: dir.resolve(node[0], receiver), name: node[0] }], stampHostname: true, oneToMany: false };
+  // apid proxies a single `node` one-to-one and passes the reply through untouched: only `nodes`
+  // (one-to-many, backend.AppendInfo) stamps metadata.hostname.
+  if (node) return { targets: [{ node: dir.resolve(node[0], receiver), name: node[0] }], stampHostname: false, oneToMany: false };
   return local;
 }
 

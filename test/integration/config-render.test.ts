@@ -168,17 +168,17 @@ describe('talos-tui config render', () => {
 
   it('exit 1: a patch that does not apply, named in one sentence', async () => {
     const base = file('controlplane.yaml', CONTROLPLANE);
-    const del = await run(['render', '-f', base, '--config-patch', 'machine:\n  network:\n    hostname:\n      $patch: delete\n']);
+    const del = await run(['render', '-f', base, '--config-patch', 'machine:\n  nodeLabels:\n    nope:\n      $patch: delete\n']);
     expect(del).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'talos-tui config: inline patch 1: cannot delete machine.network.hostname from the v1alpha1 machine config: the path does not exist\n',
+      stderr: 'talos-tui config: inline patch 1: cannot delete machine.nodeLabels.nope from the v1alpha1 machine config: the path does not exist\n',
     });
     const multi = file('multi.yaml', `${CONTROLPLANE}---\napiVersion: v1alpha1\nkind: HostnameConfig\nhostname: x\n`);
     const json = await run(['render', '-f', multi, '--config-patch', `@${file('j.json', '[{"op":"remove","path":"/debug"}]')}`]);
     expect(json.code).toBe(1);
     expect(json.stderr).toMatch(/j\.json is a JSON 6902 patch, which talosctl applies only to a single-document config, and this config has 2 documents/);
-    const failedOp = await run(['render', '-f', base, '--config-patch', '[{"op":"replace","path":"/machine/network/hostname","value":"x"}]']);
-    expect(failedOp).toMatchObject({ code: 1, stderr: 'talos-tui config: inline patch 1: operation 1 (replace /machine/network/hostname) failed: /machine/network/hostname does not exist\n' });
+    const failedOp = await run(['render', '-f', base, '--config-patch', '[{"op":"remove","path":"/machine/network/nope"}]']);
+    expect(failedOp).toMatchObject({ code: 1, stderr: 'talos-tui config: inline patch 1: operation 1 (remove /machine/network/nope) failed: /machine/network/nope does not exist\n' });
   });
 });

@@ -137,7 +137,10 @@ describe('simulated cluster', () => {
     const host = await via.unary(State.method.get, HOSTNAME, { node: cp2.ip });
     expect(parseYaml(host.resource!.spec!.yamlSpec).hostname).toBe('cp2');
     const version = await via.unary(MachineService.method.version, {}, { node: cp2.ip });
-    expect(version.messages[0].metadata?.hostname).toBe(cp2.ip);
+    // apid proxies a single `node` one-to-one and leaves the reply alone; `nodes` stamps the hostname.
+    expect(version.messages[0].metadata?.hostname).toBeUndefined();
+    const fanned = await via.unary(MachineService.method.version, {}, { node: { nodes: [cp2.ip] } });
+    expect(fanned.messages[0].metadata?.hostname).toBe(cp2.ip);
     const local = await via.unary(MachineService.method.version, {});
     expect(local.messages[0].metadata?.hostname ?? '').toBe('');
 

@@ -2,7 +2,7 @@
 // answering the same question the product answers, so a test can compare the two.
 // Tests call `describeOracle` instead of `describe`: without Go (a user's laptop) the whole suite is
 // skipped with one line saying why; in CI a missing binary is a failure, never a skip.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,4 +45,40 @@ export function runOracle<T = unknown>(subcommand: string, input: string | Buffe
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`talos-oracle ${subcommand} exited ${r.status}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as T;
+}
+
+/**
+ * The pinned machinery module's directory in the Go module cache (`go list -m` from oracle/), so tests
+ * read upstream test data where Go put it instead of copying it into this repository.
+ */
+export function machineryDir(): string {
+  const r = spawnSync('go', ['list', '-m', '-json', 'github.com/siderolabs/talos/pkg/machinery'], {
+    cwd: join(dirname(ORACLE_BIN), '..'),
+    encoding: 'utf8',
+  });
+  if (r.error || r.status !== 0) throw new Error(`go list -m github.com/siderolabs/talos/pkg/machinery failed: ${r.stderr || r.error}`);
+  const dir = (JSON.parse(r.stdout) as { Dir?: string }).Dir;
+  if (!dir) throw new Error('go list -m did not report the machinery module directory (is it downloaded?)');
+  return dir;
+}
+
+/** runOracle without blocking the event loop: for calls answered by a simulator in this process. */
+export function runOracleAsync<T = unknown>(subcommand: string, input: string, args: string[] = [], timeoutMs = 60_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ORACLE_BIN, [subcommand, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`talos-oracle ${subcommand} exited ${code}: ${Buffer.concat(err).toString().trim()}`));
+      try {
+        resolve(JSON.parse(Buffer.concat(out).toString()) as T);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+    child.stdin.end(input);
+  });
 }

@@ -1,5 +1,5 @@
 // Properties of config patching: an empty patch is the identity, a JSON 6902 add then remove of a
-// fresh key is the identity, and merging a patch twice equals merging it once for keyed/replaced
+// fresh key is the empty JSON patch, and merging a patch twice equals merging it once for keyed/replaced
 // parts (scalars, booleans, interfaces by name, podSubnets).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -23,23 +23,24 @@ const text = (c: { hostname: string; extra: Record<string, unknown>; subnets: st
   stringify({ version: 'v1alpha1', machine: { network: { hostname: c.hostname }, extra: c.extra }, cluster: { network: { podSubnets: c.subnets } } });
 
 describe('config patch properties', () => {
-  it('applying an empty patch ("", "{}", an empty JSON patch) is the identity', () => {
+  it('an empty strategic patch is the identity; empty text, `null` and `[]` are one empty JSON patch', () => {
     fc.assert(
-      fc.property(config, fc.constantFrom('', '{}', '[]', 'version: v1alpha1\n'), (c, empty) => {
+      fc.property(config, fc.constantFrom('', '[]', 'null\n', '# nothing\n'), (c, empty) => {
         const base = parseConfig(text(c), 'base');
-        expect(renderConfig(applyPatches(base, [parsePatch(empty, 'p')]))).toBe(renderConfig(base));
+        expect(renderConfig(applyPatches(base, [parsePatch('machine: {}', 'p')]))).toBe(renderConfig(base));
+        expect(renderConfig(applyPatches(base, [parsePatch(empty, 'p')]))).toBe(renderConfig(applyPatches(base, [parsePatch('[]', 'p')])));
       }),
     );
   });
 
-  it('a JSON 6902 add then remove of a fresh key is the identity', () => {
+  it('a JSON 6902 add then remove of a fresh key is the empty JSON patch', () => {
     fc.assert(
       fc.property(config, key, value, (c, k, v) => {
         fc.pre(!(k in c.extra));
         const base = parseConfig(text(c), 'base');
         const path = `/machine/extra/${escapePointerToken(k)}`;
         const patch = parsePatch(JSON.stringify([{ op: 'add', path, value: v }, { op: 'remove', path }]), 'p');
-        expect(renderConfig(applyPatches(base, [patch]))).toBe(renderConfig(base));
+        expect(renderConfig(applyPatches(base, [patch]))).toBe(renderConfig(applyPatches(base, [parsePatch('[]', 'p')])));
       }),
     );
   });

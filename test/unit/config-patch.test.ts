@@ -260,10 +260,25 @@ environment: [A=B]
   it('a patch without `version` still patches the v1alpha1 document', () => {
     expect(render(MULTI, 'machine: {network: {hostname: cp1}}')[0].machine.network.hostname).toBe('cp1');
   });
-  it('refuses a patch with the same document twice', () => {
-    expect(() => parsePatch('apiVersion: v1alpha1\nkind: HostnameConfig\nhostname: a\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nhostname: b\n', 'p.yaml')).toThrow(
-      'p.yaml has HostnameConfig twice (documents 1 and 2)',
-    );
+  it('applies a patch naming the same document several times in order (upstream TestPatchMixed)', () => {
+    const patch = `apiVersion: v1alpha1
+kind: RegistryMirrorConfig
+name: r.io
+endpoints:
+  $patch: delete
+---
+apiVersion: v1alpha1
+kind: RegistryMirrorConfig
+name: r.io
+endpoints: [{url: 'http://b'}]
+---
+apiVersion: v1alpha1
+kind: RegistryMirrorConfig
+name: r.io
+skipFallback: true
+`;
+    const docs = render(`${BASE}---\napiVersion: v1alpha1\nkind: RegistryMirrorConfig\nname: r.io\nendpoints: [{url: 'http://a'}]\n`, patch);
+    expect(docs[1]).toEqual({ apiVersion: 'v1alpha1', kind: 'RegistryMirrorConfig', name: 'r.io', endpoints: [{ url: 'http://b' }], skipFallback: true });
   });
   it('refuses a document it cannot identify', () => {
     expect(() => parsePatch('foo: bar\n', 'p.yaml')).toThrow('p.yaml cannot be identified: it has no kind');
@@ -324,6 +339,17 @@ cluster:
     expect(e.stage).toBe('apply');
     expect(e.message).toBe('inline patch 1: cannot delete machine.network.hostname from the v1alpha1 machine config: the path does not exist');
   });
+  it('deletes aimed at the v1alpha1 config run before every merge of the patch, whichever document holds them', () => {
+    const out = render(BASE, 'machine:\n  nodeLabels:\n    added: x\n---\nmachine:\n  nodeLabels:\n    $patch: delete\n');
+    expect(out[0].machine.nodeLabels).toEqual({ added: 'x' });
+  });
+  it('deleting an absent struct field succeeds quietly; an absent map key fails (talosctl zeroes fields, looks up map keys)', () => {
+    const base = 'version: v1alpha1\nmachine:\n  network: {}\n  nodeLabels: {a: b}\n';
+    expect(render(base, 'machine:\n  network:\n    hostname:\n      $patch: delete\n')[0].machine.network).toEqual({});
+    expect(failure(base, 'machine:\n  nodeLabels:\n    zone:\n      $patch: delete\n').message).toBe(
+      'inline patch 1: cannot delete machine.nodeLabels.zone from the v1alpha1 machine config: the path does not exist',
+    );
+  });
   it('deleting a list element that is not there fails', () => {
     const e = failure(BASE, 'machine: {network: {interfaces: [{interface: eth9, $patch: delete}]}}');
     expect(e.message).toBe('inline patch 1: cannot delete machine.network.interfaces[interface=eth9] from the v1alpha1 machine config: no element has interface: eth9');
@@ -374,13 +400,17 @@ describe('JSON 6902', () => {
     expect(c.machine.nodeLabels).toEqual({ 'topology.kubernetes.io/zone': 'z1' });
   });
   it('names the patch, the operation and the path when one fails', () => {
-    expect(failure(single, '[{"op":"add","path":"/a","value":1},{"op":"replace","path":"/machine/network/nope","value":1}]').message).toBe(
-      'inline patch 1: operation 2 (replace /machine/network/nope) failed: /machine/network/nope does not exist',
+    expect(failure(single, '[{"op":"add","path":"/a","value":1},{"op":"replace","path":"/machine/nope/x","value":1}]').message).toBe(
+      'inline patch 1: operation 2 (replace /machine/nope/x) failed: /machine/nope does not exist',
     );
     expect(failure(single, '[{"op":"remove","path":"/machine/install"}]').message).toMatch(/operation 1 \(remove \/machine\/install\) failed/);
     expect(failure(single, '[{"op":"test","path":"/machine/network/hostname","value":"b"}]').message).toMatch(/test failed/);
     expect(failure(single, '[{"op":"add","path":"/machine/certSANs/5","value":"x"}]').message).toMatch(/past the end/);
     expect(failure(single, '[{"op":"add","path":"/nope/x","value":"x"}]').message).toMatch(/\/nope does not exist/);
+  });
+  it('replace of a missing mapping key adds it, and test of one against null passes (evanphx/json-patch, as talosctl)', () => {
+    const out = render(single, '[{"op":"replace","path":"/machine/network/nope","value":1},{"op":"test","path":"/machine/absent","value":null}]');
+    expect(out[0].machine.network.nope).toBe(1);
   });
   it('checks the shape of operations when parsing', () => {
     expect(() => parsePatch('[{"op":"frob","path":"/a"}]', 'p.json')).toThrow('p.json: operation 1 (frob /a) needs "op" set to one of add, remove, replace, move, copy, test');
@@ -412,9 +442,27 @@ describe('parsing and rendering', () => {
     expect(e?.stage).toBe('parse');
     expect(e?.message).toMatch(/^patches\/cp1\.yaml is not valid YAML at line \d+: /);
   });
-  it('empty text and `{}` are empty patches', () => {
-    expect(renderPatched({ name: 'b', text: BASE }, [{ name: 'e', text: '' }, { name: 'e2', text: '{}' }, { name: 'e3', text: 'version: v1alpha1\n' }])).toBe(
-      renderConfig(parseConfig(BASE, 'b')),
+  it('keeps scalars as written: no `.inf` for 1e999999, no decoding of !!binary, exponents untouched', () => {
+    const base = 'version: v1alpha1\nmachine:\n  a: 1e999999\n  b: !!binary aGVsbG8=\n  c: 1.0e3\n  d: 0x1F\n  e: !!binary |\n    aGVs\n    bG8=\n';
+    const out = renderPatched({ name: 'b', text: base }, [{ name: 'p', text: 'machine: {f: 2e999999, g: !!binary d29ybGQ=}' }]);
+    expect(out).toBe(
+      'version: v1alpha1\nmachine:\n  a: 1e999999\n  b: !!binary "aGVsbG8="\n  c: 1.0e3\n  d: 0x1F\n  e: !!binary "aGVs\\nbG8=\\n"\n  f: 2e999999\n  g: !!binary "d29ybGQ="\n',
+    );
+  });
+  it('empty text is an empty JSON 6902 patch, and `{}` is refused, as talosctl reads them', () => {
+    expect(parsePatch('', 'e')).toEqual({ type: 'json6902', name: 'e', ops: [] });
+    expect(parsePatch('# only a comment\n', 'e').type).toBe('json6902');
+    for (const text of ['{}', 'version: v1alpha1\n']) {
+      expect(() => parsePatch(text, 'e2')).toThrow('e2 holds no config to patch with (talosctl refuses it: "config not found")');
+    }
+  });
+  it('a JSON 6902 patch goes through JSON as in talosctl: YAML 1.1 booleans, numbers as values, no infinities', () => {
+    const base = 'version: v1alpha1\nmachine:\n  nodeLabels:\n    a: n\n    y: "on"\n    v: 1.10\n    on: x\n';
+    expect(renderPatched({ name: 'b', text: base }, [{ name: 'e', text: '' }])).toBe(
+      'version: v1alpha1\nmachine:\n  nodeLabels:\n    a: false\n    "true": x\n    v: 1.1\n',
+    );
+    expect(() => renderPatched({ name: 'b', text: 'version: v1alpha1\nmachine: {x: 1e999}\n' }, [{ name: 'j', text: '[]' }])).toThrow(
+      'j: talosctl applies a JSON 6902 patch through JSON, which cannot hold the number 1e999',
     );
   });
   it('keeps key order, quoting and block literals of the base', () => {

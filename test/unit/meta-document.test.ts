@@ -107,8 +107,19 @@ describe('each rule: a failing and a passing case', () => {
     expect(check({ addresses: [addr({ linkName: '' })] }).errors).toEqual(['addresses[0].linkName: an address entry needs linkName (the link it is assigned to)']);
   });
 
+  it('metadata: the PlatformMetadataSpec fields are known; the metal platform replaces them (a warning)', () => {
+    const r = check({ links: [eth0], metadata: { platform: 'nocloud', hostname: 'a', instanceId: 'i-1', internalDNS: 'a.local', tags: { k: 'v' }, bogus: 1 } });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.filter((w) => w.startsWith('warning: metadata'))).toEqual([
+      'warning: metadata.bogus: unknown field of metadata: ignored by Talos',
+      'warning: metadata: ignored for the metal platform: Talos fills in the platform metadata itself',
+    ]);
+  });
   it('duplicate link names', () => {
-    expect(check({ links: [eth0, { ...eth0, mtu: 9000 }] }).errors).toEqual(['links[1].name: "eth0" is declared twice (also links[0]): Talos merges them unpredictably; keep one entry per link']);
+    // Talos's own nocloud platform writes such documents; the last entry wins there: a warning.
+    const twice = check({ links: [eth0, { ...eth0, mtu: 9000 }] });
+    expect(twice.errors).toEqual([]);
+    expect(twice.warnings).toContain('warning: links[1].name: "eth0" is declared again (also links[0]): Talos applies only the last entry for a link; keep one entry per link');
   });
 
   it('link names follow Linux rules', () => {
@@ -167,7 +178,12 @@ describe('each rule: a failing and a passing case', () => {
     expect(check({ links: [{ ...eth0, type: 'ethernet' }] }).errors).toEqual(['links[0].type: "ethernet" is not a link type (netrom, ether, eether, ax25, pronet, chaos, ieee802, arcnet, …)']);
     expect(check({ links: [{ ...eth0, hardwareAddr: '02:54:00:00:01:5' }] }).errors).toHaveLength(1);
     expect(check({ links: [{ ...eth0, hardwareAddr: '02:54:00:00:01:51' }] }).errors).toEqual([]);
-    expect(check({ links: [{ ...eth0, up: 'yes' }] }).errors).toEqual(['links[0].up: expected true or false, got the string "yes"']);
+    // yaml/v4, as the metal platform reads META: `yes` is a bool (a warning), "true" quoted and 1 are not.
+    expect(check({ links: [{ ...eth0, up: 'yes' }] })).toMatchObject({ errors: [], warnings: expect.arrayContaining(['warning: links[0].up: "yes" is read by Talos as true: write true or false']) });
+    expect(check({ links: [{ ...eth0, up: 'true' }] }).errors).toEqual(['links[0].up: expected true or false, got the string "true"']);
+    expect(check({ links: [{ ...eth0, up: 1 }] }).errors).toHaveLength(1);
+    expect(check('links:\n  - name: eth0\n    up: true\n    mtu: 1_500\n    kind: null\n').errors).toEqual([]);
+    expect(check('links:\n  - name: 123\n    up: true\n').errors).toEqual([]);
     expect(check({ links: [{ ...eth0, mtu: -1 }] }).errors).toHaveLength(1);
   });
 

@@ -8,7 +8,7 @@
 import { Document, parseAllDocuments } from 'yaml';
 import { yamlExpansionProblem } from '../yaml-limits.js';
 import { ConfigPatchError } from './errors.js';
-import { fromYaml, get, scalarText, toYaml, type MapNode, type TreeNode } from './tree.js';
+import { fromYaml, get, scalarText, toYaml, verbatimTag, type MapNode, type TreeNode } from './tree.js';
 
 export const LEGACY_ID = 'v1alpha1';
 
@@ -82,7 +82,7 @@ export function parseConfig(text: string, name: string): ConfigDocs {
 export function renderConfig(config: ConfigDocs): string {
   return config.docs
     .map((root) => {
-      const doc = new Document();
+      const doc = new Document(undefined, { customTags: [verbatimTag] });
       doc.contents = toYaml(root) as Document['contents'];
       return doc.toString({ lineWidth: 0, indentSeq: true });
     })

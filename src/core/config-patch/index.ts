@@ -4,13 +4,18 @@
 //
 // Known differences from talosctl, which decodes into Go types and re-encodes:
 // - output keeps the base's key order and scalar styles; talosctl re-encodes in struct order, and
-//   after a JSON patch in sorted key order. Comments are dropped.
+//   after a JSON patch in sorted key order. Comments are dropped. What a node reads from the output is
+//   the same: test/oracle compares both outputs as Talos's own loader reads them.
 // - "zero value" is judged from the YAML value ("", 0, null); talosctl knows the Go type (a pointer
 //   field replaces even with 0). Booleans always replace, as upstream.
 // - unknown fields and kinds are not rejected (talosctl's schema does that).
-// - a `$patch: delete` of a key that is absent fails even where talosctl, knowing it is a struct
-//   field, would quietly succeed; list elements are matched by the key's text (talosctl matches
-//   only string fields, so `vlanId: 100` could not be deleted there).
+// - a JSON 6902 patch after a strategic one acts on the document as it stands; talosctl acts on Go's
+//   re-encoding, which spells out zero fields (`type: ""`, `certSANs: []`), so a pointer to one of
+//   those resolves there and not here.
+// - a `$patch: delete` of an absent key succeeds when its parent mapping exists and is not one of
+//   the map-typed fields (strategic.ts names them), as talosctl zeroes a struct field; list elements
+//   are matched by the key's text (talosctl matches only string fields, so `vlanId: 100` could not be
+//   deleted there).
 import { ConfigPatchError } from './errors.js';
 import { identify, parseConfig, parseStream, renderConfig, type ConfigDocs } from './documents.js';
 import { applyJsonPatch, jsonPatch, type JsonPatch } from './json6902.js';
@@ -28,10 +33,13 @@ export type Patch = StrategicPatch | JsonPatch;
 /**
  * Reads a patch the way talosctl's LoadPatch does: a strategic merge patch (mappings, possibly
  * several documents) unless the text is a single list, which is a JSON 6902 patch (a JSON array and
- * a YAML list of {op, path, value} are the same thing here). Empty text is an empty strategic patch.
+ * a YAML list of {op, path, value} are the same thing here). Text with no document at all (empty,
+ * comments, `null`) is an empty JSON 6902 patch there, so it is here too; a strategic patch whose
+ * documents carry nothing (`{}`, `version: v1alpha1`) is refused there ("config not found").
  */
 export function parsePatch(text: string, name: string): Patch {
   const roots = parseStream(text, name);
+  if (roots.length === 0) return { type: 'json6902', name, ops: [] };
   const lists = roots.filter((r) => r.root.kind === 'seq');
   if (lists.length > 0) {
     if (roots.length > 1) {
@@ -63,6 +71,9 @@ export function applyPatches(config: ConfigDocs, patches: readonly Patch[]): Con
     if (typeof ident === 'string') throw new ConfigPatchError('parse', `a config document cannot be identified: ${ident}`);
     return { root: clone(root), ident };
   });
+  // talosctl hands a JSON patch the config as written until a strategic patch has run; after one, it
+  // hands it Go's re-encoding, whose scalars are typed, so no YAML 1.1 reading happens (json6902.ts).
+  let asWritten = true;
   for (const patch of patches) {
     if (patch.type === 'json6902') {
       if (docs.length !== 1) {
@@ -71,12 +82,13 @@ export function applyPatches(config: ConfigDocs, patches: readonly Patch[]): Con
           `${patch.name} is a JSON 6902 patch, which talosctl applies only to a single-document config, and this config has ${docs.length} documents (use a strategic merge patch)`,
         );
       }
-      const root = applyJsonPatch(docs[0].root, patch);
+      const root = applyJsonPatch(docs[0].root, patch, asWritten);
       const ident = identify(root);
       if (typeof ident === 'string') throw new ConfigPatchError('apply', `${patch.name} leaves a document that cannot be identified: ${ident}`);
       docs = [{ root, ident }];
     } else {
       applyStrategic(docs, patch);
+      asWritten = false;
     }
   }
   return { docs: docs.map((d) => d.root) };

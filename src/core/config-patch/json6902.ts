@@ -1,8 +1,15 @@
 // RFC 6902 JSON patches with RFC 6901 pointers, applied to the one document of a single-document
 // config (configpatcher/json6902.go refuses any other count of documents). talosctl accepts them
 // as a JSON array or as a YAML list of {op, path, value} maps (configpatcher/load.go).
+//
+// talosctl applies them to JSON: the config goes YAML -> JSON -> YAML through ghodss/yaml, which reads
+// YAML 1.1 (gopkg.in/yaml.v2). So a plain `n`, `yes` or `off` becomes a boolean (keys too, as "true"/
+// "false"), numbers lose how they were written (`1.10` is 1.1), and a number JSON cannot hold fails.
+// throughJson does the same to the tree, so a JSON patch gives what talosctl gives. That holds while the
+// config is as the user wrote it: after a strategic patch talosctl re-encodes it from Go types first,
+// and the tree is kept as it is (its scalars already say what they are).
 import { ConfigPatchError } from './errors.js';
-import { clone, deepEqual, describeKind, getEntry, type MapNode, type TreeNode } from './tree.js';
+import { clone, deepEqual, describeKind, getEntry, scalar, type MapNode, type ScalarNode, type TreeNode } from './tree.js';
 
 export type OpName = 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
 const OPS: readonly OpName[] = ['add', 'remove', 'replace', 'move', 'copy', 'test'];
@@ -68,7 +75,7 @@ export function jsonPatch(list: TreeNode, name: string): JsonPatch {
     if (op === 'add' || op === 'replace' || op === 'test') {
       const value = getEntry(item, 'value');
       if (!value) throw new ConfigPatchError('parse', `${name}: ${where} needs a "value"`);
-      parsed.value = value.value;
+      parsed.value = throughJson(value.value, name, false);
     }
     return parsed;
   });
@@ -149,10 +156,14 @@ function applyOp(root: TreeNode, op: JsonPatchOp): TreeNode {
       return add(root, op.pointer, clone(op.value!));
     case 'remove':
       return remove(root, op.pointer).root;
-    case 'replace':
-      mustGet(root, op.pointer);
+    case 'replace': {
       if (op.pointer.length === 0) return clone(op.value!);
+      // evanphx/json-patch (talosctl's) replaces a missing key of a mapping too; a list index must exist.
+      const { parent, token } = parentOf(root, op.pointer);
+      if (parent.kind === 'map') return add(root, op.pointer, clone(op.value!));
+      mustGet(root, op.pointer);
       return add(remove(root, op.pointer).root, op.pointer, clone(op.value!));
+    }
     case 'move': {
       const from = op.fromPointer!;
       const isPrefix = from.length < op.pointer.length && from.every((t, i) => op.pointer[i] === t);
@@ -165,6 +176,11 @@ function applyOp(root: TreeNode, op: JsonPatchOp): TreeNode {
     case 'copy':
       return add(root, op.pointer, clone(mustGet(root, op.fromPointer!)));
     case 'test': {
+      // evanphx/json-patch: a missing key of a mapping tests equal to null.
+      if (op.pointer.length > 0 && op.value!.kind === 'scalar' && op.value!.value === null) {
+        const { parent, token } = parentOf(root, op.pointer);
+        if (parent.kind === 'map' && !getEntry(parent, token)) return root;
+      }
       const actual = mustGet(root, op.pointer);
       if (!deepEqual(actual, op.value!)) throw new OpFailure(`test failed: ${show(op.pointer)} is not the expected value`);
       return root;
@@ -176,8 +192,38 @@ function applyOp(root: TreeNode, op: JsonPatchOp): TreeNode {
  * Applies the operations in order to a copy of `doc`; any failure rejects the whole patch with
  * one sentence naming the patch, the operation (1-based) and the path.
  */
-export function applyJsonPatch(doc: MapNode, patch: JsonPatch): MapNode {
-  let root: TreeNode = clone(doc);
+// YAML 1.1 booleans that YAML 1.2 (and the `yaml` package here) read as strings.
+const YAML11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+const YAML11_TRUE = /^(?:y|yes|on)$/i;
+
+function plainString(n: ScalarNode): boolean {
+  return typeof n.value === 'string' && n.style !== undefined && n.style.type === 'PLAIN' && !n.style.tag;
+}
+
+/** The tree as talosctl's YAML -> JSON -> YAML round trip leaves it (see the header). */
+function throughJson(n: TreeNode, name: string, yaml11: boolean): TreeNode {
+  if (n.kind === 'seq') return { kind: 'seq', items: n.items.map((i) => throughJson(i, name, yaml11)) };
+  if (n.kind === 'map') {
+    const out: MapNode = { kind: 'map', entries: [] };
+    for (const e of n.entries) {
+      const key = yaml11 && e.keyStyle?.type === 'PLAIN' && YAML11_BOOL.test(e.key) ? String(YAML11_TRUE.test(e.key)) : e.key;
+      const value = throughJson(e.value, name, yaml11);
+      // `y` and `on` both become "true": in Go's map the later one wins.
+      const existing = getEntry(out, key);
+      if (existing) existing.value = value;
+      else out.entries.push({ key, value });
+    }
+    return out;
+  }
+  if (yaml11 && plainString(n) && YAML11_BOOL.test(n.value as string)) return scalar(YAML11_TRUE.test(n.value as string));
+  if (typeof n.value === 'number' && !Number.isFinite(n.value)) {
+    throw new ConfigPatchError('apply', `${name}: talosctl applies a JSON 6902 patch through JSON, which cannot hold the number ${n.verbatim ?? n.value}`);
+  }
+  return scalar(n.value);
+}
+
+export function applyJsonPatch(doc: MapNode, patch: JsonPatch, asWritten = true): MapNode {
+  let root: TreeNode = asWritten ? throughJson(doc, patch.name, true) : clone(doc);
   patch.ops.forEach((op, i) => {
     try {
       root = applyOp(root, op);

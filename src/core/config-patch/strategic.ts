@@ -1,6 +1,8 @@
 // Strategic merge patches, as talosctl applies them. Upstream sources (siderolabs/talos):
 //   configpatcher/strategic.go          documents matched by apiVersion/kind[/name]; unmatched patch
 //                                       documents appended; a delete for a missing document is skipped.
+//                                       A patch may name the same document several times (talosctl
+//                                       loads patches allowing duplicates): each applies in order.
 //   merge/merge.go                      the merge rules (see mergeValue below) and rules.ts.
 //   configloader/internal/decoder/delete.go, selector.go
 //                                       `$patch: delete`: each one becomes a delete selector applied
@@ -116,7 +118,6 @@ function selectorTarget(root: MapNode, wholeDoc: boolean, where: string): DocIde
 /** Splits each patch document into its delete selectors and the rest to merge. */
 export function strategicPatch(roots: { root: TreeNode; index: number }[], name: string, multi: boolean): StrategicPatch {
   const documents: StrategicDocument[] = [];
-  const seen = new Map<string, number>();
   for (const { root: original, index } of roots) {
     const where = multi ? `${name} document ${index}` : name;
     if (original.kind !== 'map') {
@@ -152,12 +153,12 @@ export function strategicPatch(roots: { root: TreeNode; index: number }[], name:
     if (!wholeDeleted && !isEmptyDocument(root)) {
       const ident = identify(root);
       if (typeof ident === 'string') throw new ConfigPatchError('parse', `${where} cannot be identified: ${ident}`);
-      const first = seen.get(ident.id);
-      if (first !== undefined) throw new ConfigPatchError('parse', `${name} has ${ident.label} twice (documents ${first} and ${index})`);
-      seen.set(ident.id, index);
       doc.remainder = { root, ident };
     }
     documents.push(doc);
+  }
+  if (documents.every((d) => d.deletes.length === 0 && !d.remainder)) {
+    throw new ConfigPatchError('parse', `${name} holds no config to patch with (talosctl refuses it: "config not found")`);
   }
   return { type: 'strategic', name, documents };
 }
@@ -189,7 +190,11 @@ function applyDelete(docs: WorkingDoc[], sel: DeleteSelector, patch: string): vo
     const key = sel.path[i];
     if (cur.kind !== 'map') throw fail(cur.kind === 'seq' ? `${sel.path.slice(0, i).join('.')} is a list; delete an element by its key instead` : 'the path does not exist');
     const entry = getEntry(cur, key);
-    if (!entry) throw fail('the path does not exist');
+    if (!entry) {
+      // talosctl zeroes a struct field whether or not it was set, but fails on a missing map key.
+      if (i === sel.path.length - 1 && !sel.element && !isMapTyped(sel.path.slice(0, i))) return;
+      throw fail('the path does not exist');
+    }
     if (i === sel.path.length - 1 && !sel.element) {
       removeKey(cur, key);
       return;
@@ -202,6 +207,19 @@ function applyDelete(docs: WorkingDoc[], sel: DeleteSelector, patch: string): vo
   const idx = cur.items.findIndex((x) => x.kind === 'map' && scalarText(get(x, key)) === value);
   if (idx < 0) throw fail(`no element has ${key}: ${value}`);
   cur.items.splice(idx, 1);
+}
+
+// Fields whose Go type is a map (pkg/machinery/config/types: map[string]..., meta.Args, Unstructured):
+// deleting a key they do not have fails there ("lookup failed"); any other mapping is a struct.
+const MAP_FIELDS = new Set([
+  'annotations', 'env', 'extraArgs', 'extraConfig', 'extraManifestHeaders', 'extraTags', 'headers', 'labels', 'mirrors',
+  'nodeAnnotations', 'nodeLabels', 'nodeTaints', 'params', 'sysctls', 'sysfs', 'taints',
+]);
+
+function isMapTyped(parentPath: readonly string[]): boolean {
+  const last = parentPath[parentPath.length - 1];
+  if (last === undefined) return false;
+  return MAP_FIELDS.has(last) || parentPath.join('.') === 'machine.registries.config';
 }
 
 interface MergeCtx {
@@ -299,10 +317,17 @@ function mergeKeyed(left: SeqNode, right: SeqNode, rule: ListRule & { type: 'key
   }
 }
 
-/** Applies one strategic patch in place: per patch document, its deletes first, then its merge. */
+/**
+ * Applies one strategic patch in place, in talosctl's order (container.Documents): every delete aimed
+ * at the v1alpha1 machine config, from all the patch's documents, first; then per patch document its
+ * other deletes and its merge.
+ */
 export function applyStrategic(docs: WorkingDoc[], patch: StrategicPatch): void {
   for (const pdoc of patch.documents) {
-    for (const sel of pdoc.deletes) applyDelete(docs, sel, patch.name);
+    for (const sel of pdoc.deletes) if (sel.target.legacy) applyDelete(docs, sel, patch.name);
+  }
+  for (const pdoc of patch.documents) {
+    for (const sel of pdoc.deletes) if (!sel.target.legacy) applyDelete(docs, sel, patch.name);
     if (!pdoc.remainder) continue;
     const { root, ident } = pdoc.remainder;
     const target = docs.find((d) => d.ident.id === ident.id);

@@ -3,6 +3,10 @@
 // Mappings keep their key order (a plain JS object would move integer-like keys such as a label
 // "1" to the front), scalars keep the `yaml` Scalar they came from so that quoting, block literals
 // (`|` for inline manifests) and number formats survive a render. Comments are not kept.
+// A plain scalar that is not a string (a number, a boolean, null) is written back exactly as it was
+// written when unchanged: `yaml` would turn `1e999999` into `.inf` and `1.0e3` into `1000`, while
+// talosctl hands the text to the Go type it decodes into. Values `yaml` turns into objects (`!!binary`
+// and other tags) are kept as their tagged source text, never decoded.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { ConfigPatchError } from './errors.js';
 
@@ -13,6 +17,8 @@ export interface ScalarNode {
   value: ScalarValue;
   /** The parsed scalar, for its presentation (quotes, `|`, hex); absent for values made here. */
   style?: Scalar;
+  /** The text to write back while the value is unchanged (see the header); set only when needed. */
+  verbatim?: string;
 }
 export interface MapEntry {
   key: string;
@@ -112,11 +118,16 @@ export function fromYaml(node: unknown, doc: Document, where: string, depth = 0)
   if (isAlias(node)) return fromYaml(node.resolve(doc), doc, where, depth + 1);
   if (isScalar(node)) {
     const v = node.value;
-    const value: ScalarValue =
-      v === null || v === undefined || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string'
-        ? ((v ?? null) as ScalarValue)
-        : String(v);
-    return { kind: 'scalar', value, style: node };
+    const source = node.source ?? String(v);
+    const primitive = v === null || v === undefined || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string';
+    if (!primitive) {
+      // `!!binary` (a Buffer), or another tag `yaml` decodes into an object: keep it as written.
+      const tag = node.tag?.startsWith('tag:yaml.org,2002:') ? `!!${node.tag.slice('tag:yaml.org,2002:'.length)}` : node.tag ? `!<${node.tag}>` : '';
+      return { kind: 'scalar', value: source, verbatim: `${tag} ${JSON.stringify(source)}`.trim() };
+    }
+    const value = (v ?? null) as ScalarValue;
+    const verbatim = typeof value !== 'string' && node.type === 'PLAIN' && !node.tag && node.source !== undefined ? node.source : undefined;
+    return verbatim !== undefined && verbatim !== '' ? { kind: 'scalar', value, style: node, verbatim } : { kind: 'scalar', value, style: node };
   }
   if (isSeq(node)) return { kind: 'seq', items: node.items.map((i) => fromYaml(i, doc, where, depth + 1)) };
   if (isMap(node)) {
@@ -155,9 +166,24 @@ function restyle(orig: Scalar | undefined, value: ScalarValue): Scalar {
   return s;
 }
 
+/** A scalar written out as its source text (see the header); renderConfig registers `verbatimTag`. */
+class VerbatimScalar {
+  constructor(readonly text: string) {}
+}
+
+export const verbatimTag = {
+  tag: 'tag:talos-tui:verbatim',
+  default: true,
+  identify: (v: unknown) => v instanceof VerbatimScalar,
+  resolve: (s: string) => s,
+  stringify: (item: { value?: unknown }) => (item.value as VerbatimScalar).text,
+};
+
 export function toYaml(n: TreeNode): YamlNode {
   switch (n.kind) {
     case 'scalar':
+      // Unchanged since parsing (clones copy the value, merges replace the node): write it as it was.
+      if (n.verbatim !== undefined && (n.style === undefined || n.style.value === n.value)) return new Scalar(new VerbatimScalar(n.verbatim));
       return restyle(n.style, n.value);
     case 'seq': {
       const seq = new YAMLSeq();

@@ -42,23 +42,36 @@ const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.s
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `the ${typeof v} ${show(v)}`);
 const choices = (list: readonly string[]) => (list.length > 8 ? `${list.slice(0, 8).join(', ')}, …` : list.join(', '));
 
-// ---- field checkers (Go's decoding rules: a quoted "9000" is not a number, `yes` is not a bool)
+// ---- field checkers: go.yaml.in/yaml/v4 decoding, as the metal platform reads META. A quoted "9000"
+// is not a number and 1 is not a bool; but `yes`/`on`/`y` (quoted or not) are bools, 1_000 is a number,
+// null is the zero value, and a number or bool decodes into a string field as its text.
+
+// The YAML 1.1 words yaml/v4 still decodes into a bool (`true`/`false` themselves are YAML 1.2 bools).
+const YAML11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
 const str: Check = (v, p, f) => {
-  if (typeof v !== 'string') f.error(p, `expected a string, got ${typeName(v)}`);
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return;
+  f.error(p, `expected a string, got ${typeName(v)}`);
 };
 const bool: Check = (v, p, f) => {
-  if (typeof v !== 'boolean') f.error(p, `expected true or false, got ${typeName(v)}`);
+  if (v === null || typeof v === 'boolean') return;
+  if (typeof v === 'string' && YAML11_BOOL.test(v)) return f.warn(p, `${show(v)} is read by Talos as ${/^(?:y|yes|on)$/i.test(v)}: write true or false`);
+  f.error(p, `expected true or false, got ${typeName(v)}`);
 };
+/** A whole number as yaml/v4 reads one: a number, or a plain 1_000 (which YAML 1.2 reads as text). */
+const wholeNumber = (v: unknown): number | null | undefined =>
+  v === null ? null : typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^[-+]?\d[\d_]*$/.test(v) && v.includes('_') ? Number(v.replace(/_/g, '')) : undefined;
 const uint = (bits: 8 | 16 | 32 | 64): Check => (v, p, f) => {
   const max = bits === 64 ? Number.MAX_SAFE_INTEGER : 2 ** bits - 1;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) f.error(p, `expected a whole number 0-${max}, got ${typeName(v)}`);
+  const n = wholeNumber(v);
+  if (n === null) return;
+  if (n === undefined || n < 0 || n > max) f.error(p, `expected a whole number 0-${max}, got ${typeName(v)}`);
 };
 const int: Check = (v, p, f) => {
-  if (typeof v !== 'number' || !Number.isInteger(v)) f.error(p, `expected a whole number, got ${typeName(v)}`);
+  if (wholeNumber(v) === undefined) f.error(p, `expected a whole number, got ${typeName(v)}`);
 };
 const oneOf = (label: string, names: readonly string[]): Check => (v, p, f) => {
-  if (typeof v !== 'string' || !names.includes(v)) f.error(p, `${show(v)} is not ${label} (${choices(names)})`);
+  if (v !== null && (typeof v !== 'string' || !names.includes(v))) f.error(p, `${show(v)} is not ${label} (${choices(names)})`);
 };
 const flagList = (label: string, names: readonly string[]): Check => (v, p, f) => {
   if (typeof v !== 'string') return f.error(p, `expected comma-joined ${label} (e.g. ${names[names.length > 7 ? 7 : 0]}), got ${typeName(v)}`);
@@ -163,6 +176,16 @@ const TIME_SERVER: Record<string, Check> = {
   useNTS: bool, layer,
 };
 
+// runtime.PlatformMetadataSpec (pkg/machinery/resources/runtime/platform_metadata.go).
+const METADATA: Record<string, Check> = {
+  platform: str, hostname: str, region: str, zone: str, instanceType: str, instanceId: str, providerId: str, spot: bool,
+  internalDNS: str, externalDNS: str, tags: (v, p, f) => {
+    if (v === null) return;
+    if (!isObj(v)) return f.error(p, `expected a mapping of tag names to strings, got ${typeName(v)}`);
+    for (const [k, x] of Object.entries(v)) str(x, `${p}.${k}`, f);
+  },
+};
+
 const SECTION_SCHEMAS: Partial<Record<string, [Record<string, Check>, string]>> = {
   addresses: [ADDRESS, 'an address'], links: [LINK, 'a link'], routes: [ROUTE, 'a route'], hostnames: [HOSTNAME, 'a hostname'],
   resolvers: [RESOLVER, 'a resolver'], timeServers: [TIME_SERVER, 'a time server entry'],
@@ -209,7 +232,7 @@ export function parseMetaNetworkConfig(text: string): MetaParseResult {
     } else if (key === 'externalIPs') {
       list(ip)(value, key, f);
     } else if (key === 'metadata') {
-      object({}, 'metadata')(value, key, f);
+      object(METADATA, 'metadata')(value, key, f);
       // Talos fills metadata in itself (platform, hostname, instance id): what META holds is replaced.
       f.warn(key, 'ignored for the metal platform: Talos fills in the platform metadata itself');
     } else {
@@ -243,7 +266,9 @@ function crossCheck(c: MetaNetworkConfig, f: Findings): void {
     const bad = linkNameProblem(link.name);
     if (bad) f.error(`${p}.name`, bad);
     const first = declared.get(link.name);
-    if (first !== undefined) f.error(`${p}.name`, `"${link.name}" is declared twice (also links[${first}]): Talos merges them unpredictably; keep one entry per link`);
+    // Talos produces such documents itself (nocloud declares a link once per source); its platform
+    // config controller writes every entry to the same LinkSpec, so the last one wins.
+    if (first !== undefined) f.warn(`${p}.name`, `"${link.name}" is declared again (also links[${first}]): Talos applies only the last entry for a link; keep one entry per link`);
     else declared.set(link.name, i);
   }
   const kindOf = (name: string) => {

@@ -5,7 +5,9 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventType, type State } from '../../talos/proto/gen/cosi/state_pb.js';
 import { Code, RpcError } from '../../talos/status-codes.js';
-import type { StoreEvent, StoredResource } from '../resources.js';
+import { protoSpec } from '../proto-spec.js';
+import { Role } from '../rbac.js';
+import { TYPES, type StoreEvent, type StoredResource } from '../resources.js';
 import type { SimHandlers } from './types.js';
 
 function toProto(r: StoredResource) {
@@ -20,12 +22,13 @@ function toProto(r: StoredResource) {
       created: timestampFromDate(r.created),
       updated: timestampFromDate(r.updated),
     },
-    spec: { yamlSpec: r.yaml },
+    spec: { yamlSpec: r.yaml, protoSpec: protoSpec(r.type, r.yaml) },
   };
 }
 
+/** A tombstone as the COSI server marshals one (protobuf.Resource.Marshal): metadata, and an empty spec. */
 function tombstone(namespace: string, type: string, id: string) {
-  return { metadata: { namespace, type, id, version: 'undefined', phase: 'running' } };
+  return { metadata: { namespace, type, id, version: 'undefined', phase: 'running' }, spec: {} };
 }
 
 function idFilter(regexp: string | undefined): (id: string) => boolean {
@@ -45,14 +48,32 @@ const EVENT_TYPES: Record<StoreEvent['type'], EventType> = {
   DESTROYED: EventType.DESTROYED,
 };
 
+// machined's COSI access policy (internal/app/resources/access.go): a type it has no definition for, or
+// a namespace it does not know, is PermissionDenied; a sensitive type (secrets, the machine config)
+// needs os:admin, so a maintenance node (every caller os:reader) refuses it too.
+const SENSITIVE = /\.secrets\.talos\.dev$|^MachineConfigs\.config\.talos\.dev$/;
+const KNOWN_TYPES = new Set<string>(Object.values(TYPES).map((k) => k.type));
+const KNOWN_NAMESPACES = new Set(['network', 'runtime', 'config', 'cluster', 'secrets', 'k8s', 'etcd', 'hardware', 'block', 'files', 'v1alpha1', 'meta']);
+
+function checkAccess(namespace: string, type: string, roles: Set<string>): void {
+  if (SENSITIVE.test(type)) {
+    if (!roles.has(Role.admin)) throw new RpcError(Code.PERMISSION_DENIED, 'not authorized');
+  } else if (!KNOWN_TYPES.has(type)) {
+    throw new RpcError(Code.PERMISSION_DENIED, `resource type "${type}" is not supported`);
+  }
+  if (!KNOWN_NAMESPACES.has(namespace)) throw new RpcError(Code.PERMISSION_DENIED, `namespace "${namespace}" is not supported`);
+}
+
 export const cosiHandlers: SimHandlers<typeof State> = {
-  async get(req, { machine }) {
+  async get(req, { machine, roles }) {
+    checkAccess(req.namespace, req.type, roles);
     const r = machine.store.get(req.namespace, req.type, req.id);
     if (!r) throw new RpcError(Code.NOT_FOUND, `resource ${req.type}(${req.namespace}/${req.id}@undefined) doesn't exist`);
     return { resource: toProto(r) };
   },
 
-  async list(req, { machine, signal }, send) {
+  async list(req, { machine, signal, roles }, send) {
+    checkAccess(req.namespace, req.type, roles);
     const keep = idFilter(req.options?.idQuery?.regexp);
     for (const r of machine.store.list(req.namespace, req.type)) {
       if (signal.aborted) return;
@@ -60,7 +81,8 @@ export const cosiHandlers: SimHandlers<typeof State> = {
     }
   },
 
-  async watch(req, { machine, signal }, send) {
+  async watch(req, { machine, signal, roles }, send) {
+    checkAccess(req.namespace, req.type, roles);
     const single = req.id !== undefined;
     if (single && req.options?.bootstrapContents) {
       throw new RpcError(Code.UNIMPLEMENTED, 'bootstrap contents is not implemented for resource watch');

@@ -221,7 +221,8 @@ export const machineHandlers: SimHandlers<typeof MachineService> = {
         {
           version: { tag: machine.talosVersion, sha: '5a8f2c1d', built: '2026-10-01T00:00:00Z', goVersion: 'go1.25.7', os: 'linux', arch: 'amd64' },
           platform: { name: 'metal', mode: 'metal' },
-          features: { rbac: true },
+          // machined fills features only from a machine config: a maintenance node has none.
+          ...(machine.mode === 'maintenance' ? {} : { features: { rbac: true } }),
         },
       ],
     };
