@@ -298,7 +298,7 @@ function multidocs(i: Input, machineType: MachineType): GoMap[] {
 function kubernetesDocs(i: Input, cp: boolean): GoMap[] {
   const b = i.bundle;
   const labels: Record<string, string> = cp ? { [LABEL_CONTROL_PLANE]: '', [LABEL_EXCLUDE_LB]: '' } : {};
-  const taints = cp && !i.allowSchedulingOnControlPlanes ? { [LABEL_CONTROL_PLANE]: 'NoSchedule' } : {};
+  const taints: Record<string, string> = cp && !i.allowSchedulingOnControlPlanes ? { [LABEL_CONTROL_PLANE]: 'NoSchedule' } : {};
   const docs: GoMap[] = [
     doc('KubeClusterConfig', [['clusterName', i.clusterName], ['endpoint', i.endpoint]]),
     doc('KubeNodeConfig', [['nodeIP', goMap([])], ['labels', nonEmptyMap(sortedGoMap(labels))], ['taints', nonEmptyMap(sortedGoMap(taints))]]),
