@@ -51,23 +51,23 @@ func describeCert(crt *stdx509.Certificate) map[string]any {
 	}
 
 	return map[string]any{
-		"publicKey":          keyType(crt.PublicKey),
-		"signatureAlgorithm": crt.SignatureAlgorithm.String(),
-		"isCA":               crt.IsCA,
-		"basicConstraints":   crt.BasicConstraintsValid,
-		"keyUsage":           int(crt.KeyUsage),
-		"extKeyUsage":        ext,
-		"organizations":      crt.Subject.Organization,
-		"commonName":         crt.Subject.CommonName,
-		"issuerOrganizations": crt.Issuer.Organization,
-		"validitySeconds":    int64(crt.NotAfter.Sub(crt.NotBefore) / time.Second),
-		"notBefore":          crt.NotBefore.UTC().Format(time.RFC3339),
-		"serialBits":         crt.SerialNumber.BitLen(),
-		"subjectKeyIdLength": len(crt.SubjectKeyId),
+		"publicKey":            keyType(crt.PublicKey),
+		"signatureAlgorithm":   crt.SignatureAlgorithm.String(),
+		"isCA":                 crt.IsCA,
+		"basicConstraints":     crt.BasicConstraintsValid,
+		"keyUsage":             int(crt.KeyUsage),
+		"extKeyUsage":          ext,
+		"organizations":        crt.Subject.Organization,
+		"commonName":           crt.Subject.CommonName,
+		"issuerOrganizations":  crt.Issuer.Organization,
+		"validitySeconds":      int64(crt.NotAfter.Sub(crt.NotBefore) / time.Second),
+		"notBefore":            crt.NotBefore.UTC().Format(time.RFC3339),
+		"serialBits":           crt.SerialNumber.BitLen(),
+		"subjectKeyIdLength":   len(crt.SubjectKeyId),
 		"authorityKeyIdLength": len(crt.AuthorityKeyId),
-		"dnsNames":           crt.DNSNames,
-		"ipAddresses":        len(crt.IPAddresses),
-		"version":            crt.Version,
+		"dnsNames":             crt.DNSNames,
+		"ipAddresses":          len(crt.IPAddresses),
+		"version":              crt.Version,
 	}
 }
 
@@ -108,12 +108,11 @@ func describeBundle(b *secrets.Bundle, contract *config.VersionContract) map[str
 	}
 
 	if b.Certs.K8sServiceAccount != nil {
-		key, err := b.Certs.K8sServiceAccount.GetKey()
-		if err != nil {
+		if _, err := b.Certs.K8sServiceAccount.GetKey(); err != nil {
 			out["serviceAccount"] = map[string]any{"error": err.Error()}
 		} else {
 			block, _ := pem.Decode(b.Certs.K8sServiceAccount.Key)
-			out["serviceAccount"] = map[string]any{"key": keyType(key), "keyPEMType": block.Type}
+			out["serviceAccount"] = map[string]any{"key": serviceAccountKeyType(block), "keyPEMType": block.Type}
 		}
 	}
 
@@ -202,4 +201,20 @@ func argAt(args []string, i int) string {
 	}
 
 	return ""
+}
+
+// serviceAccountKeyType names the key inside the PEM block (Talos's GetKey wraps it in its own types).
+func serviceAccountKeyType(block *pem.Block) string {
+	switch block.Type {
+	case "RSA PRIVATE KEY":
+		if k, err := stdx509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+			return keyType(k)
+		}
+	case "EC PRIVATE KEY":
+		if k, err := stdx509.ParseECPrivateKey(block.Bytes); err == nil {
+			return keyType(k)
+		}
+	}
+
+	return "unknown " + block.Type
 }
