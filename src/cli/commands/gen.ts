@@ -37,8 +37,9 @@ talos-tui gen talosconfig --with-secrets FILE [--roles os:admin] [--crt-ttl 8760
                    current directory; created if missing), or the one file -o FILE when one --output-types
                    is given, or that one document to stdout with -o -. The configs are byte for byte what
                    Talos writes for the same inputs with --with-docs=false --with-examples=false.
-                   Documentation comments and examples are never written: --with-docs/--with-examples are
-                   accepted for talosctl's command lines and change nothing. Patches are applied after
+                   Documentation comments and examples are never written; with --with-docs or
+                   --with-examples on (talosctl's default) the documents carry the same values as Talos's
+                   commented output (it adds an empty machine.registries up to v1.11). Patches are applied after
                    generation with the \`config render\` engine (comments dropped, base key order kept).
   gen talosconfig  writes a talosconfig (default ./talosconfig, 0600) with a new client certificate signed
                    by the bundle's OS CA for --roles (comma list; default os:admin), valid --crt-ttl.
@@ -177,6 +178,7 @@ async function genConfig(argv: string[], io: CommandIO): Promise<number> {
       localAPIServerPort: localPort,
       sysctls,
       cniURL: values['cni-url'],
+      documented: bools['with-docs'] || bools['with-examples'],
       patches,
       patchesControlPlane,
       patchesWorker,

@@ -62,28 +62,32 @@ export function compareGoKeys(a: string, b: string): number {
   return ar.length === br.length ? 0 : ar.length < br.length ? -1 : 1;
 }
 
-// Plain scalars the Go decoder would read back as something other than a string: the encoder quotes them.
-const NON_STRING = [
-  /^(~|null|Null|NULL|)$/,
-  /^(true|True|TRUE|false|False|FALSE)$/,
-  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/, // YAML 1.1 booleans the encoder keeps quoted
-  /^[-+]?(0|[1-9][0-9_]*)$/,
-  /^[-+]?0[0-7_]+$/,
-  /^[-+]?0o[0-7_]+$/,
-  /^[-+]?0x[0-9a-fA-F_]+$/,
-  /^[-+]?0b[01_]+$/,
-  /^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/,
-  /^[-+]?\.(inf|Inf|INF)$/,
-  /^\.(nan|NaN|NAN)$/,
-  /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/, // sexagesimal
-  /^\d{4}-\d\d?-\d\d?([Tt ]|$)/, // timestamps
-];
+// Plain scalars the Go decoder would resolve to another type (null, bool, int, float, timestamp): the
+// encoder writes them double-quoted. Integers are what strconv.ParseInt/ParseUint(s, 0) accept once
+// underscores are removed; floats what its YAML float pattern and ParseFloat accept.
+const NULL_OR_BOOL = /^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|)$/;
+const SPECIAL_FLOAT = /^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$/;
+const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|0|[1-9][0-9]*)$/;
+const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(([Tt]|[ \t]+)\d{1,2}:\d{1,2}:\d{1,2}(\.\d*)?(Z|[-+]\d{1,2}(:\d{2})?)?)?$/;
+// YAML 1.1 booleans, sexagesimal numbers and the merge key: the encoder keeps them out of plain style
+// (they come out single-quoted).
+const OLD_BOOL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+const BASE60 = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
+
+function resolvesToOtherType(s: string): boolean {
+  if (NULL_OR_BOOL.test(s) || SPECIAL_FLOAT.test(s)) return true;
+  if (!/^[-+0-9]/.test(s)) return false;
+  if (TIMESTAMP.test(s)) return true;
+  const plain = s.replaceAll('_', '');
+  return GO_INT.test(plain) || YAML_FLOAT.test(plain);
+}
 
 const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
 
 /** libyaml's analysis: may `s` be written as a plain scalar in block context? */
 function plainAllowed(s: string): boolean {
-  if (s === '' || s !== s.trim() || /[\n\r\t]/.test(s)) return false;
+  if (s === '' || s !== s.trim()) return false;
   if (s.startsWith('---') || s.startsWith('...')) return false;
   const first = s[0]!;
   const second = s[1] ?? '';
@@ -91,10 +95,7 @@ function plainAllowed(s: string): boolean {
     // "-", "?" and ":" may start a plain scalar when followed by a non-space.
     if (!('-?:'.includes(first) && second !== '' && second !== ' ')) return false;
   }
-  if (s.includes(': ') || s.includes(' #') || s.endsWith(':')) return false;
-  // Characters outside printable ASCII and common Unicode are escaped by the emitter; keep them quoted.
-  if (/[\u0000-\u001f\u007f-\u009f\ufeff]/.test(s)) return false;
-  return true;
+  return !(s.includes(': ') || s.includes(' #') || s.endsWith(':'));
 }
 
 function doubleQuoted(s: string): string {
@@ -107,10 +108,9 @@ function singleQuoted(s: string): string {
 
 /** A one-line scalar in the style the Go encoder picks. */
 function inlineScalar(s: string): string {
-  if (NON_STRING.some((re) => re.test(s))) return doubleQuoted(s);
-  if (plainAllowed(s)) return s;
-  if (/[\u0000-\u001f\u007f-\u009f\ufeff]/.test(s.replace(/\n/g, ''))) return doubleQuoted(s);
-  return singleQuoted(s);
+  if (/[\u0000-\u001f\u007f-\u009f\ufeff]/.test(s) || resolvesToOtherType(s)) return doubleQuoted(s);
+  if (OLD_BOOL.test(s) || BASE60.test(s) || s === '<<') return singleQuoted(s);
+  return plainAllowed(s) ? s : singleQuoted(s);
 }
 
 /** The header and lines of a literal block scalar (multi-line text), lines indented by `indent`. */

@@ -32,6 +32,12 @@ export interface GenerateOptions {
   cniURL?: string;
   /** [host, mirror URL] pairs in the order given; endpoints of one host accumulate. */
   registryMirrors?: Array<[string, string]>;
+  /**
+   * Talos's encoder with comments on (talosctl's default --with-docs/--with-examples) also writes the
+   * empty `machine.registries: {}` that the plain encoder leaves out; set this to get the same values.
+   * The documentation comments themselves are not written.
+   */
+  documented?: boolean;
 }
 
 export type MachineType = 'controlplane' | 'worker';
@@ -143,7 +149,8 @@ function legacyRegistries(i: Input): GoMap | undefined {
   if (i.f.multidocNetwork) return undefined;
   const mirrors: Record<string, GoYaml> = {};
   for (const [host, endpoints] of i.mirrors) mirrors[host] = goMap([['endpoints', endpoints]]);
-  return nonEmptyMap(goMap([['mirrors', nonEmptyMap(sortedGoMap(mirrors))]]));
+  const registries = goMap([['mirrors', nonEmptyMap(sortedGoMap(mirrors))]]);
+  return i.documented ? registries : nonEmptyMap(registries);
 }
 
 function legacyNetwork(i: Input): GoMap | undefined {
