@@ -4,17 +4,21 @@
 // stability secrets.yaml, read from the Go module cache at test time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { parseBundle } from '../../src/core/gen/bundle.js';
+import { beforeAll, expect, it } from 'vitest';
+import { parseBundle, type SecretsBundle } from '../../src/core/gen/bundle.js';
 import { parseContract, SUPPORTED_CONTRACTS, type Contract } from '../../src/core/gen/contract.js';
 import { renderMachineConfig } from '../../src/core/gen/machine-config.js';
 import { FLAVOURS, oracleRequest, type OracleGen } from './gen-helpers.js';
 import { describeOracle, runOracle } from './oracle.js';
-import { stabilityDir } from './stability.js';
+import { stabilityDir, stabilitySecrets } from './stability.js';
 
 describeOracle('gen config: byte-identical to Talos machinery with comments disabled', () => {
-  const secrets = readFileSync(join(stabilityDir(), 'secrets.yaml'), 'utf8');
-  const bundle = parseBundle(secrets, 'stability secrets.yaml');
+  let secrets = '';
+  let bundle: SecretsBundle;
+  beforeAll(() => {
+    secrets = stabilitySecrets();
+    bundle = parseBundle(secrets, 'stability secrets.yaml');
+  });
 
   for (const name of SUPPORTED_CONTRACTS) {
     for (const [flavour, options] of Object.entries(FLAVOURS)) {

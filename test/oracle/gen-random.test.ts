@@ -2,17 +2,16 @@
 // endpoint (IPv4, IPv6, DNS name), Kubernetes version and any mix of the generator options, with the
 // pinned machinery's stability bundle. Comments off: identical bytes. Comments on (talosctl's default):
 // Talos adds documentation, so the documents are compared as parsed values.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { parseBundle } from '../../src/core/gen/bundle.js';
+import { parseBundle, type SecretsBundle } from '../../src/core/gen/bundle.js';
 import { parseContract, SUPPORTED_CONTRACTS, type Contract } from '../../src/core/gen/contract.js';
 import { renderMachineConfig, type GenerateOptions } from '../../src/core/gen/machine-config.js';
 import { FLAVOURS, oracleRequest, type OracleGen } from './gen-helpers.js';
 import { describeOracle, runOracle } from './oracle.js';
-import { stabilityDir } from './stability.js';
+import { stabilitySecrets } from './stability.js';
 
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}[a-z0-9]$/);
 const dnsName = fc.array(label, { minLength: 1, maxLength: 3 }).map((p) => p.join('.'));
@@ -50,8 +49,12 @@ const options: fc.Arbitrary<Omit<GenerateOptions, 'bundle' | 'contract'>> = fc.r
 const values = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
 
 describeOracle('gen config: random inputs against Talos machinery', () => {
-  const secrets = readFileSync(join(stabilityDir(), 'secrets.yaml'), 'utf8');
-  const bundle = parseBundle(secrets, 'stability secrets.yaml');
+  let secrets = '';
+  let bundle: SecretsBundle;
+  beforeAll(() => {
+    secrets = stabilitySecrets();
+    bundle = parseBundle(secrets, 'stability secrets.yaml');
+  });
 
   it('identical bytes with comments disabled, the same values with comments on', () => {
     fc.assert(

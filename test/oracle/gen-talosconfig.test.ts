@@ -1,14 +1,12 @@
 // The talosconfig against Talos: read with Talos's client config loader, its certificate paired with its
 // key as the Talos client does, verified for client authentication against the bundle's OS CA with Go's
 // x509, and described the same way as the certificate Talos's own generator issues for the same bundle.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { crtPem, parseBundle } from '../../src/core/gen/bundle.js';
+import { beforeAll, expect, it } from 'vitest';
+import { crtPem, parseBundle, type SecretsBundle } from '../../src/core/gen/bundle.js';
 import { generateClusterConfigs, talosconfigFromBundle } from '../../src/ops/gen.js';
 import { oracleRequest, type OracleGen } from './gen-helpers.js';
 import { describeOracle, runOracle } from './oracle.js';
-import { stabilityDir } from './stability.js';
+import { stabilitySecrets } from './stability.js';
 
 interface Verified {
   error?: string;
@@ -24,13 +22,17 @@ interface Verified {
 const withoutClock = ({ notBefore: _n, serialBits: _s, ...rest }: Record<string, unknown>) => rest;
 
 describeOracle('talosconfig: Talos accepts the client certificate we issue', () => {
-  const secrets = readFileSync(join(stabilityDir(), 'secrets.yaml'), 'utf8');
-  const bundle = parseBundle(secrets, 'stability secrets.yaml');
-  const caPem = crtPem(bundle.certs.os);
+  let secrets = '';
+  let bundle: SecretsBundle;
+  beforeAll(() => {
+    secrets = stabilitySecrets();
+    bundle = parseBundle(secrets, 'stability secrets.yaml');
+  });
+  const caPem = () => crtPem(bundle.certs.os);
 
   it('gen config: context named after the cluster, os:admin, Ed25519, one year, chained to the OS CA like Talos\'s own', () => {
     const ours = generateClusterConfigs({ secrets: bundle, clusterName: 'prod', endpoint: 'https://10.0.0.5:6443', contract: 'v1.13' });
-    const v = runOracle<Verified>('verify-client', JSON.stringify({ talosconfig: ours.talosconfig, ca: caPem }));
+    const v = runOracle<Verified>('verify-client', JSON.stringify({ talosconfig: ours.talosconfig, ca: caPem() }));
     expect(v.error).toBeUndefined();
     expect(v.chainVerified).toBe(true);
     expect(v).toMatchObject({ context: 'prod', caMatches: true, keyType: 'ed25519' });
@@ -43,7 +45,7 @@ describeOracle('talosconfig: Talos accepts the client certificate we issue', () 
 
   it('gen talosconfig --roles os:reader --crt-ttl 720h: a reader certificate for 30 days that Talos verifies', () => {
     const text = talosconfigFromBundle(bundle, { contextName: 'oncall', roles: ['os:reader'], crtTtlMs: 720 * 3600_000, endpoints: ['10.0.0.5'] });
-    const v = runOracle<Verified>('verify-client', JSON.stringify({ talosconfig: text, ca: caPem }));
+    const v = runOracle<Verified>('verify-client', JSON.stringify({ talosconfig: text, ca: caPem() }));
     expect(v.chainVerified).toBe(true);
     expect(v.context).toBe('oncall');
     expect(v.endpoints).toEqual(['10.0.0.5']);
