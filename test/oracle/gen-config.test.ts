@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { parseBundle, type SecretsBundle } from '../../src/core/gen/bundle.js';
+import { parseBundle, renderBundle, type SecretsBundle } from '../../src/core/gen/bundle.js';
+import { generateBundle } from '../../src/core/gen/secrets.js';
 import { parseContract, SUPPORTED_CONTRACTS, type Contract } from '../../src/core/gen/contract.js';
 import { renderMachineConfig } from '../../src/core/gen/machine-config.js';
 import { FLAVOURS, oracleRequest, type OracleGen } from './gen-helpers.js';
@@ -33,6 +34,18 @@ describeOracle('gen config: byte-identical to Talos machinery with comments disa
       });
     }
   }
+
+  it('a bundle of our own (RSA-4096 service-account key, fresh CAs) gives Talos\'s bytes too', async () => {
+    for (const name of ['v1.6', 'v1.13', 'v1.14']) {
+      const contract = parseContract(name) as Contract;
+      const ours = await generateBundle(contract);
+      const inputs = { clusterName: 'fresh', endpoint: 'https://[fd00::5]:6443', kubernetesVersion: '1.30.0', ...FLAVOURS.talosctl };
+      const talos = runOracle<OracleGen>('gen', JSON.stringify(oracleRequest(renderBundle(ours), name, inputs)));
+      for (const machineType of ['controlplane', 'worker'] as const) {
+        expect(renderMachineConfig({ ...inputs, bundle: ours, contract }, machineType), `${name} ${machineType}`).toBe(talos[machineType]);
+      }
+    }
+  }, 60_000);
 
   it('the "base" flavour also equals upstream\'s recorded fixtures (which need no patch)', () => {
     for (const name of SUPPORTED_CONTRACTS) {
