@@ -47,6 +47,14 @@ describeOracle('gen config: byte-identical to Talos machinery with comments disa
     }
   }, 60_000);
 
+  it('an install disk that needs escaping lands in the v1.14 disk selector as Go quotes it', () => {
+    const contract = parseContract('v1.14') as Contract;
+    const inputs = { clusterName: 'q', endpoint: 'https://q:6443', kubernetesVersion: '1.30.0', installDisk: '/dev/we"ird\\path\tx\u0001' };
+    const talos = runOracle<OracleGen>('gen', JSON.stringify(oracleRequest(secrets, 'v1.14', inputs)));
+    expect(talos.error).toBeUndefined();
+    expect(renderMachineConfig({ ...inputs, bundle, contract }, 'worker')).toBe(talos.worker);
+  });
+
   it('the "base" flavour also equals upstream\'s recorded fixtures (which need no patch)', () => {
     for (const name of SUPPORTED_CONTRACTS) {
       const contract = parseContract(name) as Contract;

@@ -29,7 +29,7 @@ const options: fc.Arbitrary<Omit<GenerateOptions, 'bundle' | 'contract'>> = fc.r
     clusterName: label,
     endpoint,
     kubernetesVersion: fc.tuple(fc.integer({ min: 24, max: 37 }), fc.nat(12)).map(([m, p]) => `1.${m}.${p}`),
-    installDisk: fc.constantFrom('/dev/sda', '/dev/vda', '/dev/nvme0n1', '/dev/disk/by-id/wwn-0x5000c500a0b1c2d3'),
+    installDisk: fc.constantFrom('/dev/sda', '/dev/vda', '/dev/nvme0n1', '/dev/disk/by-id/wwn-0x5000c500a0b1c2d3', '/dev/disk/by-path/pci-0000:00:1f.2-ata-1', '/dev/we"ird', '/dev/tab\there', '/dev/é'),
     installImage: fc.tuple(dnsName, label, fc.stringMatching(/^v[0-9]\.[0-9]{1,2}\.[0-9]$/)).map(([r, p, t]) => `${r}/${p}:${t}`),
     additionalSANs: fc.array(fc.oneof(host, ipv6), { maxLength: 3 }),
     dnsDomain: dnsName,

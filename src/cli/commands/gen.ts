@@ -6,9 +6,10 @@
 // contract, a malformed endpoint, a file that is not a secrets bundle, an existing file without --force).
 import path from 'node:path';
 import { ConfigPatchError } from '../../core/config-patch/index.js';
+import type { Contract } from '../../core/gen/contract.js';
 import { FileTargetError } from '../../io/atomic-file.js';
 import {
-  BundleError, checkRoles, GenInputError, generateClusterConfigs, newSecretsBundle, parseGoDuration, readSecretsBundle, resolveContract, SUPPORTED_CONTRACTS, talosconfigFromBundle, writeOutputs, type OutputFile,
+  BundleError, checkRoles, GenInputError, generateClusterConfigs, newSecretsBundle, parseGoDuration, readSecretsBundle, resolveContract, SUPPORTED_CONTRACTS, talosconfigFromBundle, writeOutputs, type ClusterConfigs, type OutputFile,
 } from '../../ops/gen.js';
 import { CommandError, commaList, intFlag, parseCommandLine, UsageError } from '../args.js';
 import { configPatchFailure, readPatchArgs } from '../render-config.js';
@@ -91,7 +92,7 @@ async function genSecrets(argv: string[], io: CommandIO): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`gen secrets: unexpected argument "${positionals[0]}" (name the file with -o)`);
   const out = values.output ?? values['output-file'] ?? 'secrets.yaml';
   if (out === '') throw new UsageError('gen secrets: -o needs a file name (or - for stdout)');
-  let contract;
+  let contract: Contract;
   try {
     contract = resolveContract(values['talos-version']);
   } catch (err) {
@@ -157,7 +158,7 @@ async function genConfig(argv: string[], io: CommandIO): Promise<number> {
   const patchesControlPlane = readPatchArgs('gen config', values['config-patch-control-plane'] ?? []);
   const patchesWorker = readPatchArgs('gen config', values['config-patch-worker'] ?? []);
 
-  let configs;
+  let configs: ClusterConfigs;
   try {
     const secrets = await readSecretsBundle(secretsFile);
     configs = generateClusterConfigs({

@@ -263,9 +263,16 @@ function workerCluster(i: Input): GoMap {
 
 // ------------------------------------------------------------ v1.12+ documents
 
-/** CEL string literal as Go's %q writes it (for the install disk selector). */
+const GO_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
+
+/** A string literal as Go's %q writes it (the install disk selector), for ASCII controls and quotes. */
 function goQuote(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    out += GO_ESCAPES[ch] ?? (code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch);
+  }
+  return out + '"';
 }
 
 function multidocs(i: Input, machineType: MachineType): GoMap[] {
