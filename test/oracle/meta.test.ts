@@ -11,7 +11,7 @@ import {
   BOND_MODES, decodeInstallerMeta, encodeInstallerMeta, errorsOf, formatProblem, LINK_TYPES, META_NETWORK_KEY, parseMetaNetworkConfig,
   ROUTE_PROTOCOLS, SCOPES, VLAN_PROTOCOLS, XMIT_HASH_POLICIES,
 } from '../../src/core/meta/index.js';
-import { bootRoute } from '../../src/features/meta/boot-route.js';
+import { bootRoute } from '../../src/ops/meta.js';
 import { describeOracle, runOracle } from './oracle.js';
 
 type Decoded = { value?: string; error?: string };
