@@ -249,7 +249,8 @@ function firstLine(child: ChildProcess): Promise<string> {
 
 async function runClient(kind: 'bare' | 'pane', ready: Ready, seconds: number, budgetMb: number): Promise<ClientResult> {
   const encoded = Buffer.from(JSON.stringify(ready)).toString('base64');
-  const child = spawn(process.execPath, ['--expose-gc', self, '--client', kind, encoded, String(seconds), String(budgetMb)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = process.env['SCALE_BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SCALE_BENCH_PROFILE']}`] : [];
+  const child = spawn(process.execPath, ['--expose-gc', ...profile, self, '--client', kind, encoded, String(seconds), String(budgetMb)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(await firstLine(child)) as ClientResult;
 }
 
@@ -262,7 +263,9 @@ const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '
 const results: { n: number; r: ClientResult }[] = [];
 console.log(`scale bench (Node ${process.version}, React production build): dmesg -f from every node, ${seconds} s of following after the rings are in`);
 for (const n of sizes) {
-  const sim = spawn(process.execPath, [self, '--sim-child', String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // SCALE_BENCH_PROFILE=DIR: CPU profiles of the simulator and the clients (node --cpu-prof) in DIR.
+  const profile = process.env['SCALE_BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SCALE_BENCH_PROFILE']}`] : [];
+  const sim = spawn(process.execPath, [...profile, self, '--sim-child', String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = JSON.parse(await firstLine(sim)) as Ready;
   try {
     for (const kind of ['bare', 'pane'] as const) {

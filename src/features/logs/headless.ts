@@ -3,7 +3,7 @@
 // gaps, resumptions and per-node failures go to stderr so a pipe stays clean. Ctrl+C ends a follow
 // cleanly (exit 0); a node that failed or refused makes the exit code 1.
 import { hostOf, type NodeTarget } from '../../talos/index.js';
-import { followLog, type FollowEnd } from './follow.js';
+import { EXACT_RING_HOLD, followLog, type FollowEnd } from './follow.js';
 import { selectorName, type LogSelector } from './selector.js';
 
 export interface HeadlessLogsOptions {
@@ -67,7 +67,7 @@ export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
       }
       const prefix = prefixed ? `${node}: ` : '';
       return followLog(
-        { target, selector: o.selector, tail: o.tail, follow: o.follow, signal: stop.signal, insecure: o.insecure, initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs },
+        { target, selector: o.selector, tail: o.tail, follow: o.follow, signal: stop.signal, insecure: o.insecure, initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs, ringHold: EXACT_RING_HOLD },
         {
           // One write per batch, not per line: a flooding node prints at full speed.
           lines: (lines) => write(prefix === '' ? lines.join('\n') + '\n' : prefix + lines.join(`\n${prefix}`) + '\n'),
