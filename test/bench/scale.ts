@@ -13,7 +13,10 @@
 // then, after --seconds of following, the CPU of the following part (the "idle" load: 0.5 kernel
 // lines/s per node) and RSS.
 //
-// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64]
+// --services K also follows K service logs of every node (tail 100), the memory scenario of the issue
+// (dmesg plus 12 service logs on 20 nodes: --nodes 20 --services 10 --seconds 600).
+//
+// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K]
 // Loopback only: the simulator listens on a random 127.X.Y.0/24 and the /24s after it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -42,6 +45,8 @@ interface ClientResult {
   followCpuPercent: number;
   rssMb: number;
   heapMb: number;
+  /** RSS change over the second half of the following, per minute (flat: about 0). */
+  rssGrowthMbPerMin: number;
   keyP50?: number;
   keyP99?: number;
   keys?: number;
@@ -92,6 +97,10 @@ class Progress {
   }
 }
 
+/** Services every simulated node runs (control planes also etcd and trustd). */
+const SERVICES = ['apid', 'containerd', 'cri', 'kubelet', 'machined', 'udevd', 'auditd', 'syslogd', 'dashboard', 'ext-qemu-guest-agent'];
+const SERVICE_TAIL = 100;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(done: () => boolean, limitMs: number): Promise<void> {
@@ -100,19 +109,29 @@ async function waitFor(done: () => boolean, limitMs: number): Promise<void> {
 }
 
 /** Following: CPU share and memory over `seconds` after the rings are in. */
-async function follow(seconds: number): Promise<Pick<ClientResult, 'followSeconds' | 'followCpuPercent' | 'rssMb' | 'heapMb'>> {
+async function follow(seconds: number): Promise<Pick<ClientResult, 'followSeconds' | 'followCpuPercent' | 'rssMb' | 'heapMb' | 'rssGrowthMbPerMin'>> {
   const cpu0 = process.cpuUsage();
   const t = performance.now();
-  await sleep(seconds * 1000);
+  await sleep((seconds * 1000) / 2);
+  globalThis.gc?.();
+  const half = { rss: process.memoryUsage().rss, at: performance.now() };
+  await sleep((seconds * 1000) / 2);
   const elapsed = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpu0);
   globalThis.gc?.();
   const mem = process.memoryUsage();
-  return { followSeconds: elapsed, followCpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100, rssMb: mem.rss / 1048576, heapMb: mem.heapUsed / 1048576 };
+  const rssGrowthMbPerMin = (mem.rss - half.rss) / 1048576 / ((performance.now() - half.at) / 60_000);
+  return { followSeconds: elapsed, followCpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100, rssMb: mem.rss / 1048576, heapMb: mem.heapUsed / 1048576, rssGrowthMbPerMin };
 }
 
 // ---------------------------------------------------------------- the bare grpc-js client
-async function bareClient(ready: Ready, seconds: number): Promise<ClientResult> {
+/** LogsRequest{namespace: "system", id, follow: true, tail_lines: 100}, encoded by hand (fields 1, 2, 4, 5). */
+function logsRequest(id: string): Buffer {
+  const str = (field: number, v: string) => [(field << 3) | 2, Buffer.byteLength(v), ...Buffer.from(v)];
+  return Buffer.from([...str(1, 'system'), ...str(2, id), 0x20, 0x01, 0x28, SERVICE_TAIL]);
+}
+
+async function bareClient(ready: Ready, seconds: number, services: number): Promise<ClientResult> {
   const grpc = await import('@grpc/grpc-js');
   const { parse } = await import('yaml');
   const doc = parse(ready.talosconfig) as { context: string; contexts: Record<string, { endpoints: string[]; ca: string; crt: string; key: string }> };
@@ -138,6 +157,16 @@ async function bareClient(ready: Ready, seconds: number): Promise<ClientResult> 
     call.on('error', () => undefined);
     return call;
   });
+  for (const node of ready.nodes) {
+    for (const id of SERVICES.slice(0, services)) {
+      const md = new grpc.Metadata();
+      md.set('node', node);
+      const call = client.makeServerStreamRequest('/machine.MachineService/Logs', () => logsRequest(id), (b: Buffer) => b, {}, md, {});
+      call.on('data', () => p.onWire(1));
+      call.on('error', () => undefined);
+      calls.push(call);
+    }
+  }
   await waitFor(() => !Number.isNaN(p.ringsReadMs), 120_000);
   const followed = await follow(seconds);
   for (const c of calls) c.cancel();
@@ -146,7 +175,7 @@ async function bareClient(ready: Ready, seconds: number): Promise<ClientResult> 
 }
 
 // ---------------------------------------------------------------- the console's Logs pane
-async function paneClient(ready: Ready, seconds: number, budgetMb: number): Promise<ClientResult> {
+async function paneClient(ready: Ready, seconds: number, budgetMb: number, services: number): Promise<ClientResult> {
   const { createElement } = await import('react');
   const { render } = await import('ink-testing-library');
   const { LogsPaneView } = await import('../../src/features/logs/index.js');
@@ -170,14 +199,17 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number): Prom
       },
     }),
   });
-  const controller = new LogsController({ targetFor: (n) => counted(session.target(n)), model: { maxBytes: budgetMb * 1048576 } as object });
+  const controller = new LogsController({ targetFor: (n) => counted(session.target(n)), model: { maxBytes: budgetMb * 1048576, tailLines: SERVICE_TAIL } });
   controller.store.subscribe(() => {
     const view = controller.store.getSnapshot().view;
     if (view.buffered > 0) p.shown(view.sources.every((s) => s.lines > 0));
   });
 
   // Streams open before the pane mounts, as the console does after the source picker: no picker on screen.
-  for (const node of ready.nodes) controller.streams.open({ node, selector: { kind: 'dmesg' } });
+  for (const node of ready.nodes) {
+    controller.streams.open({ node, selector: { kind: 'dmesg' } });
+    for (const id of SERVICES.slice(0, services)) controller.streams.open({ node, selector: { kind: 'service', id } });
+  }
   const Pane = (props: import('../../src/features/pane-types.js').PaneProps) => createElement(LogsPaneView, { ...props, controller });
   const panes: import('../../src/features/pane-types.js').PaneDefinition[] = [{ id: 'logs', number: 5, title: 'Logs', Component: Pane }];
   let frames = 0;
@@ -233,7 +265,8 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number): Prom
 if (argv[0] === '--client') {
   const ready = JSON.parse(Buffer.from(argv[2]!, 'base64').toString('utf8')) as Ready;
   const seconds = Number(argv[3]);
-  const result = argv[1] === 'bare' ? await bareClient(ready, seconds) : await paneClient(ready, seconds, Number(argv[4]));
+  const services = Number(argv[5]);
+  const result = argv[1] === 'bare' ? await bareClient(ready, seconds, services) : await paneClient(ready, seconds, Number(argv[4]), services);
   process.stdout.write(JSON.stringify(result) + '\n');
   process.exit(0);
 }
@@ -247,10 +280,10 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-async function runClient(kind: 'bare' | 'pane', ready: Ready, seconds: number, budgetMb: number): Promise<ClientResult> {
+async function runClient(kind: 'bare' | 'pane', ready: Ready, seconds: number, budgetMb: number, services: number): Promise<ClientResult> {
   const encoded = Buffer.from(JSON.stringify(ready)).toString('base64');
   const profile = process.env['SCALE_BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SCALE_BENCH_PROFILE']}`] : [];
-  const child = spawn(process.execPath, ['--expose-gc', ...profile, self, '--client', kind, encoded, String(seconds), String(budgetMb)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...profile, self, '--client', kind, encoded, String(seconds), String(budgetMb), String(services)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(await firstLine(child)) as ClientResult;
 }
 
@@ -258,10 +291,14 @@ const sizes = flag('nodes', '50,200,500').split(',').map(Number);
 const seconds = Number(flag('seconds', '30'));
 const budgetMb = Number(flag('budget-mb', '64'));
 const only = flag('only', 'bare,pane').split(',');
+const services = Math.min(SERVICES.length, Number(flag('services', '0')));
 
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const results: { n: number; r: ClientResult }[] = [];
-console.log(`scale bench (Node ${process.version}, React production build): dmesg -f from every node, ${seconds} s of following after the rings are in`);
+console.log(
+  `scale bench (Node ${process.version}, React production build): dmesg -f${services ? ` and ${services} service logs` : ''} from every node, ` +
+    `${seconds} s of following after the rings are in, log buffer ${budgetMb} MB`,
+);
 for (const n of sizes) {
   // SCALE_BENCH_PROFILE=DIR: CPU profiles of the simulator and the clients (node --cpu-prof) in DIR.
   const profile = process.env['SCALE_BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SCALE_BENCH_PROFILE']}`] : [];
@@ -270,13 +307,13 @@ for (const n of sizes) {
   try {
     for (const kind of ['bare', 'pane'] as const) {
       if (!only.includes(kind)) continue;
-      const r = await runClient(kind, ready, seconds, budgetMb);
+      const r = await runClient(kind, ready, seconds, budgetMb, services);
       results.push({ n, r });
       console.log(
         `  N=${String(n).padEnd(4)} ${kind.padEnd(5)} wire ${String(r.wireMessages).padStart(7)} msgs (rings ${ready.ringRecords})  ` +
           `first line ${f(r.firstShownMs).padStart(5)} ms  all nodes ${f(r.allNodesMs).padStart(5)} ms  rings read ${f(r.ringsReadMs).padStart(6)} ms ` +
           `(${f(r.ringRate).padStart(6)} msgs/s, longest stall ${f(r.longestStallMs)} ms)  ` +
-          `following: CPU ${f(r.followCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB (heap ${f(r.heapMb)} MB)` +
+          `following: CPU ${f(r.followCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB (heap ${f(r.heapMb)} MB, ${r.rssGrowthMbPerMin >= 0 ? '+' : ''}${f(r.rssGrowthMbPerMin, 1)} MB/min)` +
           (r.client === 'pane' ? `  keys p50 ${f(r.keyP50!, 1)} ms p99 ${f(r.keyP99!, 1)} ms (${r.keys})  ${f(r.framesPerSecond!, 1)} frames/s` : ''),
       );
     }
