@@ -16,7 +16,11 @@
 // --services K also follows K service logs of every node (tail 100), the memory scenario of the issue
 // (dmesg plus 12 service logs on 20 nodes: --nodes 20 --services 10 --seconds 600).
 //
-// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K]
+// --only status: the Status pane showing every node instead: time until every node's first answer is
+// in, idle CPU (polling only) over the first half of --seconds, then → (next node) every 250 ms over the
+// second half, its latency the time until a frame shows that node.
+//
+// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K] [--only bare,pane,status]
 // Loopback only: the simulator listens on a random 127.X.Y.0/24 and the /24s after it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -114,13 +118,20 @@ async function follow(seconds: number): Promise<Pick<ClientResult, 'followSecond
   const t = performance.now();
   await sleep((seconds * 1000) / 2);
   globalThis.gc?.();
-  const half = { rss: process.memoryUsage().rss, at: performance.now() };
+  const halfMem = process.memoryUsage();
+  const half = { rss: halfMem.rss, at: performance.now() };
   await sleep((seconds * 1000) / 2);
   const elapsed = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpu0);
   globalThis.gc?.();
   const mem = process.memoryUsage();
   const rssGrowthMbPerMin = (mem.rss - half.rss) / 1048576 / ((performance.now() - half.at) / 60_000);
+  if (process.env['SCALE_BENCH_MEMORY']) {
+    const { getHeapSpaceStatistics } = await import('node:v8');
+    const spaces = getHeapSpaceStatistics().map((sp) => `${sp.space_name} ${Math.round(sp.space_size / 1048576)}/${Math.round(sp.space_used_size / 1048576)}`);
+    process.stderr.write(`memory at half time: rss ${Math.round(halfMem.rss / 1048576)} heapUsed ${Math.round(halfMem.heapUsed / 1048576)} MB\n`);
+    process.stderr.write(`memory: ${JSON.stringify(Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, Math.round(v / 1048576)])))} MB; spaces (size/used MB) ${spaces.join(', ')}\n`);
+  }
   return { followSeconds: elapsed, followCpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100, rssMb: mem.rss / 1048576, heapMb: mem.heapUsed / 1048576, rssGrowthMbPerMin };
 }
 
@@ -262,11 +273,72 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
   };
 }
 
+// ---------------------------------------------------------------- the console's Status pane
+/** Status showing every node: idle CPU over the first half of `seconds`, then → every 250 ms (next node). */
+async function statusClient(ready: Ready, seconds: number): Promise<StatusResult> {
+  const { createElement } = await import('react');
+  const { render } = await import('ink-testing-library');
+  const { default: StatusPane } = await import('../../src/features/status/index.js');
+  const { Shell } = await import('../../src/ui/shell/Shell.js');
+  const { parseTalosconfig, TalosSession } = await import('../../src/talos/index.js');
+  const session = new TalosSession(parseTalosconfig(ready.talosconfig, 'bench'));
+  const panes: import('../../src/features/pane-types.js').PaneDefinition[] = [{ id: 'status', number: 4, title: 'Status', Component: StatusPane }];
+  const t0 = performance.now();
+  let frames = 0;
+  let firstFrameAllNodesMs = NaN;
+  let pending: { at: number; want: string } | null = null;
+  const latencies: number[] = [];
+  const ui = render(createElement(Shell, { panes, session, size: { columns: 120, rows: 40 }, initialPane: 'status', onQuit: () => {} }));
+  const stdout = ui.stdout as unknown as { write: (frame: string) => void; frames: string[] };
+  const inkWrite = stdout.write;
+  stdout.write = (frame: string) => {
+    frames++;
+    if (Number.isNaN(firstFrameAllNodesMs) && frame.includes(`/${ready.nodes.length}`) && !frame.includes('loading')) firstFrameAllNodesMs = performance.now() - t0;
+    if (pending && frame.includes(pending.want)) {
+      latencies.push(performance.now() - pending.at);
+      pending = null;
+    }
+    inkWrite(frame);
+    stdout.frames.length = 0;
+  };
+  await waitFor(() => !Number.isNaN(firstFrameAllNodesMs), 60_000);
+  await sleep(3000); // the first look at every node settles
+  const idle = await follow(seconds / 2);
+  let shown = 0;
+  const keyTimer = setInterval(() => {
+    if (pending) latencies.push(performance.now() - pending.at);
+    shown = (shown + 1) % ready.nodes.length;
+    pending = { at: performance.now(), want: `(${shown + 1}/${ready.nodes.length})` };
+    ui.stdin.write('\u001B[C');
+  }, 250);
+  await sleep((seconds / 2) * 1000);
+  clearInterval(keyTimer);
+  if (process.env['SCALE_BENCH_FRAME']) process.stderr.write(`${ui.lastFrame()}\n`);
+  ui.unmount();
+  session.close();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
+  return { client: 'status', firstLookMs: firstFrameAllNodesMs, idleCpuPercent: idle.followCpuPercent, rssMb: idle.rssMb, keyP50: pct(0.5), keyP99: pct(0.99), keyMax: pct(1), keys: sorted.length, frames };
+}
+
+interface StatusResult {
+  client: 'status';
+  firstLookMs: number;
+  idleCpuPercent: number;
+  rssMb: number;
+  keyP50: number;
+  keyP99: number;
+  keyMax: number;
+  keys: number;
+  frames: number;
+}
+
 if (argv[0] === '--client') {
   const ready = JSON.parse(Buffer.from(argv[2]!, 'base64').toString('utf8')) as Ready;
   const seconds = Number(argv[3]);
   const services = Number(argv[5]);
-  const result = argv[1] === 'bare' ? await bareClient(ready, seconds, services) : await paneClient(ready, seconds, Number(argv[4]), services);
+  const result =
+    argv[1] === 'bare' ? await bareClient(ready, seconds, services) : argv[1] === 'status' ? await statusClient(ready, seconds) : await paneClient(ready, seconds, Number(argv[4]), services);
   process.stdout.write(JSON.stringify(result) + '\n');
   process.exit(0);
 }
@@ -280,11 +352,11 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-async function runClient(kind: 'bare' | 'pane', ready: Ready, seconds: number, budgetMb: number, services: number): Promise<ClientResult> {
+async function runClient<R = ClientResult>(kind: 'bare' | 'pane' | 'status', ready: Ready, seconds: number, budgetMb: number, services: number): Promise<R> {
   const encoded = Buffer.from(JSON.stringify(ready)).toString('base64');
   const profile = process.env['SCALE_BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SCALE_BENCH_PROFILE']}`] : [];
   const child = spawn(process.execPath, ['--expose-gc', ...profile, self, '--client', kind, encoded, String(seconds), String(budgetMb), String(services)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return JSON.parse(await firstLine(child)) as ClientResult;
+  return JSON.parse(await firstLine(child)) as R;
 }
 
 const sizes = flag('nodes', '50,200,500').split(',').map(Number);
@@ -305,6 +377,13 @@ for (const n of sizes) {
   const sim = spawn(process.execPath, [...profile, self, '--sim-child', String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = JSON.parse(await firstLine(sim)) as Ready;
   try {
+    if (only.includes('status')) {
+      const r = await runClient<StatusResult>('status', ready, seconds, budgetMb, services);
+      console.log(
+        `  N=${String(n).padEnd(4)} status  first node shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB  ` +
+          `keys (→ next node) p50 ${f(r.keyP50, 1)} ms p99 ${f(r.keyP99, 1)} ms max ${f(r.keyMax, 1)} ms (${r.keys})`,
+      );
+    }
     for (const kind of ['bare', 'pane'] as const) {
       if (!only.includes(kind)) continue;
       const r = await runClient(kind, ready, seconds, budgetMb, services);

@@ -87,11 +87,31 @@ export interface StatusSourceOptions {
 }
 
 const DEFAULTS = { servicesIntervalMs: 2500, etcdIntervalMs: 5000, callDeadlineMs: 8000 };
+/**
+ * Above this many nodes a tick's calls are spread over the interval (a slice every SPREAD_STEP_MS)
+ * instead of all leaving at once: 500 replies landing together made every key wait behind them.
+ */
+const SPREAD_ABOVE_NODES = 16;
+const SPREAD_STEP_MS = 50;
+
+/** A node's summary, rebuilt only when its record changed (the reply, the error or the role). */
+interface SummaryCache {
+  services: NodeRecord['services'];
+  error: Failure | undefined;
+  role: NodeRole;
+  summary: NodeSummary;
+}
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+
+/** A node's service rows: its last good answer, else its one failed row, else none yet. */
+function serviceRows(node: string, value: ServiceInfo[] | undefined, error: string | undefined, now: number): ServiceRow[] {
+  if (value) return buildServiceRows([{ node, services: value }], now);
+  return error !== undefined ? buildServiceRows([{ node, error }], now) : [];
+}
 
 export class StatusSource {
   readonly store: ThrottledStore<StatusSnapshot>;
@@ -102,6 +122,9 @@ export class StatusSource {
   private readonly opts: Required<Omit<StatusSourceOptions, 'maxPerSecond'>>;
   private readonly abort = new AbortController();
   private timers: ReturnType<typeof setInterval>[] = [];
+  /** Slices of a spread tick still to leave. */
+  private readonly slices = new Set<ReturnType<typeof setTimeout>>();
+  private readonly summaries = new Map<string, SummaryCache>();
   private operation: Operation | null = null;
   private lastResult: StatusSnapshot['lastResult'] = null;
   private opSeq = 0;
@@ -154,6 +177,8 @@ export class StatusSource {
     this.disposed = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    for (const t of this.slices) clearTimeout(t);
+    this.slices.clear();
     this.abort.abort();
     this.store.dispose();
   }
@@ -220,12 +245,36 @@ export class StatusSource {
       (t as { unref?: () => void }).unref?.();
       return t;
     };
-    this.timers = [every(this.opts.servicesIntervalMs, () => this.pollServices()), every(this.opts.etcdIntervalMs, () => this.pollEtcd())];
+    this.timers = [
+      every(this.opts.servicesIntervalMs, () => this.spread(this.opts.servicesIntervalMs, (nodes) => this.pollServices(nodes))),
+      every(this.opts.etcdIntervalMs, () => this.spread(this.opts.etcdIntervalMs, (nodes) => this.pollEtcd(nodes))),
+    ];
   }
 
-  private pollServices(): void {
+  /** A timer tick: every node once, in slices spread over the interval when there are many. */
+  private spread(intervalMs: number, poll: (nodes: readonly string[]) => void): void {
+    const nodes = this.nodes;
+    const slices = Math.min(nodes.length, Math.floor((intervalMs * this.slow) / SPREAD_STEP_MS));
+    if (nodes.length <= SPREAD_ABOVE_NODES || slices <= 1) return poll(nodes);
+    const per = Math.ceil(nodes.length / slices);
+    for (let i = 0; i * per < nodes.length; i++) {
+      const slice = nodes.slice(i * per, (i + 1) * per);
+      if (i === 0) {
+        poll(slice);
+        continue;
+      }
+      const t = setTimeout(() => {
+        this.slices.delete(t);
+        poll(slice.filter((n) => this.records.has(n) && this.nodes.includes(n)));
+      }, i * SPREAD_STEP_MS);
+      (t as { unref?: () => void }).unref?.();
+      this.slices.add(t);
+    }
+  }
+
+  private pollServices(nodes: readonly string[] = this.nodes): void {
     if (this.disposed) return;
-    for (const node of this.nodes) {
+    for (const node of nodes) {
       const rec = this.records.get(node)!;
       void this.pollServicesNode(node, rec, false);
     }
@@ -250,9 +299,9 @@ export class StatusSource {
     }
   }
 
-  private pollEtcd(): void {
+  private pollEtcd(nodes: readonly string[] = this.nodes): void {
     if (this.disposed) return;
-    for (const node of this.nodes) {
+    for (const node of nodes) {
       const rec = this.records.get(node)!;
       if (rec.role === 'worker') continue;
       void this.pollEtcdNode(node, rec, false);
@@ -308,6 +357,26 @@ export class StatusSource {
 
   // ---- the snapshot React sees
 
+  private summaryOf(node: string, rec: NodeRecord, now: number): NodeSummary {
+    const cached = this.summaries.get(node);
+    if (cached && cached.services === rec.services && cached.error === rec.servicesError && cached.role === rec.role) return cached.summary;
+    // Counts do not depend on the time: the rows built here with `now` are only counted.
+    const real = serviceRows(node, rec.services?.value, rec.servicesError?.message, now).filter((r) => r.failed === undefined);
+    const summary: NodeSummary = {
+      node,
+      role: rec.role,
+      loading: !rec.services && !rec.servicesError,
+      stale: rec.servicesError !== undefined,
+      servicesAt: rec.services?.at,
+      error: rec.servicesError?.message,
+      running: real.filter((r) => r.state === 'Running').length,
+      total: real.length,
+      problems: real.filter((r) => r.stateTone === 'bad' || r.health === 'unhealthy').length,
+    };
+    this.summaries.set(node, { services: rec.services, error: rec.servicesError, role: rec.role, summary });
+    return summary;
+  }
+
   private read(): StatusSnapshot {
     const now = this.opts.now();
     const summaries: Record<string, NodeSummary> = {};
@@ -318,24 +387,12 @@ export class StatusSource {
     for (const node of this.nodes) {
       const rec = this.records.get(node);
       if (!rec) continue;
-      const rows = rec.services
-        ? buildServiceRows([{ node, services: rec.services.value }], now)
-        : rec.servicesError
-          ? buildServiceRows([{ node, error: rec.servicesError.message }], now)
-          : [];
-      services[node] = rows;
-      const real = rows.filter((r) => r.failed === undefined);
-      summaries[node] = {
-        node,
-        role: rec.role,
-        loading: !rec.services && !rec.servicesError,
-        stale: rec.servicesError !== undefined,
-        servicesAt: rec.services?.at,
-        error: rec.servicesError?.message,
-        running: real.filter((r) => r.state === 'Running').length,
-        total: real.length,
-        problems: real.filter((r) => r.stateTone === 'bad' || r.health === 'unhealthy').length,
-      };
+      summaries[node] = this.summaryOf(node, rec, now);
+      // Rows only for the nodes a reader asks for (the pane shows one): built on first access.
+      const value = rec.services?.value;
+      const error = rec.servicesError?.message;
+      let rows: ServiceRow[] | undefined;
+      Object.defineProperty(services, node, { enumerable: true, get: () => (rows ??= serviceRows(node, value, error, now)) });
       if (rec.role === 'worker') continue;
       etcdNodes.push(node);
       const e = rec.etcd;

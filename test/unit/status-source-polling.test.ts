@@ -1,0 +1,71 @@
+// StatusSource at many nodes: a timer tick's ServiceList calls leave in slices over the interval
+// (not all at once), and a node's summary is rebuilt only when its own answer changed.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { StatusSource } from '../../src/features/status/source.js';
+import type { TalosSession } from '../../src/talos/index.js';
+
+const NODES = Array.from({ length: 40 }, (_, i) => `10.0.0.${i + 1}`);
+
+/** A session whose nodes answer ServiceList at once (workers: etcd calls refused), counting calls per method. */
+function fakeSession() {
+  const calls: { method: string; node: string }[] = [];
+  const session = {
+    target: (node: string) => ({
+      node,
+      unary: async (method: { name: string }) => {
+        calls.push({ method: method.name, node });
+        if (method.name === 'ServiceList') {
+          return { messages: [{ services: [{ id: 'kubelet', state: 'Running', health: { healthy: true, unknown: false } }] }] };
+        }
+        if (method.name === 'Get') throw Object.assign(new Error('not found'), { code: 5 });
+        throw Object.assign(new Error('unimplemented'), { code: 12 });
+      },
+      stream: () => ({ async *[Symbol.asyncIterator]() {} }),
+    }),
+  } as unknown as TalosSession;
+  return { session, serviceLists: () => calls.filter((c) => c.method === 'ServiceList').length };
+}
+
+describe('StatusSource polling at many nodes', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('spreads a tick over the interval in slices, each node once per interval', async () => {
+    const { session, serviceLists } = fakeSession();
+    const source = new StatusSource(session, { servicesIntervalMs: 2000, etcdIntervalMs: 60_000 });
+    source.setNodes(NODES); // the first look asks every node at once
+    await vi.advanceTimersByTimeAsync(0);
+    expect(serviceLists()).toBe(40);
+
+    await vi.advanceTimersByTimeAsync(2000); // the tick: only the first slice leaves now
+    const atTick = serviceLists() - 40;
+    expect(atTick).toBeGreaterThan(0);
+    expect(atTick).toBeLessThanOrEqual(2);
+    await vi.advanceTimersByTimeAsync(1000); // half the interval: about half the nodes
+    expect(serviceLists() - 40).toBeGreaterThan(10);
+    expect(serviceLists() - 40).toBeLessThan(30);
+    await vi.advanceTimersByTimeAsync(990); // before the next tick: every node exactly once
+    expect(serviceLists()).toBe(80);
+    source.dispose();
+  });
+
+  it('keeps an unchanged node summary and builds service rows only for the node read', async () => {
+    const { session } = fakeSession();
+    const source = new StatusSource(session, { servicesIntervalMs: 60_000, etcdIntervalMs: 60_000 });
+    source.setNodes(NODES);
+    await vi.advanceTimersByTimeAsync(200);
+    const first = source.store.getSnapshot();
+    expect(first.summaries['10.0.0.7']).toMatchObject({ running: 1, total: 1, problems: 0, loading: false });
+    expect(first.services['10.0.0.7']!.map((r) => r.id)).toEqual(['kubelet']);
+
+    await source.refreshServicesNode('10.0.0.7');
+    await vi.advanceTimersByTimeAsync(200);
+    const second = source.store.getSnapshot();
+    expect(second).not.toBe(first);
+    // A new answer from 10.0.0.7: its summary is new; every other node's is the same object.
+    expect(second.summaries['10.0.0.7']).not.toBe(first.summaries['10.0.0.7']);
+    expect(second.summaries['10.0.0.8']).toBe(first.summaries['10.0.0.8']);
+    expect(Object.keys(second.services)).toEqual(NODES);
+    source.dispose();
+  });
+});
