@@ -135,6 +135,17 @@ async function follow(seconds: number): Promise<Pick<ClientResult, 'followSecond
   return { followSeconds: elapsed, followCpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100, rssMb: mem.rss / 1048576, heapMb: mem.heapUsed / 1048576, rssGrowthMbPerMin };
 }
 
+/** Every frame Ink writes goes to `onFrame`, and no frame is kept (RSS should be the console's, not the harness's). */
+function onEveryFrame(ui: { stdout: unknown }, onFrame: (frame: string) => void): void {
+  const stdout = ui.stdout as { write: (frame: string) => void; frames: string[] };
+  const inkWrite = stdout.write.bind(stdout);
+  stdout.write = (frame: string) => {
+    onFrame(frame);
+    inkWrite(frame);
+    stdout.frames.length = 0;
+  };
+}
+
 // ---------------------------------------------------------------- the bare grpc-js client
 /** LogsRequest{namespace: "system", id, follow: true, tail_lines: 100}, encoded by hand (fields 1, 2, 4, 5). */
 function logsRequest(id: string): Buffer {
@@ -227,17 +238,13 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
   let pendingKey: { at: number; wantWrap: boolean } | null = null;
   const keyLatencies: number[] = [];
   const ui = render(createElement(Shell, { panes, session, size: { columns: 120, rows: 40 }, initialPane: 'logs', onQuit: () => {} }));
-  const stdout = ui.stdout as unknown as { write: (frame: string) => void; frames: string[] };
-  const inkWrite = stdout.write;
-  stdout.write = (frame: string) => {
+  onEveryFrame(ui, (frame) => {
     frames++;
     if (pendingKey && frame.includes(`wrap ${pendingKey.wantWrap ? 'on' : 'off'}`)) {
       keyLatencies.push(performance.now() - pendingKey.at);
       pendingKey = null;
     }
-    inkWrite(frame);
-    stdout.frames.length = 0;
-  };
+  });
   let wrapOn = false;
   const keyTimer = setInterval(() => {
     if (pendingKey) keyLatencies.push(performance.now() - pendingKey.at); // not answered yet: count what it took so far
@@ -289,18 +296,14 @@ async function statusClient(ready: Ready, seconds: number): Promise<StatusResult
   let pending: { at: number; want: string } | null = null;
   const latencies: number[] = [];
   const ui = render(createElement(Shell, { panes, session, size: { columns: 120, rows: 40 }, initialPane: 'status', onQuit: () => {} }));
-  const stdout = ui.stdout as unknown as { write: (frame: string) => void; frames: string[] };
-  const inkWrite = stdout.write;
-  stdout.write = (frame: string) => {
+  onEveryFrame(ui, (frame) => {
     frames++;
     if (Number.isNaN(firstFrameAllNodesMs) && frame.includes(`/${ready.nodes.length}`) && !frame.includes('loading')) firstFrameAllNodesMs = performance.now() - t0;
     if (pending && frame.includes(pending.want)) {
       latencies.push(performance.now() - pending.at);
       pending = null;
     }
-    inkWrite(frame);
-    stdout.frames.length = 0;
-  };
+  });
   await waitFor(() => !Number.isNaN(firstFrameAllNodesMs), 60_000);
   await sleep(3000); // the first look at every node settles
   const idle = await follow(seconds / 2);
