@@ -119,11 +119,15 @@ async function follow(seconds: number): Promise<Pick<ClientResult, 'followSecond
   await sleep((seconds * 1000) / 2);
   globalThis.gc?.();
   const halfMem = process.memoryUsage();
+  // SCALE_BENCH_HEAPSNAPSHOT=DIR: heap snapshots at half time and at the end, to diff for leaks.
+  const snapshots = process.env['SCALE_BENCH_HEAPSNAPSHOT'];
+  if (snapshots) (await import('node:v8')).writeHeapSnapshot(`${snapshots}/half-${process.pid}.heapsnapshot`);
   const half = { rss: halfMem.rss, at: performance.now() };
   await sleep((seconds * 1000) / 2);
   const elapsed = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpu0);
   globalThis.gc?.();
+  if (snapshots) (await import('node:v8')).writeHeapSnapshot(`${snapshots}/end-${process.pid}.heapsnapshot`);
   const mem = process.memoryUsage();
   const rssGrowthMbPerMin = (mem.rss - half.rss) / 1048576 / ((performance.now() - half.at) / 60_000);
   if (process.env['SCALE_BENCH_MEMORY']) {
