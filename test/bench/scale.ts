@@ -241,7 +241,10 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
   let frames = 0;
   let pendingKey: { at: number; wantWrap: boolean } | null = null;
   const keyLatencies: number[] = [];
-  const ui = render(createElement(Shell, { panes, session, size: { columns: 120, rows: 40 }, initialPane: 'logs', onQuit: () => {} }));
+  // SCALE_BENCH_NO_RENDER=1: the same data path without Ink, to tell the render's memory from the rest.
+  const ui = process.env['SCALE_BENCH_NO_RENDER']
+    ? { stdout: { write: () => undefined, frames: [] }, stdin: { write: () => undefined }, unmount: () => undefined, lastFrame: () => '' }
+    : render(createElement(Shell, { panes, session, size: { columns: 120, rows: 40 }, initialPane: 'logs', onQuit: () => {} }));
   onEveryFrame(ui, (frame) => {
     frames++;
     if (pendingKey && frame.includes(`wrap ${pendingKey.wantWrap ? 'on' : 'off'}`)) {
