@@ -9,13 +9,16 @@ const NODES = Array.from({ length: 40 }, (_, i) => `10.0.0.${i + 1}`);
 /** A session whose nodes answer ServiceList at once (workers: etcd calls refused), counting calls per method. */
 function fakeSession() {
   const calls: { method: string; node: string }[] = [];
+  /** Nodes whose kubelet is reported failed from now on. */
+  const failing = new Set<string>();
   const session = {
     target: (node: string) => ({
       node,
       unary: async (method: { name: string }) => {
         calls.push({ method: method.name, node });
         if (method.name === 'ServiceList') {
-          return { messages: [{ services: [{ id: 'kubelet', state: 'Running', health: { healthy: true, unknown: false } }] }] };
+          const state = failing.has(node) ? 'Failed' : 'Running';
+          return { messages: [{ services: [{ id: 'kubelet', state, health: { healthy: state === 'Running', unknown: false } }] }] };
         }
         if (method.name === 'Get') throw Object.assign(new Error('not found'), { code: 5 });
         throw Object.assign(new Error('unimplemented'), { code: 12 });
@@ -23,7 +26,7 @@ function fakeSession() {
       stream: () => ({ async *[Symbol.asyncIterator]() {} }),
     }),
   } as unknown as TalosSession;
-  return { session, serviceLists: () => calls.filter((c) => c.method === 'ServiceList').length };
+  return { session, failing, serviceLists: () => calls.filter((c) => c.method === 'ServiceList').length };
 }
 
 describe('StatusSource polling at many nodes', () => {
@@ -49,8 +52,8 @@ describe('StatusSource polling at many nodes', () => {
     source.dispose();
   });
 
-  it('keeps an unchanged node summary and builds service rows only for the node read', async () => {
-    const { session } = fakeSession();
+  it('publishes nothing for an unchanged answer, and on a change rebuilds only that node', async () => {
+    const { session, failing } = fakeSession();
     const source = new StatusSource(session, { servicesIntervalMs: 60_000, etcdIntervalMs: 60_000 });
     source.setNodes(NODES);
     await vi.advanceTimersByTimeAsync(200);
@@ -58,12 +61,17 @@ describe('StatusSource polling at many nodes', () => {
     expect(first.summaries['10.0.0.7']).toMatchObject({ running: 1, total: 1, problems: 0, loading: false });
     expect(first.services['10.0.0.7']!.map((r) => r.id)).toEqual(['kubelet']);
 
+    await source.refreshServicesNode('10.0.0.7'); // the same answer again
+    await vi.advanceTimersByTimeAsync(200);
+    expect(source.store.getSnapshot()).toBe(first);
+
+    failing.add('10.0.0.7');
     await source.refreshServicesNode('10.0.0.7');
     await vi.advanceTimersByTimeAsync(200);
     const second = source.store.getSnapshot();
     expect(second).not.toBe(first);
     // A new answer from 10.0.0.7: its summary is new; every other node's is the same object.
-    expect(second.summaries['10.0.0.7']).not.toBe(first.summaries['10.0.0.7']);
+    expect(second.summaries['10.0.0.7']).toMatchObject({ running: 0, problems: 1 });
     expect(second.summaries['10.0.0.8']).toBe(first.summaries['10.0.0.8']);
     expect(Object.keys(second.services)).toEqual(NODES);
     source.dispose();

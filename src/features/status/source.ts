@@ -22,7 +22,8 @@ interface Failure {
 /** Everything known about one node; survives the node leaving the selection. */
 interface NodeRecord {
   role: NodeRole;
-  services?: { value: ServiceInfo[]; at: number };
+  /** The last good answer; `at` is when it was last confirmed, `fingerprint` tells a changed answer. */
+  services?: { value: ServiceInfo[]; at: number; fingerprint: string };
   servicesError?: Failure;
   servicesInFlight: boolean;
   etcd: { members?: EtcdMember[]; status?: EtcdMemberStatus; alarms?: EtcdMemberAlarm[]; at?: number };
@@ -93,6 +94,8 @@ const DEFAULTS = { servicesIntervalMs: 2500, etcdIntervalMs: 5000, callDeadlineM
  */
 const SPREAD_ABOVE_NODES = 16;
 const SPREAD_STEP_MS = 50;
+/** How often unchanged answers still publish, so relative times on screen ("12s ago") move on. */
+const AGES_REFRESH_MS = 5_000;
 
 /** A node's summary, rebuilt only when its record changed (the reply, the error or the role). */
 interface SummaryCache {
@@ -106,6 +109,11 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+
+/** What a ServiceList answer says, as one comparable string (timestamps are bigint: written as text). */
+function servicesFingerprint(value: ServiceInfo[]): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
 
 /** A node's service rows: its last good answer, else its one failed row, else none yet. */
 function serviceRows(node: string, value: ServiceInfo[] | undefined, error: string | undefined, now: number): ServiceRow[] {
@@ -125,6 +133,8 @@ export class StatusSource {
   /** Slices of a spread tick still to leave. */
   private readonly slices = new Set<ReturnType<typeof setTimeout>>();
   private readonly summaries = new Map<string, SummaryCache>();
+  /** When a ServiceList answer last published a snapshot. */
+  private lastPublishedAt = 0;
   private operation: Operation | null = null;
   private lastResult: StatusSnapshot['lastResult'] = null;
   private opSeq = 0;
@@ -283,19 +293,33 @@ export class StatusSource {
   private async pollServicesNode(node: string, rec: NodeRecord, force: boolean): Promise<void> {
     if (rec.servicesInFlight && !force) return;
     rec.servicesInFlight = true;
+    let changed = true;
     try {
       const t = this.session.target(node);
       const value = await machine.serviceList(t, { deadlineMs: this.opts.callDeadlineMs, signal: this.signal });
-      rec.services = { value, at: this.opts.now() };
+      const fingerprint = servicesFingerprint(value);
+      // The same answer again (the usual case): keep the record as it is, only its time moves, and
+      // publish nothing: at 500 nodes a repaint per unchanged reply was most of the idle CPU.
+      changed = rec.servicesError !== undefined || rec.services?.fingerprint !== fingerprint;
+      if (changed) rec.services = { value, at: this.opts.now(), fingerprint };
+      else rec.services!.at = this.opts.now();
       rec.servicesError = undefined;
       // Only control planes run the etcd service: the cheapest way to learn a node's role.
-      if (rec.role === 'unknown' && value.length > 0) rec.role = value.some((s) => s.id === 'etcd') ? 'controlplane' : 'worker';
+      if (rec.role === 'unknown' && value.length > 0) {
+        rec.role = value.some((s) => s.id === 'etcd') ? 'controlplane' : 'worker';
+        changed = true;
+      }
     } catch (err) {
       if (this.disposed) return;
       rec.servicesError = { message: errorText(err), at: this.opts.now() };
     } finally {
       rec.servicesInFlight = false;
-      this.store.notify();
+      // Unchanged answers still publish now and then: the rows say "12s ago", which must move on.
+      const now = this.opts.now();
+      if (changed || now - this.lastPublishedAt >= AGES_REFRESH_MS) {
+        this.lastPublishedAt = now;
+        this.store.notify();
+      }
     }
   }
 
@@ -359,7 +383,11 @@ export class StatusSource {
 
   private summaryOf(node: string, rec: NodeRecord, now: number): NodeSummary {
     const cached = this.summaries.get(node);
-    if (cached && cached.services === rec.services && cached.error === rec.servicesError && cached.role === rec.role) return cached.summary;
+    if (cached && cached.services === rec.services && cached.error === rec.servicesError && cached.role === rec.role) {
+      // The same answer confirmed again: only its time moves (no rows rebuilt for it).
+      if (cached.summary.servicesAt !== rec.services?.at) cached.summary = { ...cached.summary, servicesAt: rec.services?.at };
+      return cached.summary;
+    }
     // Counts do not depend on the time: the rows built here with `now` are only counted.
     const real = serviceRows(node, rec.services?.value, rec.servicesError?.message, now).filter((r) => r.failed === undefined);
     const summary: NodeSummary = {
