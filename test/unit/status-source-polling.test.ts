@@ -52,6 +52,19 @@ describe('StatusSource polling at many nodes', () => {
     source.dispose();
   });
 
+  it('past 100 calls a second a round takes several ticks: 300 nodes every 1 s become one round per 3 s', async () => {
+    const { session, serviceLists } = fakeSession();
+    const source = new StatusSource(session, { servicesIntervalMs: 1000, etcdIntervalMs: 600_000 });
+    source.setNodes(Array.from({ length: 300 }, (_, i) => `10.0.1.${i}`));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(serviceLists()).toBe(300);
+    await vi.advanceTimersByTimeAsync(2990); // ticks 1 and 2: nothing
+    expect(serviceLists()).toBe(300);
+    await vi.advanceTimersByTimeAsync(2990); // tick 3 starts the round, spread until tick 6
+    expect(serviceLists()).toBe(600);
+    source.dispose();
+  });
+
   it('publishes nothing for an unchanged answer, and on a change rebuilds only that node', async () => {
     const { session, failing } = fakeSession();
     const source = new StatusSource(session, { servicesIntervalMs: 60_000, etcdIntervalMs: 60_000 });

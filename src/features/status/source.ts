@@ -93,7 +93,9 @@ const DEFAULTS = { servicesIntervalMs: 2500, etcdIntervalMs: 5000, callDeadlineM
  * instead of all leaving at once: 500 replies landing together made every key wait behind them.
  */
 const SPREAD_ABOVE_NODES = 16;
-const SPREAD_STEP_MS = 50;
+const SPREAD_STEP_MS = 100;
+/** Periodic calls per second of one kind at most; more nodes make a round longer. */
+const MAX_CALLS_PER_SECOND = 100;
 /** How often unchanged answers still publish, so relative times on screen ("12s ago") move on. */
 const AGES_REFRESH_MS = 5_000;
 
@@ -132,6 +134,8 @@ export class StatusSource {
   private timers: ReturnType<typeof setInterval>[] = [];
   /** Slices of a spread tick still to leave. */
   private readonly slices = new Set<ReturnType<typeof setTimeout>>();
+  /** Timer ticks so far, per poller (a round may span several ticks). */
+  private readonly ticks = new Map<string, number>();
   private readonly summaries = new Map<string, SummaryCache>();
   /** When a ServiceList answer last published a snapshot. */
   private lastPublishedAt = 0;
@@ -256,15 +260,24 @@ export class StatusSource {
       return t;
     };
     this.timers = [
-      every(this.opts.servicesIntervalMs, () => this.spread(this.opts.servicesIntervalMs, (nodes) => this.pollServices(nodes))),
-      every(this.opts.etcdIntervalMs, () => this.spread(this.opts.etcdIntervalMs, (nodes) => this.pollEtcd(nodes))),
+      every(this.opts.servicesIntervalMs, () => this.spread('services', this.opts.servicesIntervalMs, (nodes) => this.pollServices(nodes))),
+      every(this.opts.etcdIntervalMs, () => this.spread('etcd', this.opts.etcdIntervalMs, (nodes) => this.pollEtcd(nodes))),
     ];
   }
 
-  /** A timer tick: every node once, in slices spread over the interval when there are many. */
-  private spread(intervalMs: number, poll: (nodes: readonly string[]) => void): void {
+  /**
+   * A timer tick: every node once, in slices spread over the interval when there are many. Past
+   * MAX_CALLS_PER_SECOND a round takes several ticks (500 nodes: ServiceList every 5 s, not 2.5 s):
+   * the polling alone cost more than a tenth of a core.
+   */
+  private spread(kind: 'services' | 'etcd', intervalMs: number, poll: (nodes: readonly string[]) => void): void {
     const nodes = this.nodes;
-    const slices = Math.min(nodes.length, Math.floor((intervalMs * this.slow) / SPREAD_STEP_MS));
+    const ticks = Math.max(1, Math.ceil(nodes.length / ((MAX_CALLS_PER_SECOND * intervalMs) / 1000)));
+    const round = intervalMs * this.slow * ticks;
+    const tick = (this.ticks.get(kind) ?? 0) + 1;
+    this.ticks.set(kind, tick);
+    if (tick % ticks !== 0) return;
+    const slices = Math.min(nodes.length, Math.floor(round / SPREAD_STEP_MS));
     if (nodes.length <= SPREAD_ABOVE_NODES || slices <= 1) return poll(nodes);
     const per = Math.ceil(nodes.length / slices);
     for (let i = 0; i * per < nodes.length; i++) {
@@ -275,7 +288,8 @@ export class StatusSource {
       }
       const t = setTimeout(() => {
         this.slices.delete(t);
-        poll(slice.filter((n) => this.records.has(n) && this.nodes.includes(n)));
+        const current = new Set(this.nodes);
+        poll(slice.filter((n) => current.has(n)));
       }, i * SPREAD_STEP_MS);
       (t as { unref?: () => void }).unref?.();
       this.slices.add(t);
