@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StatusSource } from '../../src/features/status/source.js';
 import type { TalosSession } from '../../src/talos/index.js';
 
-const NODES = Array.from({ length: 40 }, (_, i) => `10.0.0.${i + 1}`);
+const NODES = Array.from({ length: 80 }, (_, i) => `10.0.0.${i + 1}`);
 
 /** A session whose nodes answer ServiceList at once (workers: etcd calls refused), counting calls per method. */
 function fakeSession() {
@@ -38,17 +38,17 @@ describe('StatusSource polling at many nodes', () => {
     const source = new StatusSource(session, { servicesIntervalMs: 2000, etcdIntervalMs: 60_000 });
     source.setNodes(NODES); // the first look asks every node at once
     await vi.advanceTimersByTimeAsync(0);
-    expect(serviceLists()).toBe(40);
+    expect(serviceLists()).toBe(80);
 
     await vi.advanceTimersByTimeAsync(2000); // the tick: only the first slice leaves now
-    const atTick = serviceLists() - 40;
+    const atTick = serviceLists() - 80;
     expect(atTick).toBeGreaterThan(0);
-    expect(atTick).toBeLessThanOrEqual(2);
+    expect(atTick).toBeLessThanOrEqual(4);
     await vi.advanceTimersByTimeAsync(1000); // half the interval: about half the nodes
-    expect(serviceLists() - 40).toBeGreaterThan(10);
-    expect(serviceLists() - 40).toBeLessThan(30);
+    expect(serviceLists() - 80).toBeGreaterThan(20);
+    expect(serviceLists() - 80).toBeLessThan(60);
     await vi.advanceTimersByTimeAsync(990); // before the next tick: every node exactly once
-    expect(serviceLists()).toBe(80);
+    expect(serviceLists()).toBe(160);
     source.dispose();
   });
 

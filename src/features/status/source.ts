@@ -92,7 +92,7 @@ const DEFAULTS = { servicesIntervalMs: 2500, etcdIntervalMs: 5000, callDeadlineM
  * Above this many nodes a tick's calls are spread over the interval (a slice every SPREAD_STEP_MS)
  * instead of all leaving at once: 500 replies landing together made every key wait behind them.
  */
-const SPREAD_ABOVE_NODES = 16;
+const SPREAD_ABOVE_NODES = 64;
 const SPREAD_STEP_MS = 100;
 /** Periodic calls per second of one kind at most; more nodes make a round longer. */
 const MAX_CALLS_PER_SECOND = 100;
