@@ -5,6 +5,7 @@
 // Start-up order matters for the first frame: Ink draws the shell first, then grpc-js (src/talos)
 // and, with --demo, the simulator are imported and the session is put in place with a re-render.
 import { render } from 'ink';
+import { setLogBufferMb } from '../features/logs/buffer-budget.js';
 import { panes } from '../features/registry.js';
 import type { PaneId } from '../ui/pane-types.js';
 import type { TalosSession } from '../talos/session.js';
@@ -44,6 +45,8 @@ export function App(props: AppProps) {
 
 export interface ConsoleOptions {
   demo: boolean;
+  /** --log-buffer-mb: the Logs pane's memory budget for lines (default 64). */
+  logBufferMb?: number;
   /** --talosconfig, --context, -e, -n as given (ignored with --demo). */
   selection: TalosconfigSelection;
   /** First address of the /24 the demo nodes take ($TALOS_TUI_DEMO_LISTEN); default 127.0.10.1. */
@@ -78,6 +81,7 @@ interface SimHandle {
 
 /** Runs the console until the user quits; resolves with the exit code. Throws (after restoring the terminal) when Ink crashed. */
 export async function runConsole(opts: ConsoleOptions): Promise<number> {
+  if (opts.logBufferMb !== undefined) setLogBufferMb(opts.logBufferMb);
   let props: AppProps = {
     session: null,
     demo: opts.demo,

@@ -4,7 +4,7 @@
 // cleanly (exit 0); a node that failed or refused makes the exit code 1.
 import { setMaxListeners } from 'node:events';
 import { hostOf, type NodeTarget } from '../talos/index.js';
-import { followLog, type FollowEnd } from '../ops/logs/follow.js';
+import { EXACT_RING_HOLD, followLog, type FollowEnd } from '../ops/logs/follow.js';
 import { selectorName, type LogSelector } from '../core/logs/selector.js';
 
 export interface HeadlessLogsOptions {
@@ -85,6 +85,7 @@ export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
           initialDelayMs: o.initialDelayMs,
           maxDelayMs: o.maxDelayMs,
           readIdleTimeoutMs: o.readIdleTimeoutMs,
+          ringHold: EXACT_RING_HOLD,
         },
         {
           // One write per batch, not per line: a flooding node prints at full speed.

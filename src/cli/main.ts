@@ -6,7 +6,7 @@
 process.noDeprecation = true;
 
 import { readFileSync } from 'node:fs';
-import { parseCommandLine, connectionOptions, commaList, UsageError } from './args.js';
+import { parseCommandLine, connectionOptions, commaList, intFlag, UsageError } from './args.js';
 import { commandLoaders } from './commands/index.js';
 import type { Command, CommandIO } from './commands/types.js';
 import { splitCommand } from './split-command.js';
@@ -25,6 +25,7 @@ function version(): string {
 const consoleOptions = {
   ...connectionOptions,
   demo: { type: 'boolean' },
+  'log-buffer-mb': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -47,6 +48,7 @@ async function helpText(): Promise<string> {
     'Usage:',
     '  talos-tui [--talosconfig FILE] [--context NAME] [-e IP[,IP]] [-n IP[,IP]]',
     '                            the interactive console (keys: ? for help, q to quit)',
+    '  --log-buffer-mb N         memory for the Logs pane\'s lines, all streams together (default 64)',
     '  talos-tui --demo          the console against a built-in simulated cluster on 127.0.10.0/24',
     '                            ($TALOS_TUI_DEMO_LISTEN=127.0.55.1 moves it to another loopback /24)',
     '  talos-tui COMMAND [flags] a headless command; `talos-tui COMMAND --help` for its flags',
@@ -136,6 +138,12 @@ async function startConsole(argv: string[]): Promise<number> {
   if (positionals.length > 0) {
     throw new UsageError(`talos-tui: unknown command "${positionals[0]}" (see talos-tui --help)`);
   }
+  let logBufferMb: number;
+  try {
+    logBufferMb = intFlag('log-buffer-mb', values['log-buffer-mb'], 64, 1, 65_536);
+  } catch (err) {
+    throw new UsageError(`talos-tui: ${(err as Error).message}`);
+  }
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('talos-tui: the console needs a terminal on stdin and stdout; for scripts use a command (see talos-tui --help)');
   }
@@ -147,6 +155,7 @@ async function startConsole(argv: string[]): Promise<number> {
   const { runConsole } = await withoutFetch(() => import('./app.js'));
   return runConsole({
     demo: values.demo ?? false,
+    logBufferMb,
     demoListen: process.env['TALOS_TUI_DEMO_LISTEN'] || undefined,
     selection: {
       talosconfig: values.talosconfig,

@@ -2,8 +2,10 @@
 // address, and runs the cluster-level choreography: reboots (apply-config, Reboot API), moves to a static
 // address after the first configured boot, and other control-plane nodes joining etcd after bootstrap.
 //
-// Addresses: with listen = A.B.C.x, configured nodes take A.B.C.11, .12, ... and maintenance nodes
-// A.B.C.101, .102, ... all on `port`. Where only 127.0.0.1 reaches loopback (macOS by default) every node
+// Addresses: with listen = A.B.C.x, configured nodes take A.B.C.11, .12, ... .99 and maintenance nodes
+// A.B.C.101, .102, ... .254, all on `port`; larger clusters go on in the next /24s the same way (the
+// 90th configured node is A.B.(C+1).11, the 155th maintenance node A.B.(C+1).101), so a small
+// cluster's addresses do not depend on its size. Where only 127.0.0.1 reaches loopback (macOS by default) every node
 // lives on 127.0.0.1 with ports port, port+1, ... (configured first, then maintenance).
 import net from 'node:net';
 import { EtcdCluster } from './etcd.js';
@@ -22,7 +24,7 @@ export interface SimClusterOptions {
   configured?: number;
   /** Maintenance-mode nodes m1, m2, ... (default 2). */
   maintenance?: number;
-  /** First address of the /24 the nodes live in (default 127.0.10.1): configured .11+, maintenance .101+. */
+  /** First address of the /24 the nodes live in (default 127.0.10.1): configured .11-.99, maintenance .101-.254, then the next /24s. */
   listen?: string;
   /** Talos API port (default 50000). */
   port?: number;
@@ -81,7 +83,7 @@ function canBind(ip: string): Promise<boolean> {
   });
 }
 
-interface NodePlan {
+export interface NodePlan {
   name: string;
   mode: 'maintenance' | 'configured';
   role: NodeRole;
@@ -90,21 +92,33 @@ interface NodePlan {
   layout: LinkLayout;
 }
 
-function planNodes(o: Required<Pick<SimClusterOptions, 'configured' | 'maintenance' | 'listen' | 'port'>>, onePort: boolean): NodePlan[] {
+/** Configured nodes per /24 (.11-.99) and maintenance nodes per /24 (.101-.254). */
+export const CONFIGURED_PER_24 = 89;
+export const MAINTENANCE_PER_24 = 154;
+
+/** The loopback address of the index-th node of a kind: `perBlock` per /24 from `firstHost`, then the next /24s. */
+function spreadAddress(octets: number[], index: number, firstHost: number, perBlock: number): string {
+  const third = octets[2] + Math.floor(index / perBlock);
+  const second = octets[1] + Math.floor(third / 256);
+  if (second > 255) throw new Error(`too many nodes: the address plan from ${octets.join('.')} runs past 127.255.255.0/24`);
+  return `127.${second}.${third % 256}.${firstHost + (index % perBlock)}`;
+}
+
+export function planNodes(o: Required<Pick<SimClusterOptions, 'configured' | 'maintenance' | 'listen' | 'port'>>, onePort: boolean): NodePlan[] {
   const octets = loopbackOctets(o.listen);
   if (!octets) throw new Error(`listen address "${o.listen}" is not a loopback IPv4 address (127.0.0.0/8)`);
-  if (o.configured > 89 || o.maintenance > 154) throw new Error('at most 89 configured and 154 maintenance nodes fit in one /24');
-  const base = octets.slice(0, 3).join('.');
+  if (onePort && o.port + o.configured + o.maintenance - 1 > 65535) throw new Error(`too many nodes: one port per node from ${o.port} runs past 65535`);
   const controlPlanes = o.configured >= 3 ? 3 : Math.min(1, o.configured);
   const plans: NodePlan[] = [];
   let k = 0;
-  const at = (host: number) => (onePort ? { ip: '127.0.0.1', port: o.port + k++ } : { ip: `${base}.${host}`, port: o.port });
+  const at = (index: number, firstHost: number, perBlock: number) =>
+    onePort ? { ip: '127.0.0.1', port: o.port + k++ } : { ip: spreadAddress(octets, index, firstHost, perBlock), port: o.port };
   for (let i = 0; i < o.configured; i++) {
     const cp = i < controlPlanes;
-    plans.push({ name: cp ? `cp${i + 1}` : `w${i - controlPlanes + 1}`, mode: 'configured', role: cp ? 'controlplane' : 'worker', layout: CONFIGURED_LAYOUTS[i % 4], ...at(11 + i) });
+    plans.push({ name: cp ? `cp${i + 1}` : `w${i - controlPlanes + 1}`, mode: 'configured', role: cp ? 'controlplane' : 'worker', layout: CONFIGURED_LAYOUTS[i % 4], ...at(i, 11, CONFIGURED_PER_24) });
   }
   for (let j = 0; j < o.maintenance; j++) {
-    plans.push({ name: `m${j + 1}`, mode: 'maintenance', role: 'worker', layout: MAINTENANCE_LAYOUTS[j % 4], ...at(101 + j) });
+    plans.push({ name: `m${j + 1}`, mode: 'maintenance', role: 'worker', layout: MAINTENANCE_LAYOUTS[j % 4], ...at(j, 101, MAINTENANCE_PER_24) });
   }
   return plans;
 }

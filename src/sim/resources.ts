@@ -145,6 +145,22 @@ export function linkYaml(l: LinkInfo): string {
 
 const y = (value: unknown): string => stringify(value, { lineWidth: 0 });
 
+// Every node publishes every member: N nodes render N^2 Member specs. They are the same text on each
+// node, so render each once (at 500 nodes this was most of the simulator's start-up).
+const memberYamls = new Map<string, string>();
+const MEMBER_CACHE_LIMIT = 20_000;
+
+function memberYaml(m: { nodeId: string; hostname: string; ip: string; machineType: string }, talosVersion: string): string {
+  const key = [m.nodeId, m.ip, m.hostname, m.machineType, talosVersion].join('\u0000');
+  let text = memberYamls.get(key);
+  if (text === undefined) {
+    text = y({ nodeId: m.nodeId, addresses: [m.ip], hostname: m.hostname, machineType: m.machineType, operatingSystem: `Talos (${talosVersion})` });
+    if (memberYamls.size >= MEMBER_CACHE_LIMIT) memberYamls.clear();
+    memberYamls.set(key, text);
+  }
+  return text;
+}
+
 function prettySize(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let v = bytes;
@@ -241,7 +257,7 @@ export function renderResources(s: RenderInput): ResourceDraft[] {
       TYPES.members,
       m.nodeId,
       'cluster.MemberController',
-      y({ nodeId: m.nodeId, addresses: [m.ip], hostname: m.hostname, machineType: m.machineType, operatingSystem: `Talos (${s.talosVersion})` }),
+      memberYaml(m, s.talosVersion),
     );
   }
   for (const d of s.disks) {

@@ -32,7 +32,7 @@ describeBuilt('talos-tui entry (built)', () => {
   });
 
   it('usage errors exit 2 with one sentence naming the input', () => {
-    for (const args of [['frobnicate'], ['--bogus'], ['--demo', 'extra']]) {
+    for (const args of [['frobnicate'], ['--bogus'], ['--demo', 'extra'], ['--log-buffer-mb', 'lots'], ['--log-buffer-mb', '0']]) {
       const r = run(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -40,6 +40,7 @@ describeBuilt('talos-tui entry (built)', () => {
     }
     expect(run('frobnicate').stderr).toContain('"frobnicate"');
     expect(run('--bogus').stderr).toContain('--bogus');
+    expect(run('--log-buffer-mb', 'lots').stderr).toContain('--log-buffer-mb takes a whole number, not "lots"');
   });
 
   it('accepts connection flags before the command name, as talosctl does', () => {

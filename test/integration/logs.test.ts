@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command as dmesgCommand } from '../../src/cli/commands/dmesg.js';
 import { command as logsCommand } from '../../src/cli/commands/logs.js';
 import { LogModel } from '../../src/core/logs/log-model.js';
-import { followLog, type FollowEnd } from '../../src/ops/logs/follow.js';
+import { EXACT_RING_HOLD, followLog, type FollowEnd } from '../../src/ops/logs/follow.js';
 import type { LogSelector } from '../../src/core/logs/selector.js';
 import { LogStreams } from '../../src/features/logs/source.js';
 import { startSimCluster, writeTalosconfig, type SimCluster, type SimNode } from '../../src/sim/index.js';
-import { Code, insecureClient, parseTalosconfig, RpcError, TalosSession } from '../../src/talos/index.js';
+import type { DescMethod } from '@bufbuild/protobuf';
+import { Code, insecureClient, parseTalosconfig, RpcError, TalosSession, type CallOptions, type NodeTarget, type RequestOf } from '../../src/talos/index.js';
 import { startTestNodes, stopAll, type TestNode } from './talos-test-nodes.js';
 import { runCommand, sink } from '../helpers/run-command.js';
 import { freeLoopback24 } from '../helpers/loopback.js';
@@ -56,20 +57,39 @@ const eventually = (check: () => void) => vi.waitFor(check, { timeout: 8000, int
 
 const run = (cmd: typeof logsCommand, argv: string[]) => runCommand(cmd, argv);
 
+/** A target that counts the messages of its streams (what crossed the wire). */
+function countingTarget(t: NodeTarget): NodeTarget & { messages: number } {
+  const counted = {
+    node: t.node,
+    messages: 0,
+    unary: t.unary.bind(t),
+    stream: <M extends DescMethod>(m: M, r: RequestOf<M>, o?: CallOptions) => ({
+      async *[Symbol.asyncIterator]() {
+        for await (const msg of t.stream(m, r, o)) {
+          counted.messages++;
+          yield msg;
+        }
+      },
+    }),
+  };
+  return counted as NodeTarget & { messages: number };
+}
+
 /** Follows one log into an array until stopped. */
 function follow(node: string, selector: LogSelector, tail: number) {
   const ac = new AbortController();
   const lines: string[] = [];
   const notes: string[] = [];
+  const target = countingTarget(session.target(node));
   const done: Promise<FollowEnd> = followLog(
-    { target: session.target(node), selector, tail, follow: true, signal: ac.signal, initialDelayMs: 20, maxDelayMs: 200, resyncWindowMs: 150 },
+    { target, selector, tail, follow: true, signal: ac.signal, initialDelayMs: 20, maxDelayMs: 200, resyncWindowMs: 150, ringHold: EXACT_RING_HOLD },
     {
       lines: (l) => lines.push(...l),
       gap: (g) => notes.push(`gap ${g.afterData} ${g.unreachable}`),
       resumed: (r) => notes.push(`resumed ${r.outcome}`),
     },
   );
-  return { lines, notes, stop: () => ac.abort(), done };
+  return { lines, notes, target, stop: () => ac.abort(), done };
 }
 
 describe('logs against the simulator', { timeout: 30_000 }, () => {
@@ -186,8 +206,9 @@ describe('logs against the simulator', { timeout: 30_000 }, () => {
     const f = follow(host(cp1), { kind: 'dmesg' }, 2);
     await eventually(() => expect(f.lines).toHaveLength(2));
     expect(f.lines).toEqual(printed.slice(1));
-    // The last 2 come from a one-off read of the ring; wait for the follow stream behind it.
-    await eventually(() => expect(streamsOf(cp1)).toBeGreaterThan(before));
+    // One stream reads the ring and goes on following: each record crossed the wire once.
+    expect(streamsOf(cp1)).toBe(before + 1);
+    expect(f.target.messages).toBe(cp1.machine.dmesg().tail(-1).length);
     cp1.dropStreams();
     await eventually(() => expect(f.notes).toContain('gap true false'));
     // machined also writes to the kernel ring: a service event makes one new record.

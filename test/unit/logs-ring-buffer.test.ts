@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LogBuffer, type NewLogEntry } from '../../src/core/logs/ring-buffer.js';
+import { entryBytes, ENTRY_OVERHEAD_BYTES, LogBuffer, type NewLogEntry } from '../../src/core/logs/ring-buffer.js';
 
 const line = (source: string, text: string): NewLogEntry => ({ source, node: source.split('/')[0]!, text, kind: 'line' });
 const texts = (b: LogBuffer) => [...b.all.live()].map((e) => e.text);
@@ -32,6 +32,42 @@ describe('LogBuffer', () => {
     expect(texts(b)).toEqual(['a2', 'b2', 'b3', 'a3']);
     expect(b.sourceSize('a')).toBe(2);
     expect(b.sourceSize('b')).toBe(2);
+  });
+
+  it('one byte budget across sources: long lines push out the oldest entries, whichever source', () => {
+    const budget = 4 * (ENTRY_OVERHEAD_BYTES + 100);
+    const b = new LogBuffer({ capacityPerSource: 100, maxBytes: budget });
+    const long = (tag: string) => tag + 'x'.repeat(100 - tag.length);
+    for (const [s, t] of [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2'], ['b', 'b3']] as const) b.push(line(s, long(t)));
+    expect(texts(b).map((t) => t.slice(0, 2))).toEqual(['b1', 'a2', 'b2', 'b3']);
+    expect(b.bytes).toBe(budget);
+    // Short lines cost their overhead too: each pushes out one long entry, the oldest first.
+    b.push(line('a', 'a3'));
+    b.push(line('a', 'a4'));
+    expect(texts(b).map((t) => t.slice(0, 2))).toEqual(['b2', 'b3', 'a3', 'a4']);
+    expect(b.bytes).toBeLessThanOrEqual(budget);
+    b.removeSource('b');
+    expect(b.bytes).toBe(entryBytes({ text: 'a3' }) + entryBytes({ text: 'a4' }));
+  });
+
+  it('a single line larger than the budget still shows (alone)', () => {
+    const b = new LogBuffer({ maxBytes: 50 });
+    b.push(line('a', 'first'));
+    b.push(line('a', 'y'.repeat(500)));
+    expect(texts(b)).toEqual(['y'.repeat(500)]);
+  });
+
+  it('bytes stay within the budget under a flood of mixed lengths from many sources', () => {
+    const maxBytes = 200_000;
+    const b = new LogBuffer({ maxBytes });
+    for (let i = 0; i < 50_000; i++) {
+      b.push(line(`n${i % 37}/s`, 'z'.repeat((i * 7919) % 300)));
+      expect(b.bytes).toBeLessThanOrEqual(maxBytes);
+    }
+    const live = [...b.all.live()];
+    expect(live.reduce((sum, e) => sum + entryBytes(e), 0)).toBe(b.bytes);
+    // Nearly full: the oldest went first, and only as many as needed.
+    expect(b.bytes).toBeGreaterThan(maxBytes - (ENTRY_OVERHEAD_BYTES + 300));
   });
 
   it('removeSource drops only that source', () => {

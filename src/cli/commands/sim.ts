@@ -16,6 +16,9 @@ const options = {
   seed: { type: 'string' },
 } as const;
 
+/** Each kind; more /24s than that is not what a laptop's loopback is for. */
+const MAX_NODES = 1000;
+
 const LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 function isLoopback(ip: string): boolean {
@@ -33,16 +36,16 @@ export const command: Command = {
   summary: 'run the Talos API simulator (fake nodes on loopback) in the foreground',
   usage:
     'talos-tui sim [--nodes N] [--maintenance M] [--listen 127.0.10.1] [--port 50000] [--talosconfig-out FILE] [--reboot-ms 3000] [--seed N]\n' +
-    '  Configured nodes take .11, .12, ... of the --listen /24 and maintenance nodes .101, .102, ...;\n' +
-    '  where only 127.0.0.1 is on loopback (macOS) every node gets 127.0.0.1 and its own port.\n' +
+    '  Configured nodes take .11-.99 of the --listen /24 and maintenance nodes .101-.254, then the next /24s\n' +
+    '  (up to 1000 of each); where only 127.0.0.1 is on loopback (macOS) every node gets 127.0.0.1 and its own port.\n' +
     '  Without --talosconfig-out the talosconfig goes to a temporary file removed on exit.',
   async run(argv, io) {
     const { values, positionals } = parseCommandLine('sim', argv, options);
     if (positionals.length > 0) throw new UsageError(`sim: unexpected argument "${positionals[0]}"`);
     const listen = values.listen ?? '127.0.10.1';
     if (!isLoopback(listen)) throw new UsageError(`sim: --listen must be a loopback address in 127.0.0.0/8, not "${listen}"`);
-    const configured = intFlag('nodes', values.nodes, 3, 0, 89);
-    const maintenance = intFlag('maintenance', values.maintenance, 2, 0, 154);
+    const configured = intFlag('nodes', values.nodes, 3, 0, MAX_NODES);
+    const maintenance = intFlag('maintenance', values.maintenance, 2, 0, MAX_NODES);
     const port = intFlag('port', values.port, 50000, 1, 65535);
     const rebootMs = intFlag('reboot-ms', values['reboot-ms'], 3000, 0, 600_000);
     const seed = intFlag('seed', values.seed, 0);

@@ -31,6 +31,19 @@ export type NewLogEntry = Omit<LogEntry, 'seq'>;
 // process's peak RSS at ~200 MB after 1,000,000 lines; 5,000 keeps it well under (test/bench/logs-pane).
 export const DEFAULT_CAPACITY_PER_SOURCE = 5_000;
 export const DEFAULT_MAX_TOTAL = 200_000;
+/** One memory budget for every line of every source (the console's --log-buffer-mb). */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * What one entry costs besides its text: the entry object (11 fields), the string header, and its
+ * slots in the merged list, its source ring and a filtered view. Measured with a heap snapshot of
+ * 200,000 dmesg entries: ~170 bytes each beyond the characters.
+ */
+export const ENTRY_OVERHEAD_BYTES = 170;
+
+/** The bytes an entry is counted for in the budget (one byte per UTF-16 unit: V8 keeps Latin-1 text in one). */
+export function entryBytes(e: { text: string }): number {
+  return ENTRY_OVERHEAD_BYTES + e.text.length;
+}
 
 /** Internal entry: every field assigned in the constructor so V8 keeps one object shape. */
 class StoredEntry implements LogEntry {
@@ -136,11 +149,14 @@ class SourceRing {
   private slots: StoredEntry[] = [];
   private head = 0;
   size = 0;
+  /** entryBytes of the live entries. */
+  bytes = 0;
 
   constructor(readonly capacity: number) {}
 
   /** Appends; returns the entry pushed out when the ring was full. */
   push(e: StoredEntry): StoredEntry | undefined {
+    this.bytes += entryBytes(e);
     if (this.size < this.capacity) {
       const idx = (this.head + this.size) % this.capacity;
       if (idx === this.slots.length) this.slots.push(e);
@@ -151,6 +167,7 @@ class SourceRing {
     const old = this.slots[this.head]!;
     this.slots[this.head] = e;
     this.head = (this.head + 1) % this.capacity;
+    this.bytes -= entryBytes(old);
     return old;
   }
 
@@ -158,8 +175,11 @@ class SourceRing {
   shift(): StoredEntry | undefined {
     if (this.size === 0) return undefined;
     const old = this.slots[this.head]!;
+    // The slot is let go: a shifted entry must not stay reachable from the ring.
+    this.slots[this.head] = undefined as unknown as StoredEntry;
     this.head = (this.head + 1) % this.capacity;
     this.size--;
+    this.bytes -= entryBytes(old);
     return old;
   }
 
@@ -168,14 +188,17 @@ class SourceRing {
     this.slots = [];
     this.head = 0;
     this.size = 0;
+    this.bytes = 0;
   }
 }
 
 export interface LogBufferOptions {
   /** Entries kept per source; older ones are dropped first. */
   capacityPerSource?: number;
-  /** Entries kept across all sources (protects memory when many sources are open). */
+  /** Entries kept across all sources. */
   maxTotal?: number;
+  /** Bytes (entryBytes) kept across all sources: the oldest entries go first (default DEFAULT_MAX_BYTES). */
+  maxBytes?: number;
 }
 
 export class LogBuffer {
@@ -183,9 +206,11 @@ export class LogBuffer {
   readonly all = new EntryList();
   readonly capacityPerSource: number;
   readonly maxTotal: number;
+  readonly maxBytes: number;
   private readonly rings = new Map<string, SourceRing>();
   private nextSeq = 1;
   private liveTotal = 0;
+  private liveBytes = 0;
   /** Every entry with a smaller seq is dead: where the search for the oldest live one starts. */
   private oldestSeqHint = 0;
   /** Entries dropped to stay within capacity (not counting removeSource/clear). */
@@ -194,6 +219,12 @@ export class LogBuffer {
   constructor(options: LogBufferOptions = {}) {
     this.capacityPerSource = Math.max(1, options.capacityPerSource ?? DEFAULT_CAPACITY_PER_SOURCE);
     this.maxTotal = Math.max(1, options.maxTotal ?? DEFAULT_MAX_TOTAL);
+    this.maxBytes = Math.max(1, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  }
+
+  /** entryBytes of every live entry: at most maxBytes (plus the newest entry's, when that alone is larger). */
+  get bytes(): number {
+    return this.liveBytes;
   }
 
   get size(): number {
@@ -217,14 +248,18 @@ export class LogBuffer {
       this.rings.set(entry.source, ring);
     }
     const out = ring.push(stored);
+    this.liveBytes += entryBytes(stored);
     if (out) {
       out.alive = false;
+      this.liveBytes -= entryBytes(out);
       this.evicted++;
     } else {
       this.liveTotal++;
     }
     this.all.push(stored);
     if (this.liveTotal > this.maxTotal) this.evictOldest();
+    // Never the entry just pushed: one line larger than the budget still shows.
+    while (this.liveBytes > this.maxBytes && this.liveTotal > 1) if (!this.evictOldest()) break;
     return stored;
   }
 
@@ -233,6 +268,7 @@ export class LogBuffer {
     const ring = this.rings.get(source);
     if (!ring) return;
     this.liveTotal -= ring.size;
+    this.liveBytes -= ring.bytes;
     ring.killAll();
     this.rings.delete(source);
   }
@@ -242,20 +278,22 @@ export class LogBuffer {
     this.rings.clear();
     this.all.clear();
     this.liveTotal = 0;
+    this.liveBytes = 0;
     this.oldestSeqHint = 0;
   }
 
   /** The globally oldest live entry is also the oldest of its own source: shift that ring. */
-  private evictOldest(): void {
+  private evictOldest(): boolean {
     const idx = this.all.liveAtOrAfter(this.all.lowerBound(this.oldestSeqHint));
-    if (idx < 0) return;
+    if (idx < 0) return false;
     const victim = this.all.at(idx) as StoredEntry;
     const shifted = this.rings.get(victim.source)?.shift();
-    if (shifted) {
-      shifted.alive = false;
-      this.liveTotal--;
-      this.evicted++;
-    }
     this.oldestSeqHint = victim.seq;
+    if (!shifted) return false;
+    shifted.alive = false;
+    this.liveTotal--;
+    this.liveBytes -= entryBytes(shifted);
+    this.evicted++;
+    return true;
   }
 }

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { TalosSession } from '../../talos/index.js';
 import type { ShellApi } from '../../ui/pane-types.js';
+import { logBufferBytes } from './buffer-budget.js';
 import { LogsController, type LogsSnapshot } from './controller.js';
 import type { StreamInfo } from './source.js';
 import { streamProblem } from './status-line.js';
@@ -12,7 +13,7 @@ export function useLogsController(session: TalosSession | null, given?: LogsCont
   const owned = useMemo(() => {
     if (given) return null;
     const targets = nodeTargets(session);
-    return { controller: new LogsController({ targetFor: targets.targetFor }), targets };
+    return { controller: new LogsController({ targetFor: targets.targetFor, model: { maxBytes: logBufferBytes() } }), targets };
   }, [session, given]);
   useEffect(
     () => () => {

@@ -23,7 +23,8 @@ interface Failure {
 /** Everything known about one node; survives the node leaving the selection. */
 interface NodeRecord {
   role: NodeRole;
-  services?: { value: ServiceInfo[]; at: number };
+  /** The last good answer; `at` is when it was last confirmed, `fingerprint` tells a changed answer. */
+  services?: { value: ServiceInfo[]; at: number; fingerprint: string };
   servicesError?: Failure;
   servicesInFlight: boolean;
   etcd: { members?: EtcdMember[]; status?: EtcdMemberStatus; alarms?: EtcdMemberAlarm[]; at?: number };
@@ -87,11 +88,40 @@ export interface StatusSourceOptions {
 }
 
 const DEFAULTS = { servicesIntervalMs: 2500, etcdIntervalMs: 5000, callDeadlineMs: 8000 };
+/**
+ * Above this many nodes a tick's calls are spread over the interval (a slice every SPREAD_STEP_MS)
+ * instead of all leaving at once: 500 replies landing together made every key wait behind them.
+ */
+const SPREAD_ABOVE_NODES = 64;
+const SPREAD_STEP_MS = 100;
+/** Periodic calls per second of one kind at most; more nodes make a round longer. */
+const MAX_CALLS_PER_SECOND = 100;
+/** How often unchanged answers still publish, so relative times on screen ("12s ago") move on. */
+const AGES_REFRESH_MS = 5_000;
+
+/** A node's summary, rebuilt only when its record changed (the reply, the error or the role). */
+interface SummaryCache {
+  services: NodeRecord['services'];
+  error: Failure | undefined;
+  role: NodeRole;
+  summary: NodeSummary;
+}
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+
+/** What a ServiceList answer says, as one comparable string (timestamps are bigint: written as text). */
+function servicesFingerprint(value: ServiceInfo[]): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** A node's service rows: its last good answer, else its one failed row, else none yet. */
+function serviceRows(node: string, value: ServiceInfo[] | undefined, error: string | undefined, now: number): ServiceRow[] {
+  if (value) return buildServiceRows([{ node, services: value }], now);
+  return error !== undefined ? buildServiceRows([{ node, error }], now) : [];
+}
 
 export class StatusSource {
   readonly store: ThrottledStore<StatusSnapshot>;
@@ -102,6 +132,13 @@ export class StatusSource {
   private readonly opts: Required<Omit<StatusSourceOptions, 'maxPerSecond'>>;
   private readonly abort = new AbortController();
   private timers: ReturnType<typeof setInterval>[] = [];
+  /** Slices of a spread tick still to leave. */
+  private readonly slices = new Set<ReturnType<typeof setTimeout>>();
+  /** Timer ticks so far, per poller (a round may span several ticks). */
+  private readonly ticks = new Map<string, number>();
+  private readonly summaries = new Map<string, SummaryCache>();
+  /** When a ServiceList answer last published a snapshot. */
+  private lastPublishedAt = 0;
   private operation: Operation | null = null;
   private lastResult: StatusSnapshot['lastResult'] = null;
   private opSeq = 0;
@@ -154,6 +191,8 @@ export class StatusSource {
     this.disposed = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    for (const t of this.slices) clearTimeout(t);
+    this.slices.clear();
     this.abort.abort();
     this.store.dispose();
   }
@@ -220,12 +259,46 @@ export class StatusSource {
       (t as { unref?: () => void }).unref?.();
       return t;
     };
-    this.timers = [every(this.opts.servicesIntervalMs, () => this.pollServices()), every(this.opts.etcdIntervalMs, () => this.pollEtcd())];
+    this.timers = [
+      every(this.opts.servicesIntervalMs, () => this.spread('services', this.opts.servicesIntervalMs, (nodes) => this.pollServices(nodes))),
+      every(this.opts.etcdIntervalMs, () => this.spread('etcd', this.opts.etcdIntervalMs, (nodes) => this.pollEtcd(nodes))),
+    ];
   }
 
-  private pollServices(): void {
+  /**
+   * A timer tick: every node once, in slices spread over the interval when there are many. Past
+   * MAX_CALLS_PER_SECOND a round takes several ticks (500 nodes: ServiceList every 5 s, not 2.5 s):
+   * the polling alone cost more than a tenth of a core.
+   */
+  private spread(kind: 'services' | 'etcd', intervalMs: number, poll: (nodes: readonly string[]) => void): void {
+    const nodes = this.nodes;
+    const ticks = Math.max(1, Math.ceil(nodes.length / ((MAX_CALLS_PER_SECOND * intervalMs) / 1000)));
+    const round = intervalMs * this.slow * ticks;
+    const tick = (this.ticks.get(kind) ?? 0) + 1;
+    this.ticks.set(kind, tick);
+    if (tick % ticks !== 0) return;
+    const slices = Math.min(nodes.length, Math.floor(round / SPREAD_STEP_MS));
+    if (nodes.length <= SPREAD_ABOVE_NODES || slices <= 1) return poll(nodes);
+    const per = Math.ceil(nodes.length / slices);
+    for (let i = 0; i * per < nodes.length; i++) {
+      const slice = nodes.slice(i * per, (i + 1) * per);
+      if (i === 0) {
+        poll(slice);
+        continue;
+      }
+      const t = setTimeout(() => {
+        this.slices.delete(t);
+        const current = new Set(this.nodes);
+        poll(slice.filter((n) => current.has(n)));
+      }, i * SPREAD_STEP_MS);
+      (t as { unref?: () => void }).unref?.();
+      this.slices.add(t);
+    }
+  }
+
+  private pollServices(nodes: readonly string[] = this.nodes): void {
     if (this.disposed) return;
-    for (const node of this.nodes) {
+    for (const node of nodes) {
       const rec = this.records.get(node)!;
       void this.pollServicesNode(node, rec, false);
     }
@@ -234,25 +307,39 @@ export class StatusSource {
   private async pollServicesNode(node: string, rec: NodeRecord, force: boolean): Promise<void> {
     if (rec.servicesInFlight && !force) return;
     rec.servicesInFlight = true;
+    let changed = true;
     try {
       const t = this.session.target(node);
       const value = await machine.serviceList(t, { deadlineMs: this.opts.callDeadlineMs, signal: this.signal });
-      rec.services = { value, at: this.opts.now() };
+      const fingerprint = servicesFingerprint(value);
+      // The same answer again (the usual case): keep the record as it is, only its time moves, and
+      // publish nothing: at 500 nodes a repaint per unchanged reply was most of the idle CPU.
+      changed = rec.servicesError !== undefined || rec.services?.fingerprint !== fingerprint;
+      if (changed) rec.services = { value, at: this.opts.now(), fingerprint };
+      else rec.services!.at = this.opts.now();
       rec.servicesError = undefined;
       // Only control planes run the etcd service: the cheapest way to learn a node's role.
-      if (rec.role === 'unknown' && value.length > 0) rec.role = value.some((s) => s.id === 'etcd') ? 'controlplane' : 'worker';
+      if (rec.role === 'unknown' && value.length > 0) {
+        rec.role = value.some((s) => s.id === 'etcd') ? 'controlplane' : 'worker';
+        changed = true;
+      }
     } catch (err) {
       if (this.disposed) return;
       rec.servicesError = { message: errorText(err), at: this.opts.now() };
     } finally {
       rec.servicesInFlight = false;
-      this.store.notify();
+      // Unchanged answers still publish now and then: the rows say "12s ago", which must move on.
+      const now = this.opts.now();
+      if (changed || now - this.lastPublishedAt >= AGES_REFRESH_MS) {
+        this.lastPublishedAt = now;
+        this.store.notify();
+      }
     }
   }
 
-  private pollEtcd(): void {
+  private pollEtcd(nodes: readonly string[] = this.nodes): void {
     if (this.disposed) return;
-    for (const node of this.nodes) {
+    for (const node of nodes) {
       const rec = this.records.get(node)!;
       if (rec.role === 'worker') continue;
       void this.pollEtcdNode(node, rec, false);
@@ -298,6 +385,30 @@ export class StatusSource {
 
   // ---- the snapshot React sees
 
+  private summaryOf(node: string, rec: NodeRecord, now: number): NodeSummary {
+    const cached = this.summaries.get(node);
+    if (cached && cached.services === rec.services && cached.error === rec.servicesError && cached.role === rec.role) {
+      // The same answer confirmed again: only its time moves (no rows rebuilt for it).
+      if (cached.summary.servicesAt !== rec.services?.at) cached.summary = { ...cached.summary, servicesAt: rec.services?.at };
+      return cached.summary;
+    }
+    // Counts do not depend on the time: the rows built here with `now` are only counted.
+    const real = serviceRows(node, rec.services?.value, rec.servicesError?.message, now).filter((r) => r.failed === undefined);
+    const summary: NodeSummary = {
+      node,
+      role: rec.role,
+      loading: !rec.services && !rec.servicesError,
+      stale: rec.servicesError !== undefined,
+      servicesAt: rec.services?.at,
+      error: rec.servicesError?.message,
+      running: real.filter((r) => r.state === 'Running').length,
+      total: real.length,
+      problems: real.filter((r) => r.stateTone === 'bad' || r.health === 'unhealthy').length,
+    };
+    this.summaries.set(node, { services: rec.services, error: rec.servicesError, role: rec.role, summary });
+    return summary;
+  }
+
   private read(): StatusSnapshot {
     const now = this.opts.now();
     const summaries: Record<string, NodeSummary> = {};
@@ -308,24 +419,12 @@ export class StatusSource {
     for (const node of this.nodes) {
       const rec = this.records.get(node);
       if (!rec) continue;
-      const rows = rec.services
-        ? buildServiceRows([{ node, services: rec.services.value }], now)
-        : rec.servicesError
-          ? buildServiceRows([{ node, error: rec.servicesError.message }], now)
-          : [];
-      services[node] = rows;
-      const real = rows.filter((r) => r.failed === undefined);
-      summaries[node] = {
-        node,
-        role: rec.role,
-        loading: !rec.services && !rec.servicesError,
-        stale: rec.servicesError !== undefined,
-        servicesAt: rec.services?.at,
-        error: rec.servicesError?.message,
-        running: real.filter((r) => r.state === 'Running').length,
-        total: real.length,
-        problems: real.filter((r) => r.stateTone === 'bad' || r.health === 'unhealthy').length,
-      };
+      summaries[node] = this.summaryOf(node, rec, now);
+      // Rows only for the nodes a reader asks for (the pane shows one): built on first access.
+      const value = rec.services?.value;
+      const error = rec.servicesError?.message;
+      let rows: ServiceRow[] | undefined;
+      Object.defineProperty(services, node, { enumerable: true, get: () => (rows ??= serviceRows(node, value, error, now)) });
       if (rec.role === 'worker') continue;
       etcdNodes.push(node);
       const e = rec.etcd;

@@ -29,6 +29,9 @@ export interface FollowOptions {
   resumeTail?: number;
   /** How long a reopened tail may take to arrive before it is aligned with what was shown (default 300 ms). */
   resyncWindowMs?: number;
+  /** dmesg -f with tail N: how long the last N records are held back while the ring is read, and how long
+   *  a pause means it was read (defaults RING_HOLD_MS / RING_QUIET_MS; see firstKernelOpen). */
+  ringHold?: { maxMs: number; quietMs: number };
   /** Backoff bounds (tests shorten them). */
   initialDelayMs?: number;
   maxDelayMs?: number;
@@ -77,6 +80,12 @@ const DEFAULT_RESYNC_WINDOW_MS = 300;
 const DEFAULT_READ_IDLE_TIMEOUT_MS = 20_000;
 /** Lines of a whole kernel ring handed on at once when it is printed as it arrives. */
 const RING_BATCH_LINES = 512;
+/** dmesg's first open: how long a pause in the stream means the ring has been read. */
+const RING_QUIET_MS = 100;
+/** dmesg's first open: the longest the last N records are held back before records show as they come. */
+const RING_HOLD_MS = 1_000;
+/** Headless `dmesg -f --tail N` promises the last N records: it waits longer for the ring to end. */
+export const EXACT_RING_HOLD = { maxMs: 10_000, quietMs: 500 };
 /** Longest stretch of stream handling before the event loop gets a turn. */
 const YIELD_AFTER_MS = 8;
 
@@ -92,6 +101,50 @@ function recordLines(bytes: Uint8Array, decoder: TextDecoder): string[] {
   const lines = text.split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+/**
+ * The last N kernel records of a ring being read, until the ring is read (the stream paused) or they
+ * were held long enough. Both clocks start with the first record: connecting is not a pause.
+ */
+class HeldTail {
+  private lines: string[] = [];
+  private holdUntil = Infinity;
+  private lastArrival = Infinity;
+  private timer: Promise<'tick'> | null = null;
+
+  constructor(
+    private readonly tail: number,
+    private readonly limits = { maxMs: RING_HOLD_MS, quietMs: RING_QUIET_MS },
+  ) {}
+
+  push(lines: readonly string[]): void {
+    this.lastArrival = performance.now();
+    if (this.holdUntil === Infinity) this.holdUntil = this.lastArrival + this.limits.maxMs;
+    for (const l of lines) this.lines.push(l);
+    if (this.lines.length > this.tail * 2) this.lines = this.lines.slice(-this.tail);
+  }
+
+  take(): string[] {
+    const out = this.lines.slice(-this.tail);
+    this.lines = [];
+    return out;
+  }
+
+  /** The next record, or 'flush' once the stream paused for quietMs or maxMs passed. */
+  async next<T>(pending: Promise<T>): Promise<T | 'flush'> {
+    if (this.lastArrival === Infinity) return pending;
+    const { quietMs } = this.limits;
+    for (;;) {
+      const now = performance.now();
+      if (now >= this.holdUntil || now - this.lastArrival >= quietMs) return 'flush';
+      // One timer per quiet period, not one per record: a ring is hundreds of records.
+      this.timer ??= new Promise((resolve) => setTimeout(() => resolve('tick'), Math.min(quietMs - (now - this.lastArrival), this.holdUntil - now)));
+      const r = await Promise.race([pending, this.timer]);
+      if (r !== 'tick') return r;
+      this.timer = null;
+    }
+  }
 }
 
 class Follower {
@@ -234,11 +287,12 @@ class Follower {
   }
 
   private async *openKernelRing(signal: AbortSignal): AsyncGenerator<string[]> {
-    // The wire has no "last N" for dmesg: on the first open read the ring once and keep its last N,
-    // then follow a replay of the ring from after the newest record read.
-    if (!this.resumingOpen && this.lastKmsg === null && this.o.tail >= 0) {
-      yield await this.readKernelRing(signal, { keep: this.o.tail, track: true });
+    if (!this.resumingOpen && this.lastKmsg === null) {
+      yield* this.firstKernelOpen(signal);
+      return;
     }
+    // A reopen after a gap: the wire has no "from record X", so the ring is replayed and only the
+    // records newer than the last one shown are kept (resync.ts).
     const filter = new KmsgReplayFilter(this.lastKmsg);
     this.kmsgFilter = filter;
     for await (const chunk of machine.dmesg(this.o.target, { follow: true, tail: false, signal })) {
@@ -246,6 +300,59 @@ class Follower {
       this.lastKmsg = filter.newest;
       // Empty batches too: they tell the consumer the stream is live again.
       yield kept;
+    }
+  }
+
+  /**
+   * The first open reads each ring once: Talos's Dmesg with follow and without tail reads /dev/kmsg
+   * from its oldest record and then waits for new ones, all on one stream (tail=true seeks to the end:
+   * only new records, which is what tail 0 asks for). The wire has no "last N", and nothing marks
+   * where the ring ends, so the last N records are held back until the stream pauses (the ring was
+   * read) or for at most RING_HOLD_MS; after that records show as they arrive, so a ring that comes
+   * slowly shows more than N records rather than nothing for a long while. Nothing is read twice.
+   */
+  private async *firstKernelOpen(signal: AbortSignal): AsyncGenerator<string[]> {
+    const tail = this.o.tail;
+    const records = machine.dmesg(this.o.target, { follow: true, tail: tail === 0, signal })[Symbol.asyncIterator]();
+    const take = (chunk: Uint8Array): string[] => {
+      const lines = recordLines(chunk, this.decoder);
+      for (const l of lines) {
+        const k = kmsgKey(l);
+        if (k && (this.lastKmsg === null || kmsgAfter(k, this.lastKmsg))) this.lastKmsg = k;
+      }
+      return lines;
+    };
+    try {
+      let pending = records.next();
+      if (tail > 0) {
+        const held = new HeldTail(tail, this.o.ringHold);
+        try {
+          for (let first = true; ; first = false) {
+            const r = await held.next(pending);
+            if (r === 'flush') break;
+            if (r.done) {
+              yield held.take();
+              return;
+            }
+            if (first) yield []; // live: the status line stops saying "connecting"
+            pending = records.next();
+            held.push(take(r.value));
+          }
+        } catch (err) {
+          const rest = held.take();
+          if (rest.length > 0) yield rest;
+          throw err;
+        }
+        yield held.take();
+      }
+      for (;;) {
+        const r = await pending;
+        if (r.done) return;
+        pending = records.next();
+        yield take(r.value);
+      }
+    } finally {
+      void records.return?.();
     }
   }
 

@@ -1,0 +1,429 @@
+// Scale bench (printed figures, not a test): the Logs pane following dmesg from N simulated nodes,
+// side by side with a bare grpc-js client reading the very same streams. For each N (default 50,
+// 200, 500) one simulator process runs N configured nodes; then, one after the other, two client
+// processes connect to it:
+//   bare  one grpc-js channel to the first endpoint, one Dmesg(follow) call per node with the `node`
+//         header, messages counted and dropped: what the wire and grpc-js cost by themselves.
+//   pane  the console's path: TalosSession -> LogsController (follow.ts, LogModel, ThrottledStore) ->
+//         a real Ink render of the shell and the Logs pane at 120x40, with a key ('w', wrap on/off)
+//         every 250 ms whose latency is the time until a frame shows the new state.
+// Figures per client: wire messages (every kernel record that crossed the wire, replays included),
+// time to the first line shown, time until every node showed a line, time until every ring was
+// read and the rate meanwhile, the longest pause in deliveries while the rings were read (a stall),
+// then, after --seconds of following, the CPU of the following part (the "idle" load: 0.5 kernel
+// lines/s per node) and RSS.
+//
+// --services K also follows K service logs of every node (tail 100), the memory scenario of the issue
+// (dmesg plus 12 service logs on 20 nodes: --nodes 20 --services 10 --seconds 600).
+//
+// --only status: the Status pane showing every node instead: time until every node's first answer is
+// in, idle CPU (polling only) over the first half of --seconds, then → (next node) every 250 ms over the
+// second half, its latency the time until a frame shows that node.
+//
+// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K] [--only bare,pane,status]
+// Loopback only: the simulator listens on a random 127.X.Y.0/24 and the /24s after it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const self = fileURLToPath(import.meta.url);
+const argv = process.argv.slice(2);
+const flag = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : fallback);
+
+interface Ready {
+  talosconfig: string;
+  nodes: string[];
+  /** Kernel records in every ring when the simulator came up (what "every ring read" waits for). */
+  ringRecords: number;
+}
+
+interface ClientResult {
+  client: 'bare' | 'pane';
+  wireMessages: number;
+  firstShownMs: number;
+  allNodesMs: number;
+  ringsReadMs: number;
+  ringRate: number;
+  longestStallMs: number;
+  followSeconds: number;
+  followCpuPercent: number;
+  rssMb: number;
+  heapMb: number;
+  /** RSS change over the second half of the following, per minute (flat: about 0). */
+  rssGrowthMbPerMin: number;
+  keyP50?: number;
+  keyP99?: number;
+  keys?: number;
+  framesPerSecond?: number;
+}
+
+// ---------------------------------------------------------------- the simulator child
+if (argv[0] === '--sim-child') {
+  const { startSimCluster } = await import('../../src/sim/index.js');
+  const n = Number(argv[1]);
+  // A random /24 far from the demo's 127.0.X0.0 and from the tests' helper; the plan takes the next /24s too.
+  const listen = `127.${100 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 200)}.1`;
+  const sim = await startSimCluster({ configured: n, maintenance: 0, listen });
+  const ringRecords = sim.nodes.reduce((sum, node) => sum + node.machine.dmesg().tail(-1).length, 0);
+  const ready: Ready = { talosconfig: sim.talosconfigText, nodes: sim.nodes.map((node) => node.ip), ringRecords };
+  process.stdout.write(JSON.stringify(ready) + '\n');
+  process.on('SIGTERM', () => void sim.stop().then(() => process.exit(0)));
+  await new Promise(() => {});
+}
+
+// ---------------------------------------------------------------- measuring helpers shared by both clients
+class Progress {
+  readonly t0 = performance.now();
+  wire = 0;
+  firstShownMs = NaN;
+  allNodesMs = NaN;
+  ringsReadMs = NaN;
+  private lastDelivery = NaN;
+  longestStallMs = 0;
+
+  constructor(private readonly ringRecords: number) {}
+
+  /** `count` kernel records crossed the wire. */
+  onWire(count: number): void {
+    this.wire += count;
+    const now = performance.now();
+    if (Number.isNaN(this.ringsReadMs)) {
+      if (!Number.isNaN(this.lastDelivery)) this.longestStallMs = Math.max(this.longestStallMs, now - this.lastDelivery);
+      this.lastDelivery = now;
+      if (this.wire >= this.ringRecords) this.ringsReadMs = now - this.t0;
+    }
+  }
+
+  shown(allNodes: boolean): void {
+    const ms = performance.now() - this.t0;
+    if (Number.isNaN(this.firstShownMs)) this.firstShownMs = ms;
+    if (allNodes && Number.isNaN(this.allNodesMs)) this.allNodesMs = ms;
+  }
+}
+
+/** Services every simulated node runs (control planes also etcd and trustd). */
+const SERVICES = ['apid', 'containerd', 'cri', 'kubelet', 'machined', 'udevd', 'auditd', 'syslogd', 'dashboard', 'ext-qemu-guest-agent'];
+const SERVICE_TAIL = 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(done: () => boolean, limitMs: number): Promise<void> {
+  const until = performance.now() + limitMs;
+  while (!done() && performance.now() < until) await sleep(20);
+}
+
+/** Following: CPU share and memory over `seconds` after the rings are in. */
+async function follow(seconds: number): Promise<Pick<ClientResult, 'followSeconds' | 'followCpuPercent' | 'rssMb' | 'heapMb' | 'rssGrowthMbPerMin'>> {
+  const cpu0 = process.cpuUsage();
+  const t = performance.now();
+  await sleep((seconds * 1000) / 2);
+  globalThis.gc?.();
+  const halfMem = process.memoryUsage();
+  // SCALE_BENCH_HEAPSNAPSHOT=DIR: heap snapshots at half time and at the end, to diff for leaks.
+  const snapshots = process.env['SCALE_BENCH_HEAPSNAPSHOT'];
+  if (snapshots) (await import('node:v8')).writeHeapSnapshot(`${snapshots}/half-${process.pid}.heapsnapshot`);
+  const half = { rss: halfMem.rss, at: performance.now() };
+  await sleep((seconds * 1000) / 2);
+  const elapsed = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  globalThis.gc?.();
+  if (snapshots) (await import('node:v8')).writeHeapSnapshot(`${snapshots}/end-${process.pid}.heapsnapshot`);
+  const mem = process.memoryUsage();
+  const rssGrowthMbPerMin = (mem.rss - half.rss) / 1048576 / ((performance.now() - half.at) / 60_000);
+  if (process.env['SCALE_BENCH_MEMORY']) {
+    const { getHeapSpaceStatistics } = await import('node:v8');
+    const spaces = getHeapSpaceStatistics().map((sp) => `${sp.space_name} ${Math.round(sp.space_size / 1048576)}/${Math.round(sp.space_used_size / 1048576)}`);
+    process.stderr.write(`memory at half time: rss ${Math.round(halfMem.rss / 1048576)} heapUsed ${Math.round(halfMem.heapUsed / 1048576)} MB\n`);
+    process.stderr.write(`memory: ${JSON.stringify(Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, Math.round(v / 1048576)])))} MB; spaces (size/used MB) ${spaces.join(', ')}\n`);
+  }
+  return { followSeconds: elapsed, followCpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100, rssMb: mem.rss / 1048576, heapMb: mem.heapUsed / 1048576, rssGrowthMbPerMin };
+}
+
+/** Every frame Ink writes goes to `onFrame`, and no frame is kept (RSS should be the console's, not the harness's). */
+function onEveryFrame(ui: { stdout: unknown }, onFrame: (frame: string) => void): void {
+  const stdout = ui.stdout as { write: (frame: string) => void; frames: string[] };
+  const inkWrite = stdout.write.bind(stdout);
+  stdout.write = (frame: string) => {
+    onFrame(frame);
+    inkWrite(frame);
+    stdout.frames.length = 0;
+  };
+}
+
+// ---------------------------------------------------------------- the bare grpc-js client
+/** LogsRequest{namespace: "system", id, follow: true, tail_lines: 100}, encoded by hand (fields 1, 2, 4, 5). */
+function logsRequest(id: string): Buffer {
+  const str = (field: number, v: string) => [(field << 3) | 2, Buffer.byteLength(v), ...Buffer.from(v)];
+  return Buffer.from([...str(1, 'system'), ...str(2, id), 0x20, 0x01, 0x28, SERVICE_TAIL]);
+}
+
+async function bareClient(ready: Ready, seconds: number, services: number): Promise<ClientResult> {
+  const grpc = await import('@grpc/grpc-js');
+  const { parse } = await import('yaml');
+  const doc = parse(ready.talosconfig) as { context: string; contexts: Record<string, { endpoints: string[]; ca: string; crt: string; key: string }> };
+  const ctx = doc.contexts[doc.context]!;
+  const b64 = (s: string) => Buffer.from(s, 'base64');
+  const client = new grpc.Client(`${ctx.endpoints[0]}:50000`, grpc.credentials.createSsl(b64(ctx.ca), b64(ctx.key), b64(ctx.crt)), {
+    'grpc.max_receive_message_length': 4 << 20,
+  });
+  const p = new Progress(ready.ringRecords);
+  const seen = new Set<string>();
+  const calls = ready.nodes.map((node) => {
+    const md = new grpc.Metadata();
+    md.set('node', node);
+    // DmesgRequest{follow: true}: field 1, varint 1. Replies are counted, not decoded.
+    const call = client.makeServerStreamRequest('/machine.MachineService/Dmesg', () => Buffer.from([0x08, 0x01]), (b: Buffer) => b, {}, md, {});
+    call.on('data', () => {
+      p.onWire(1);
+      if (!seen.has(node)) {
+        seen.add(node);
+        p.shown(seen.size === ready.nodes.length);
+      }
+    });
+    call.on('error', () => undefined);
+    return call;
+  });
+  for (const node of ready.nodes) {
+    for (const id of SERVICES.slice(0, services)) {
+      const md = new grpc.Metadata();
+      md.set('node', node);
+      const call = client.makeServerStreamRequest('/machine.MachineService/Logs', () => logsRequest(id), (b: Buffer) => b, {}, md, {});
+      call.on('data', () => p.onWire(1));
+      call.on('error', () => undefined);
+      calls.push(call);
+    }
+  }
+  await waitFor(() => !Number.isNaN(p.ringsReadMs), 120_000);
+  const followed = await follow(seconds);
+  for (const c of calls) c.cancel();
+  client.close();
+  return { client: 'bare', wireMessages: p.wire, firstShownMs: p.firstShownMs, allNodesMs: p.allNodesMs, ringsReadMs: p.ringsReadMs, ringRate: p.wire / (p.ringsReadMs / 1000), longestStallMs: p.longestStallMs, ...followed };
+}
+
+// ---------------------------------------------------------------- the console's Logs pane
+async function paneClient(ready: Ready, seconds: number, budgetMb: number, services: number): Promise<ClientResult> {
+  const { createElement } = await import('react');
+  const { render } = await import('ink-testing-library');
+  const { LogsPaneView } = await import('../../src/features/logs/index.js');
+  const { LogsController } = await import('../../src/features/logs/controller.js');
+  const { Shell } = await import('../../src/ui/shell/Shell.js');
+  const { parseTalosconfig, TalosSession } = await import('../../src/talos/index.js');
+  type NodeTarget = import('../../src/talos/index.js').NodeTarget;
+
+  const p = new Progress(ready.ringRecords);
+  const session = new TalosSession(parseTalosconfig(ready.talosconfig, 'bench'));
+  // Every stream message is one kernel record: count them where they leave the session.
+  const counted = (t: NodeTarget): NodeTarget => ({
+    node: t.node,
+    unary: (m, r, o) => t.unary(m, r, o),
+    stream: (m, r, o) => ({
+      async *[Symbol.asyncIterator]() {
+        for await (const msg of t.stream(m, r, o)) {
+          p.onWire(1);
+          yield msg;
+        }
+      },
+    }),
+  });
+  const controller = new LogsController({ targetFor: (n) => counted(session.target(n)), model: { maxBytes: budgetMb * 1048576, tailLines: SERVICE_TAIL } });
+  controller.store.subscribe(() => {
+    const view = controller.store.getSnapshot().view;
+    if (view.buffered > 0) p.shown(view.sources.every((s) => s.lines > 0));
+  });
+
+  // Streams open before the pane mounts, as the console does after the source picker: no picker on screen.
+  for (const node of ready.nodes) {
+    controller.streams.open({ node, selector: { kind: 'dmesg' } });
+    for (const id of SERVICES.slice(0, services)) controller.streams.open({ node, selector: { kind: 'service', id } });
+  }
+  const Pane = (props: import('../../src/ui/pane-types.js').PaneProps) => createElement(LogsPaneView, { ...props, controller });
+  const panes: import('../../src/ui/pane-types.js').PaneDefinition[] = [{ id: 'logs', number: 5, title: 'Logs', Component: Pane }];
+  let frames = 0;
+  let pendingKey: { at: number; wantWrap: boolean } | null = null;
+  const keyLatencies: number[] = [];
+  // SCALE_BENCH_NO_RENDER=1: the same data path without Ink, to tell the render's memory from the rest.
+  const ui = process.env['SCALE_BENCH_NO_RENDER']
+    ? { stdout: { write: () => undefined, frames: [] }, stdin: { write: () => undefined }, unmount: () => undefined, lastFrame: () => '' }
+    : render(createElement(Shell, { panes, session, size: { columns: 120, rows: 40 }, initialPane: 'logs', onQuit: () => {} }));
+  onEveryFrame(ui, (frame) => {
+    frames++;
+    if (pendingKey && frame.includes(`wrap ${pendingKey.wantWrap ? 'on' : 'off'}`)) {
+      keyLatencies.push(performance.now() - pendingKey.at);
+      pendingKey = null;
+    }
+  });
+  let wrapOn = false;
+  const keyTimer = setInterval(() => {
+    if (pendingKey) keyLatencies.push(performance.now() - pendingKey.at); // not answered yet: count what it took so far
+    wrapOn = !wrapOn;
+    pendingKey = { at: performance.now(), wantWrap: wrapOn };
+    ui.stdin.write('w');
+  }, 250);
+
+  await waitFor(() => !Number.isNaN(p.ringsReadMs) && !Number.isNaN(p.allNodesMs), 120_000);
+  const frames0 = frames;
+  const followed = await follow(seconds);
+  const framesPerSecond = (frames - frames0) / followed.followSeconds;
+  clearInterval(keyTimer);
+  if (process.env['SCALE_BENCH_FRAME']) process.stderr.write(`${ui.lastFrame()}\n`);
+  controller.dispose();
+  ui.unmount();
+  session.close();
+  const sorted = [...keyLatencies].sort((a, b) => a - b);
+  const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
+  return {
+    client: 'pane',
+    wireMessages: p.wire,
+    firstShownMs: p.firstShownMs,
+    allNodesMs: p.allNodesMs,
+    ringsReadMs: p.ringsReadMs,
+    ringRate: p.wire / (p.ringsReadMs / 1000),
+    longestStallMs: p.longestStallMs,
+    ...followed,
+    keyP50: pct(0.5),
+    keyP99: pct(0.99),
+    keys: sorted.length,
+    framesPerSecond,
+  };
+}
+
+// ---------------------------------------------------------------- the console's Status pane
+/** Status showing every node: idle CPU over the first half of `seconds`, then → every 250 ms (next node). */
+async function statusClient(ready: Ready, seconds: number): Promise<StatusResult> {
+  const { createElement } = await import('react');
+  const { render } = await import('ink-testing-library');
+  const { default: StatusPane } = await import('../../src/features/status/index.js');
+  const { Shell } = await import('../../src/ui/shell/Shell.js');
+  const { parseTalosconfig, TalosSession } = await import('../../src/talos/index.js');
+  const session = new TalosSession(parseTalosconfig(ready.talosconfig, 'bench'));
+  const panes: import('../../src/ui/pane-types.js').PaneDefinition[] = [{ id: 'status', number: 4, title: 'Status', Component: StatusPane }];
+  const t0 = performance.now();
+  let frames = 0;
+  let firstFrameAllNodesMs = NaN;
+  let pending: { at: number; want: string } | null = null;
+  const latencies: number[] = [];
+  const ui = render(createElement(Shell, { panes, session, size: { columns: 120, rows: 40 }, initialPane: 'status', onQuit: () => {} }));
+  onEveryFrame(ui, (frame) => {
+    frames++;
+    if (Number.isNaN(firstFrameAllNodesMs) && frame.includes(`/${ready.nodes.length}`) && !frame.includes('loading')) firstFrameAllNodesMs = performance.now() - t0;
+    if (pending && frame.includes(pending.want)) {
+      latencies.push(performance.now() - pending.at);
+      pending = null;
+    }
+  });
+  await waitFor(() => !Number.isNaN(firstFrameAllNodesMs), 60_000);
+  await sleep(3000); // the first look at every node settles
+  const idle = await follow(seconds / 2);
+  let shown = 0;
+  const keyTimer = setInterval(() => {
+    if (pending) latencies.push(performance.now() - pending.at);
+    shown = (shown + 1) % ready.nodes.length;
+    pending = { at: performance.now(), want: `(${shown + 1}/${ready.nodes.length})` };
+    ui.stdin.write('\u001B[C');
+  }, 250);
+  await sleep((seconds / 2) * 1000);
+  clearInterval(keyTimer);
+  if (process.env['SCALE_BENCH_FRAME']) process.stderr.write(`${ui.lastFrame()}\n`);
+  ui.unmount();
+  session.close();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
+  return { client: 'status', firstLookMs: firstFrameAllNodesMs, idleCpuPercent: idle.followCpuPercent, rssMb: idle.rssMb, keyP50: pct(0.5), keyP99: pct(0.99), keyMax: pct(1), keys: sorted.length, frames };
+}
+
+interface StatusResult {
+  client: 'status';
+  firstLookMs: number;
+  idleCpuPercent: number;
+  rssMb: number;
+  keyP50: number;
+  keyP99: number;
+  keyMax: number;
+  keys: number;
+  frames: number;
+}
+
+if (argv[0] === '--client') {
+  const ready = JSON.parse(Buffer.from(argv[2]!, 'base64').toString('utf8')) as Ready;
+  const seconds = Number(argv[3]);
+  const services = Number(argv[5]);
+  const result =
+    argv[1] === 'bare' ? await bareClient(ready, seconds, services) : argv[1] === 'status' ? await statusClient(ready, seconds) : await paneClient(ready, seconds, Number(argv[4]), services);
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- the orchestrator
+function firstLine(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return lines.next().then((l) => {
+    if (l.done) throw new Error('a bench child exited before it answered');
+    return l.value;
+  });
+}
+
+async function runClient<R = ClientResult>(kind: 'bare' | 'pane' | 'status', ready: Ready, seconds: number, budgetMb: number, services: number): Promise<R> {
+  const encoded = Buffer.from(JSON.stringify(ready)).toString('base64');
+  const profile = process.env['SCALE_BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SCALE_BENCH_PROFILE']}`] : [];
+  const child = spawn(process.execPath, ['--expose-gc', ...profile, self, '--client', kind, encoded, String(seconds), String(budgetMb), String(services)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(await firstLine(child)) as R;
+}
+
+const sizes = flag('nodes', '50,200,500').split(',').map(Number);
+const seconds = Number(flag('seconds', '30'));
+const budgetMb = Number(flag('budget-mb', '64'));
+const only = flag('only', 'bare,pane').split(',');
+const services = Math.min(SERVICES.length, Number(flag('services', '0')));
+
+const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const results: { n: number; r: ClientResult }[] = [];
+console.log(
+  `scale bench (Node ${process.version}, React production build): dmesg -f${services ? ` and ${services} service logs` : ''} from every node, ` +
+    `${seconds} s of following after the rings are in, log buffer ${budgetMb} MB`,
+);
+for (const n of sizes) {
+  // SCALE_BENCH_PROFILE=DIR: CPU profiles of the simulator and the clients (node --cpu-prof) in DIR.
+  const profile = process.env['SCALE_BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SCALE_BENCH_PROFILE']}`] : [];
+  const sim = spawn(process.execPath, [...profile, self, '--sim-child', String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ready = JSON.parse(await firstLine(sim)) as Ready;
+  try {
+    if (only.includes('status')) {
+      const r = await runClient<StatusResult>('status', ready, seconds, budgetMb, services);
+      console.log(
+        `  N=${String(n).padEnd(4)} status  first node shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB  ` +
+          `keys (→ next node) p50 ${f(r.keyP50, 1)} ms p99 ${f(r.keyP99, 1)} ms max ${f(r.keyMax, 1)} ms (${r.keys})`,
+      );
+    }
+    for (const kind of ['bare', 'pane'] as const) {
+      if (!only.includes(kind)) continue;
+      const r = await runClient(kind, ready, seconds, budgetMb, services);
+      results.push({ n, r });
+      console.log(
+        `  N=${String(n).padEnd(4)} ${kind.padEnd(5)} wire ${String(r.wireMessages).padStart(7)} msgs (rings ${ready.ringRecords})  ` +
+          `first line ${f(r.firstShownMs).padStart(5)} ms  all nodes ${f(r.allNodesMs).padStart(5)} ms  rings read ${f(r.ringsReadMs).padStart(6)} ms ` +
+          `(${f(r.ringRate).padStart(6)} msgs/s, longest stall ${f(r.longestStallMs)} ms)  ` +
+          `following: CPU ${f(r.followCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB (heap ${f(r.heapMb)} MB, ${r.rssGrowthMbPerMin >= 0 ? '+' : ''}${f(r.rssGrowthMbPerMin, 1)} MB/min)` +
+          (r.client === 'pane' ? `  keys p50 ${f(r.keyP50!, 1)} ms p99 ${f(r.keyP99!, 1)} ms (${r.keys})  ${f(r.framesPerSecond!, 1)} frames/s` : ''),
+      );
+    }
+  } finally {
+    sim.kill('SIGTERM');
+  }
+}
+
+// Ratios: each pane figure against the bare client at the same N, and against the pane at the smallest N.
+const at = (n: number, c: string) => results.find((x) => x.n === n && x.r.client === c)?.r;
+console.log('  ratios (pane / bare at the same N; pane / pane at the smallest N)');
+for (const n of sizes) {
+  const pane = at(n, 'pane');
+  const bare = at(n, 'bare');
+  const small = at(sizes[0]!, 'pane');
+  if (!pane) continue;
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}x` : '-');
+  console.log(
+    `  N=${String(n).padEnd(4)} vs bare: first line ${ratio(pane.firstShownMs, bare?.firstShownMs)}, rings read ${ratio(pane.ringsReadMs, bare?.ringsReadMs)}, ` +
+      `wire msgs ${ratio(pane.wireMessages, bare?.wireMessages)}, CPU ${ratio(pane.followCpuPercent, bare?.followCpuPercent)}, RSS ${ratio(pane.rssMb, bare?.rssMb)}` +
+      `   vs N=${sizes[0]}: rings read ${ratio(pane.ringsReadMs, small?.ringsReadMs)}, RSS ${ratio(pane.rssMb, small?.rssMb)}`,
+  );
+}
+process.exit(0);
