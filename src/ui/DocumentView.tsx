@@ -5,7 +5,15 @@ import { Box, Text } from 'ink';
 import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import type { Action } from '../features/pane-types.js';
 import { toneProps } from './shell/tones.js';
-import { fit } from './text.js';
+import { fit, fitOrPointToLog } from './text.js';
+import { statusLines } from './shell/status-lines.js';
+
+/** The note in two rows; a longer one ends with a pointer to `:messages`, where it is kept whole. */
+export function noteRows(text: string, w: number): string[] {
+  const rows = statusLines(text, w, Number.MAX_SAFE_INTEGER);
+  if (rows.length <= 2) return rows;
+  return [rows[0]!, fitOrPointToLog(rows.slice(1).join(' '), w)];
+}
 
 export type NoteTone = 'info' | 'ok' | 'warn' | 'error';
 
@@ -43,10 +51,12 @@ export function DocumentView(p: DocumentViewProps) {
         {fit(p.heading, w)}
       </Text>
       <Text wrap="truncate">{fit(p.subheading, w)}</Text>
-      <Box height={2} overflow="hidden">
-        <Text wrap="wrap" {...toneProps(p.status ? TONE[p.status.tone] : 'plain')}>
-          {p.status ? p.status.text : ' '}
-        </Text>
+      <Box height={2} flexDirection="column" overflow="hidden">
+        {noteRows(p.status?.text ?? ' ', w).map((row, i) => (
+          <Text key={i} wrap="truncate" {...toneProps(p.status ? TONE[p.status.tone] : 'plain')}>
+            {row}
+          </Text>
+        ))}
       </Box>
       <Text wrap="truncate" {...toneProps('dim')}>
         {fit(`── ${p.title}${range} ──`, w)}

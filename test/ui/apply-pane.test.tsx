@@ -29,6 +29,9 @@ function fakeShell() {
     captureKeys: vi.fn(),
     getSelectedNodes: () => [],
     setSelectedNodes: vi.fn(),
+    record: vi.fn(),
+    setWork: vi.fn(),
+    offerNodes: vi.fn(),
   };
   return { shell, enabled: () => actions.filter((a) => a.when?.() ?? true).map((a) => a.key) };
 }
@@ -77,6 +80,9 @@ describe('Apply pane', () => {
       captureKeys: (h) => (field = h as typeof field),
       getSelectedNodes: () => [],
       setSelectedNodes: vi.fn(),
+      record: vi.fn(),
+      setWork: vi.fn(),
+      offerNodes: vi.fn(),
     };
     const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
     const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: null, insecure: true }} />);

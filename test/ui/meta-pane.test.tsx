@@ -31,6 +31,9 @@ function fakeShell() {
     captureKeys: (h) => (field = h),
     getSelectedNodes: () => [],
     setSelectedNodes: vi.fn(),
+    record: vi.fn(),
+    setWork: vi.fn(),
+    offerNodes: vi.fn(),
   };
   const enabled = () => actions.filter((a) => a.when?.() ?? true).map((a) => a.key);
   const run = (key: string) => {

@@ -8,7 +8,7 @@ import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui
 import { existsSync, renameSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
+import { usePaneActions, usePaneWork, useRecordNote, type Action, type PaneProps } from '../pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { cluster, insecureClient, machine, TalosError, type TalosSession } from '../../talos/index.js';
@@ -37,7 +37,7 @@ export function diffTone(line: string): NoteTone | undefined {
   return line.startsWith('+') ? 'ok' : line.startsWith('-') ? 'error' : undefined;
 }
 
-export default function ApplyPane({ session, sessionProblem, width, height, active, shell, params }: PaneProps) {
+export default function ApplyPane({ session, sessionProblem, width, height, shell, params }: PaneProps) {
   const [node, setNode] = useState<string | null>(null);
   const [entry, setEntry] = useState<Pick<InventoryNode, 'name' | 'role'> | null>(null);
   const [insecure, setInsecure] = useState(false);
@@ -121,6 +121,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
   const mtls = session !== null && node !== null && !insecure;
   const following = follow !== null && (follow.phase === 'going' || follow.phase === 'rebooting');
   const idle = busy === null && !following;
+  // A worker has no etcd: bootstrap is never offered for one.
+  const renderedWorker = rendered.ok && machineTypeOf(rendered.config) === 'worker';
 
   function stopRun() {
     runRef.current?.abort();
@@ -174,7 +176,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       show(dryRun ? `dry run reply from ${target}` : `apply reply from ${target}`, [head, ...warnings, ...details.replace(/\n$/, '').split('\n')]);
       setNote({ text: dryRun ? `dry run answered by ${target}: nothing was changed` : `applied to ${target} (mode ${outcome.mode})`, tone: 'ok' });
       const reboots = !dryRun && mode !== 'staged' && (wasInsecure || outcome.mode === 'reboot');
-      if (reboots) void followNode(target, staticAddressOf(config) ?? hostPart(target), run);
+      if (reboots) void followNode(target, staticAddressOf(config) ?? hostPart(target), run, config);
     } catch (err) {
       if (!run.signal.aborted) setNote({ text: errorLine(err), tone: 'error' });
     } finally {
@@ -183,7 +185,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     }
   }
 
-  async function followNode(from: string, to: string, run: AbortController) {
+  async function followNode(from: string, to: string, run: AbortController, config: string) {
     const started = Date.now();
     append('');
     append(`following the reboot: ${from} -> ${to} (timeout ${Math.round(followTimeoutMs / 1000)}s, Esc stops)`);
@@ -207,7 +209,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       setNode(to);
       setInsecure(false);
       setFingerprint(null);
-      setNote({ text: `${to} answers over mTLS: b bootstraps (control plane, once), k saves the kubeconfig, h health`, tone: 'ok' });
+      const worker = machineTypeOf(config) === 'worker';
+      setNote({ text: `${to} answers over mTLS: ${worker ? '' : 'b bootstraps (control plane, once), '}k saves the kubeconfig, h health`, tone: 'ok' });
     }
     if (runRef.current === run) runRef.current = null;
   }
@@ -336,13 +339,15 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
           { key: 'r', label: 're-render', hidden: true, help: 'read the files again and show the rendered config', run: () => { setOutput(null); setRenderNonce((n) => n + 1); } },
           { key: 'c', label: 'config', hidden: true, help: 'show the rendered config again', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
           { key: 'A', label: 'apply', hidden: true, dangerous: true, help: 'same as Enter', when: () => idle && node !== null && rendered.ok, run: () => confirmApply() },
-          { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members)', when: () => idle && mtls, run: () => void guardBootstrap() },
+          { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members; not offered for a worker config)', when: () => idle && mtls && !renderedWorker, run: () => void guardBootstrap() },
           { key: 'k', label: 'kubeconfig', help: 'save the admin kubeconfig to a file (0600)', when: () => idle && mtls, run: () => askKubeconfig() },
           { key: 'h', label: 'health', help: 'stream the cluster health check from this node', when: () => idle && mtls, run: () => void health() },
           { key: 'escape', label: 'stop', help: 'stop following the reboot or the health check (the node carries on)', when: () => runRef.current !== null && (following || busy !== null), run: () => stopRun() },
           ...scrollActions,
         ];
-  usePaneActions(shell, active ? actions : []);
+  usePaneActions(shell, actions);
+  usePaneWork(shell, busy ?? (following ? `following the reboot of ${node ?? 'the node'}` : null));
+  useRecordNote(shell, note);
 
   function confirmApply() {
     if (!node || !rendered.ok) return;

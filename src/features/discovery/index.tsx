@@ -5,10 +5,10 @@
 // (or the selected node's details), and one footer line for errors and the selected row's notes.
 import { useEffect, useRef, useState } from 'react';
 import { Box } from 'ink';
-import { usePaneActions, type PaneProps } from '../pane-types.js';
+import { usePaneActions, usePaneWork, type PaneProps } from '../pane-types.js';
 import { Line } from '../../ui/shell/Line.js';
 import type { Segment } from '../../ui/shell/header-model.js';
-import { fit } from '../../ui/text.js';
+import { fit, fitOrPointToLog } from '../../ui/text.js';
 import { discoveryActions } from './actions.js';
 import { NodeDetail } from './components/NodeDetail.js';
 import { ResultsTable, windowOffset } from './components/ResultsTable.js';
@@ -35,7 +35,7 @@ function targetsLine(snap: DiscoverySnapshot, shownTargets: string, width: numbe
   if (shownTargets === '') {
     return [{ text: fit(`targets: none. Press s and type a CIDR (10.0.0.0/24), an IP or a range (10.0.0.10-40)${inv}`, width), tone: 'dim' }];
   }
-  const label = snap.targets === shownTargets && snap.targetsLabel ? ` (${snap.targetsLabel})` : snap.scans === 0 ? ' (s, Enter to scan)' : '';
+  const label = snap.targets === shownTargets && snap.targetsLabel ? ` (${snap.targetsLabel})` : snap.scans === 0 ? ' (press s, then Enter, to scan)' : '';
   const port = snap.port === 50000 ? '' : ` port ${snap.port}`;
   return [
     { text: 'targets: ', tone: 'accent' },
@@ -58,7 +58,7 @@ function summaryLine(snap: DiscoverySnapshot, width: number): Segment[] {
 }
 
 function footerLine(snap: DiscoverySnapshot, row: DiscoveryRow | null, width: number): Segment[] {
-  if (snap.error) return [{ text: fit(snap.error, width), tone: 'error' }];
+  if (snap.error) return [{ text: fitOrPointToLog(snap.error, width), tone: 'error' }];
   if (snap.match?.mode === 'order') return [{ text: fit(snap.match.note ?? 'matched by count order', width), tone: 'warn' }];
   if (snap.match && snap.match.ambiguous.length > 0) return [{ text: fit(`ambiguous: ${snap.match.ambiguous.map(describeAmbiguity).join('; ')}`, width), tone: 'error' }];
   if (row?.movedFrom) return [{ text: fit(`${rowLabel(row, snap.port)} moved here from ${row.movedFrom} (same MAC)`, width), tone: 'warn' }];
@@ -183,6 +183,10 @@ export function DiscoveryView(props: DiscoveryViewProps) {
     },
   );
   usePaneActions(shell, actions);
+  usePaneWork(shell, snap.phase === 'running' ? `a scan of ${snap.targets}` : null);
+  // Talos machines found here complete after `:node` (Tab).
+  const talosAddresses = snap.rows.filter((r) => r.node && (r.node.kind === 'maintenance' || r.node.kind === 'configured')).map((r) => r.ip).join(',');
+  useEffect(() => shell.offerNodes(talosAddresses === '' ? [] : talosAddresses.split(',')), [shell, talosAddresses]);
 
   const bodyHeight = Math.max(1, height - 4);
   offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), bodyHeight - 1, snap.rows.length);

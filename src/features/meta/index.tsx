@@ -9,7 +9,7 @@ import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
+import { usePaneActions, usePaneWork, useRecordNote, type Action, type PaneProps } from '../pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { displayWidth, errorLine, wrapWords } from '../../ui/text.js';
@@ -78,7 +78,7 @@ export function wrapProblem(line: string, w: number): string[] {
 const isMaintenanceRefusal = (err: unknown) =>
   err instanceof TalosError && (err.code === Code.PERMISSION_DENIED || (err.code === Code.UNIMPLEMENTED && /maintenance/i.test(err.message)));
 
-export default function MetaPane({ session, sessionProblem, width, height, active, shell, selectedNodes, params }: PaneProps) {
+export default function MetaPane({ session, sessionProblem, width, height, shell, selectedNodes, params }: PaneProps) {
   const initialFile = typeof params?.file === 'string' ? path.resolve(params.file) : null;
   const pollMs = typeof params?.pollMs === 'number' ? params.pollMs : DEFAULT_POLL_MS;
   const [file, setFile] = useState<string | null>(initialFile);
@@ -356,7 +356,9 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
           { key: 'escape', label: 'back', help: 'back to the problems and the canonical preview', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
           ...scrollActions,
         ];
-  usePaneActions(shell, active ? actions : []);
+  usePaneActions(shell, actions);
+  usePaneWork(shell, busy);
+  useRecordNote(shell, note);
 
   const conn = insecure ? 'maintenance, insecure' : session ? 'configured, mTLS' : `no session: ${sessionProblem ?? 'loading…'}`;
   const state = !file ? 'none (o opens one)' : !doc ? '…' : doc.kind === 'missing' ? 'missing (t writes a template)' : doc.kind === 'unreadable' ? 'unreadable' : valid ? 'valid' : 'INVALID';
