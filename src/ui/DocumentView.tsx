@@ -5,6 +5,7 @@ import { Box, Text } from 'ink';
 import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import type { Action } from '../features/pane-types.js';
 import { toneProps } from './shell/tones.js';
+import { DiffView } from './DiffView.js';
 import { fit, fitOrPointToLog } from './text.js';
 import { statusLines } from './shell/status-lines.js';
 
@@ -38,6 +39,8 @@ export interface DocumentViewProps {
   top: number;
   bodyRows: number;
   lineTone?: (line: string) => NoteTone | undefined;
+  /** The body is a unified diff: drawn by the shared DiffView (hunk headers, - red, + green). */
+  diff?: boolean;
   children?: ReactNode;
 }
 
@@ -61,6 +64,9 @@ export function DocumentView(p: DocumentViewProps) {
       <Text wrap="truncate" {...toneProps('dim')}>
         {fit(`── ${p.title}${range} ──`, w)}
       </Text>
+      {p.diff ? (
+        <DiffView lines={p.lines} top={p.top} rows={p.bodyRows} width={w} otherTone={(line) => { const t = p.lineTone?.(line); return t ? TONE[t] : undefined; }} />
+      ) : (
       <Box flexDirection="column" height={p.bodyRows} overflow="hidden">
         {shown.map((line, i) => {
           const tone = p.lineTone?.(line);
@@ -71,6 +77,7 @@ export function DocumentView(p: DocumentViewProps) {
           );
         })}
       </Box>
+      )}
       {p.children}
     </Box>
   );

@@ -88,10 +88,14 @@ describe('META pane flow', () => {
       writeFileSync(file, DOC('beta'));
       await until('hostname: beta', 4000);
       await press('D');
-      await until(/diff: - /);
-      await until('- - hostname: alpha');
-      await until('+ - hostname: beta');
-      await until('2 changed line(s)');
+      await until(/diff: \S+ \(stored\) -> /);
+      // One unified diff: file headers, a hunk header, the removed line before the added one.
+      await until(/@@ -\d+,\d+ \+\d+,\d+ @@/);
+      await until('-- hostname: alpha');
+      await until('+- hostname: beta');
+      const f = frame();
+      expect(f.indexOf('-- hostname: alpha')).toBeLessThan(f.indexOf('+- hostname: beta'));
+      await until('1 line(s) removed, 1 added');
 
       // A maintenance node: w shows the boot-time route and sends nothing.
       await press(ESC);

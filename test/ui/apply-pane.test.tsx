@@ -8,7 +8,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ApplyPane from '../../src/features/apply/index.js';
 import { staticAddressOf } from '../../src/features/apply/apply-inputs.js';
-import { diffTone } from '../../src/features/apply/index.js';
+import { diffLineTone } from '../../src/ui/DiffView.js';
 import { followReboot, type FollowPhase } from '../../src/features/apply/follow.js';
 import type { Action, PaneProps, ShellApi } from '../../src/features/pane-types.js';
 import { displayWidth } from '../../src/ui/text.js';
@@ -161,8 +161,8 @@ describe('Apply pane', () => {
     expect(staticAddressOf('machine:\n  type: worker\n')).toBeNull();
   });
 
-  it('colours the dry-run diff: removed red, added green, headers plain', () => {
-    expect(['+  hostname: w1', '-  hostname: old', '+++ b', '--- a', ' context'].map(diffTone)).toEqual(['ok', 'error', undefined, undefined, undefined]);
+  it('colours the dry-run diff through the shared DiffView: hunk headers accent, removed red, added green, file headers dim', () => {
+    expect(['+  hostname: w1', '-  hostname: old', '+++ b', '--- a', '@@ -1,3 +1,3 @@', ' context'].map(diffLineTone)).toEqual(['ok', 'error', 'dim', 'dim', 'accent', undefined]);
   });
 
   it('puts the mode before the paths, so a long path cannot push it off an 80-column line', async () => {

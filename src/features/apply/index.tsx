@@ -31,12 +31,6 @@ interface Output {
 
 const FIELD_PROMPTS: Record<Field, string> = { node: 'node (IP or IP:port)> ', base: 'base config file> ', patch: 'add patch file> ' };
 
-/** Talos's dry-run diff in colour: removed lines red, added green (the ---/+++ headers stay plain). */
-export function diffTone(line: string): NoteTone | undefined {
-  if (line.startsWith('+++') || line.startsWith('---')) return undefined;
-  return line.startsWith('+') ? 'ok' : line.startsWith('-') ? 'error' : undefined;
-}
-
 export default function ApplyPane({ session, sessionProblem, width, height, shell, params }: PaneProps) {
   const [node, setNode] = useState<string | null>(null);
   const [entry, setEntry] = useState<Pick<InventoryNode, 'name' | 'role'> | null>(null);
@@ -50,6 +44,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
   const [busy, setBusy] = useState<string | null>(null);
   const [follow, setFollow] = useState<{ phase: FollowPhase; detail: string; started: number } | null>(null);
   const [renderNonce, setRenderNonce] = useState(0);
+  /** The node this pane applied a worker config to (bootstrap is not offered there). */
+  const [workerNode, setWorkerNode] = useState<string | null>(null);
   const [, setTick] = useState(0);
   const runRef = useRef<AbortController | null>(null);
   const prompt = usePrompt(shell);
@@ -121,8 +117,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
   const mtls = session !== null && node !== null && !insecure;
   const following = follow !== null && (follow.phase === 'going' || follow.phase === 'rebooting');
   const idle = busy === null && !following;
-  // A worker has no etcd: bootstrap is never offered for one.
-  const renderedWorker = rendered.ok && machineTypeOf(rendered.config) === 'worker';
+  // A node this pane just made a worker has no etcd: bootstrap is not offered for it (the guard would refuse).
+  const nodeIsWorker = workerNode !== null && workerNode === node;
 
   function stopRun() {
     runRef.current?.abort();
@@ -210,6 +206,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
       setInsecure(false);
       setFingerprint(null);
       const worker = machineTypeOf(config) === 'worker';
+      setWorkerNode(worker ? to : null);
       setNote({ text: `${to} answers over mTLS: ${worker ? '' : 'b bootstraps (control plane, once), '}k saves the kubeconfig, h health`, tone: 'ok' });
     }
     if (runRef.current === run) runRef.current = null;
@@ -339,7 +336,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
           { key: 'r', label: 're-render', hidden: true, help: 'read the files again and show the rendered config', run: () => { setOutput(null); setRenderNonce((n) => n + 1); } },
           { key: 'c', label: 'config', hidden: true, help: 'show the rendered config again', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
           { key: 'A', label: 'apply', hidden: true, dangerous: true, help: 'same as Enter', when: () => idle && node !== null && rendered.ok, run: () => confirmApply() },
-          { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members; not offered for a worker config)', when: () => idle && mtls && !renderedWorker, run: () => void guardBootstrap() },
+          { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members; not offered for a node just configured as a worker)', when: () => idle && mtls && !nodeIsWorker, run: () => void guardBootstrap() },
           { key: 'k', label: 'kubeconfig', help: 'save the admin kubeconfig to a file (0600)', when: () => idle && mtls, run: () => askKubeconfig() },
           { key: 'h', label: 'health', help: 'stream the cluster health check from this node', when: () => idle && mtls, run: () => void health() },
           { key: 'escape', label: 'stop', help: 'stop following the reboot or the health check (the node carries on)', when: () => runRef.current !== null && (following || busy !== null), run: () => stopRun() },
@@ -375,7 +372,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
       ? { text: `${follow.phase === 'going' ? 'waiting for the node to go away' : 'rebooting'} (${secs(Date.now() - follow.started)}; Esc stops): ${follow.detail}`, tone: 'warn' }
       : note;
   return (
-    <DocumentView width={width} height={height} heading={nodeLine} subheading={inputLine} status={status} title={body.title} lines={body.lines} top={top} bodyRows={bodyRows} lineTone={(line) => body.tone ?? (body.title.startsWith('dry run') ? diffTone(line) : undefined)}>
+    <DocumentView width={width} height={height} heading={nodeLine} subheading={inputLine} status={status} title={body.title} lines={body.lines} top={top} bodyRows={bodyRows} diff={body.title.startsWith('dry run')} lineTone={() => body.tone}>
       {entryField.field !== null ? <TextField prompt={FIELD_PROMPTS[entryField.field]} value={entryField.value} width={w} /> : null}
       {prompt.render(w)}
     </DocumentView>

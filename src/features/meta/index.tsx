@@ -15,8 +15,9 @@ import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { displayWidth, errorLine, wrapWords } from '../../ui/text.js';
 import { Code, cosi, insecureClient, machine, TalosError, type NodeTarget } from '../../talos/index.js';
 import {
-  encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, KERNEL_CMDLINE_MAX, lineDiff, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
+  encodeProblem, errorsOf, formatProblem, KERNEL_CMDLINE_MAX, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
 } from '../../core/meta/index.js';
+import { diffStat, unifiedDiff } from '../../core/diff/unified.js';
 import { bootRoute, qrCode } from './boot-route.js';
 import { META_TEMPLATE } from './template.js';
 
@@ -196,9 +197,11 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
       const value = (await readNode()) ?? '';
       const theirs = parseMetaNetworkConfig(value);
       const current = value.trim() !== '' && theirs.config ? renderMetaNetworkConfig(theirs.config) : value;
-      const d = lineDiff(current, canonical);
-      setOutput({ title: `diff: - ${n} (stored)  + ${file ? shortPath(file) : 'file'} (canonical)`, lines: hasChanges(d) ? formatDiff(d) : ['no differences: the node stores this document'] });
-      setNote({ text: hasChanges(d) ? `${d.filter((x) => x.op !== ' ').length} changed line(s) between ${n} and the file` : `${n} already stores this document`, tone: 'info' });
+      const fileName = file ? shortPath(file) : 'file';
+      const d = unifiedDiff(current, canonical, { fromName: `${n} (stored)`, toName: `${fileName} (canonical)` });
+      const { removed, added } = diffStat(d);
+      setOutput({ title: `diff: ${n} (stored) -> ${fileName} (canonical)`, lines: d.length > 0 ? d : ['no differences: the node stores this document'] });
+      setNote({ text: d.length > 0 ? `${removed} line(s) removed, ${added} added between ${n} and the file` : `${n} already stores this document`, tone: 'info' });
       setScroll(0);
     } catch (err) {
       setNote({ text: `cannot compare with ${n}: ${errorLine(err)}`, tone: 'error' });
@@ -366,10 +369,10 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
   const nodeLine = node ? `Node ${node} · ${conn}` : 'Node: none. Press n to type one, or select one in Discovery (1).';
   const status: Note | null = busy ? { text: busy, tone: 'info' } : note;
   const lineTone = (line: string): Tone | undefined =>
-    body.tone ?? (output === null ? (line.startsWith('error: ') ? 'error' : line.startsWith('warning: ') ? 'warn' : undefined) : output.title.startsWith('diff') ? (line.startsWith('- ') ? 'error' : line.startsWith('+ ') ? 'ok' : undefined) : undefined);
+    body.tone ?? (output === null ? (line.startsWith('error: ') ? 'error' : line.startsWith('warning: ') ? 'warn' : undefined) : undefined);
 
   return (
-    <DocumentView width={width} height={height} heading={fileLine} subheading={nodeLine} status={status} title={body.title} lines={bodyLines} top={top} bodyRows={bodyRows} lineTone={lineTone}>
+    <DocumentView width={width} height={height} heading={fileLine} subheading={nodeLine} status={status} title={body.title} lines={bodyLines} top={top} bodyRows={bodyRows} diff={output?.title.startsWith('diff') ?? false} lineTone={lineTone}>
       {entry.field !== null ? <TextField prompt={FIELD_PROMPTS[entry.field]} value={entry.value} width={w} /> : null}
       {prompt.render(w)}
     </DocumentView>
