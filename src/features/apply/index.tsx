@@ -5,7 +5,8 @@
 // health check, and save the kubeconfig (0600). Keys come from the action table (hint bar + help).
 import { errorLine } from '../../ui/text.js';
 import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
-import { existsSync, renameSync, writeFileSync, chmodSync, unlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePaneActions, usePaneWork, useRecordNote, type Action, type PaneProps } from '../pane-types.js';
@@ -17,6 +18,11 @@ import { applyConfig, formatOutcome, type ApplyConnector, type ApplyMode } from 
 import { hostPart, inputsFromInventory, machineTypeOf, renderInputs, shortPath, staticAddressOf, type ApplyInputs } from './apply-inputs.js';
 import { bootstrapRefusal, checkBootstrap } from './bootstrap-guard.js';
 import { followReboot, secs, type FollowPhase } from './follow.js';
+import { defaultKubeconfigPath, describeSaved, saveKubeconfig } from '../../ops/kubeconfig.js';
+
+/** ~/… for a path under the home directory (what the user typed or will recognise). */
+const homePath = (p: string) => (p.startsWith(os.homedir() + path.sep) ? `~${p.slice(os.homedir().length)}` : shortPath(p));
+const expandHome = (p: string) => (p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p);
 
 /** The modes the pane cycles through with `m` (Talos's deprecated REBOOT is headless only). */
 export const PANE_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged', 'try'];
@@ -244,43 +250,45 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
     }
   }
 
-  async function saveKubeconfig(file: string) {
+  async function fetchAndSaveKubeconfig(file: string, force: boolean) {
     if (!session || !host) return;
     const target = host;
     setBusy(`fetching the kubeconfig from ${target}…`);
-    const tmp = `${file}.${process.pid}.tmp`;
     try {
       const text = await machine.kubeconfig(session.target(target));
-      writeFileSync(tmp, text, { mode: 0o600 });
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
-      setNote({ text: `kubeconfig of ${target} saved to ${shortPath(file)} (0600)`, tone: 'ok' });
+      const saved = await saveKubeconfig(text, file, { force });
+      setNote({ text: describeSaved(saved, homePath(saved.path)), tone: 'ok' });
     } catch (err) {
-      try {
-        if (existsSync(tmp)) unlinkSync(tmp);
-      } catch {
-        /* nothing to clean */
-      }
       setNote({ text: `kubeconfig not saved: ${errorLine(err)}`, tone: 'error' });
     } finally {
       setBusy(null);
     }
   }
 
-  function askKubeconfig() {
+  /** k: merge into ~/.kube/config by default (talosctl kubeconfig); a path that does not exist gets the file as is. */
+  function askKubeconfig(force: boolean) {
     if (!host) return;
+    let initial: string;
+    try {
+      initial = homePath(defaultKubeconfigPath());
+    } catch (err) {
+      setNote({ text: errorLine(err), tone: 'error' });
+      return;
+    }
     prompt.askPath({
-      title: `Save the admin kubeconfig of ${host} to`,
-      initial: './kubeconfig',
+      title: force
+        ? `Merge the admin kubeconfig of ${host} into (entries of the same name are REPLACED)`
+        : `Merge the admin kubeconfig of ${host} into (a new file name writes it alone)`,
+      initial,
       onSubmit: (p) => {
-        const file = path.resolve(p);
-        if (existsSync(file)) {
-          prompt.confirm({
-            title: `${shortPath(file)} exists: overwrite it?`,
-            expect: null,
-            onConfirm: () => void saveKubeconfig(file),
-          });
-        } else void saveKubeconfig(file);
+        const file = path.resolve(expandHome(p));
+        if (!force || !existsSync(file)) return void fetchAndSaveKubeconfig(file, force);
+        prompt.confirm({
+          title: `Replace the clusters and users of ${homePath(file)} that have the same name?`,
+          detail: ['Without this (k), talos-tui keeps them and renames the new ones, as talosctl does.'],
+          expect: null,
+          onConfirm: () => void fetchAndSaveKubeconfig(file, true),
+        });
       },
     });
   }
@@ -337,7 +345,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
           { key: 'c', label: 'config', hidden: true, help: 'show the rendered config again', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
           { key: 'A', label: 'apply', hidden: true, dangerous: true, help: 'same as Enter', when: () => idle && node !== null && rendered.ok, run: () => confirmApply() },
           { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members; not offered for a node just configured as a worker)', when: () => idle && mtls && !nodeIsWorker, run: () => void guardBootstrap() },
-          { key: 'k', label: 'kubeconfig', help: 'save the admin kubeconfig to a file (0600)', when: () => idle && mtls, run: () => askKubeconfig() },
+          { key: 'k', label: 'kubeconfig', help: 'merge the admin kubeconfig into ~/.kube/config as talosctl does (context admin@<cluster> made current, other contexts kept, a clashing name renamed); a new file name writes it alone (0600)', when: () => idle && mtls, run: () => askKubeconfig(false) },
+          { key: 'K', label: 'kubeconfig --force', hidden: true, help: 'merge the admin kubeconfig, replacing clusters and users of the same name (talosctl kubeconfig --force)', when: () => idle && mtls, run: () => askKubeconfig(true) },
           { key: 'h', label: 'health', help: 'stream the cluster health check from this node', when: () => idle && mtls, run: () => void health() },
           { key: 'escape', label: 'stop', help: 'stop following the reboot or the health check (the node carries on)', when: () => runRef.current !== null && (following || busy !== null), run: () => stopRun() },
           ...scrollActions,
