@@ -11,7 +11,7 @@ import type { Segment } from '../../ui/shell/header-model.js';
 import { fit, fitOrPointToLog } from '../../ui/text.js';
 import { discoveryActions } from './actions.js';
 import { NodeDetail } from './components/NodeDetail.js';
-import { ResultsTable, windowOffset } from './components/ResultsTable.js';
+import { ResultsTable, visibleRowCount, windowOffset } from './components/ResultsTable.js';
 import { demoTargets, type DiscoverySnapshot, type DiscoverySource, type DiscoveryRow } from './source.js';
 import { osc52, talosctlApplyCommand } from './talosctl.js';
 import { useDiscoverySnapshot, useDiscoverySource } from './use-discovery.js';
@@ -189,7 +189,7 @@ export function DiscoveryView(props: DiscoveryViewProps) {
   useEffect(() => shell.offerNodes(talosAddresses === '' ? [] : talosAddresses.split(',')), [shell, talosAddresses]);
 
   const bodyHeight = Math.max(1, height - 4);
-  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), bodyHeight - 1, snap.rows.length);
+  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), visibleRowCount(snap.rows.length, bodyHeight), snap.rows.length);
 
   const firstLine =
     entry.field === 'targets' ? (

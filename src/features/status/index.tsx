@@ -11,6 +11,8 @@ import { defaultSnapshotPath, snapshot as saveSnapshot } from './operations.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { useStatus } from './use-status.js';
 import { EtcdView, MembersView, operationLines, ServicesView, Tabs } from './views.js';
+import { NodesView } from './node-info-view.js';
+import { useNodeInfo } from './use-node-info.js';
 
 const clamp = (n: number, max: number) => Math.max(0, Math.min(n, max));
 
@@ -27,6 +29,8 @@ export default function StatusPane({ session, sessionProblem, width, height, act
   const prompt = usePrompt(shell);
 
   const nodes = snapshot?.nodes ?? [];
+  // The node summary follows the same nodes, polled on its own ticker (slower while hidden or on another view).
+  const nodeInfo = useNodeInfo(session, nodes, active && view === 'nodes');
   const ni = clamp(nodeIndex, nodes.length - 1);
   const node = nodes[ni];
   const serviceRows = (node && snapshot?.services[node]) || [];
@@ -78,6 +82,11 @@ export default function StatusPane({ session, sessionProblem, width, height, act
       l.service = next;
       setServiceId(next.id);
     } else if (l.view === 'etcd') selectEtcd(l, clamp(l.etcdCursor + delta, l.etcdCount - 1));
+    else if (l.view === 'nodes') {
+      // The node cursor is the services view's node: pick one here, Tab back shows its services.
+      const i = clamp(l.nodeIndex + delta, l.nodeCount - 1);
+      if (i !== l.nodeIndex) switchNode(i - l.nodeIndex);
+    }
     else {
       l.memberCursor = clamp(l.memberCursor + delta, l.memberCount - 1);
       setMemberCursor(l.memberCursor);
@@ -161,13 +170,15 @@ export default function StatusPane({ session, sessionProblem, width, height, act
   const bodyRows = Math.max(2, height - 2 - opLines.length - prompt.rows);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Tabs view={view} snapshot={snapshot} />
+      <Tabs view={view} snapshot={snapshot} width={width} />
       {snapshot?.idle ? (
         <Text wrap="truncate" {...toneProps('warn')}>
           {fit(snapshot.idle, width)}
         </Text>
       ) : view === 'services' ? (
         <ServicesView snapshot={snapshot} node={node} index={ni} cursor={sIndex} showEvents={showEvents} width={width} rows={bodyRows} />
+      ) : view === 'nodes' ? (
+        <NodesView snapshot={nodeInfo} cursor={ni} width={width} rows={bodyRows} />
       ) : view === 'etcd' ? (
         <EtcdView snapshot={snapshot} cursor={eIndex} width={width} rows={bodyRows} />
       ) : (
