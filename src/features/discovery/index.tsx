@@ -16,6 +16,11 @@ import { demoTargets, type DiscoverySnapshot, type DiscoverySource, type Discove
 import { osc52, talosctlApplyCommand } from './talosctl.js';
 import { useDiscoverySnapshot, useDiscoverySource } from './use-discovery.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
+import { useRowFilter } from '../../ui/row-filter.js';
+
+/** What `/` matches a row against. */
+const rowFilterText = (r: DiscoveryRow) =>
+  [r.ip, r.port, r.node?.kind, r.node?.hostname, r.node?.talosVersion, r.node?.stage, ...(r.node?.macs ?? []), r.match.state === 'matched' ? r.match.entry?.name : ''].filter(Boolean).join(' ');
 import { progressSegments, rowLabel } from './view-model.js';
 import { describeAmbiguity } from './report.js';
 
@@ -93,11 +98,15 @@ export function DiscoveryView(props: DiscoveryViewProps) {
     selectedRef.current = key;
     setSelectedKey(key);
   };
-  const selected = indexOf(snap.rows, selectedKey);
-  const row = selected >= 0 ? snap.rows[selected] : null;
+  // `/` narrows the table (a regex over each row's address, kind, name, version and MACs).
+  const filter = useRowFilter(shell, 'machines found');
+  const shownRows = (rows: readonly DiscoveryRow[]) => (filter.text === null ? rows : rows.filter((r) => filter.matches(rowFilterText(r))));
+  const rows = shownRows(snap.rows);
+  const selected = indexOf(rows, selectedKey);
+  const row = selected >= 0 ? rows[selected] : null;
   /** The selected row as of now (latest snapshot, latest selection), for actions. */
   const currentRow = (): DiscoveryRow | null => {
-    const rows = source.store.getSnapshot().rows;
+    const rows = shownRows(source.store.getSnapshot().rows);
     const i = indexOf(rows, selectedRef.current);
     return i >= 0 ? rows[i] : null;
   };
@@ -175,21 +184,21 @@ export function DiscoveryView(props: DiscoveryViewProps) {
         shell.setStatus(`copied: ${cmd}`, 'ok');
       },
       move: (delta) => {
-        const rows = source.store.getSnapshot().rows;
+        const rows = shownRows(source.store.getSnapshot().rows);
         if (rows.length === 0) return;
         const next = Math.max(0, Math.min(rows.length - 1, indexOf(rows, selectedRef.current) + delta));
         select(rows[next].key);
       },
     },
   );
-  usePaneActions(shell, actions);
+  usePaneActions(shell, [...actions, ...filter.actions]);
   usePaneWork(shell, snap.phase === 'running' ? `a scan of ${snap.targets}` : null);
   // Talos machines found here complete after `:node` (Tab).
   const talosAddresses = snap.rows.filter((r) => r.node && (r.node.kind === 'maintenance' || r.node.kind === 'configured')).map((r) => r.ip).join(',');
   useEffect(() => shell.offerNodes(talosAddresses === '' ? [] : talosAddresses.split(',')), [shell, talosAddresses]);
 
   const bodyHeight = Math.max(1, height - 4);
-  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), visibleRowCount(snap.rows.length, bodyHeight), snap.rows.length);
+  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), visibleRowCount(rows.length, bodyHeight), rows.length);
 
   const firstLine =
     entry.field === 'targets' ? (
@@ -197,18 +206,18 @@ export function DiscoveryView(props: DiscoveryViewProps) {
     ) : entry.field === 'inventory' ? (
       <TextField prompt="inventory file: " value={entry.value} width={inner} />
     ) : (
-      <Line segments={targetsLine(snap, shownTargets, inner)} />
+      filter.field(inner) ?? <Line segments={targetsLine(snap, shownTargets, inner)} />
     );
 
   return (
     <Box flexDirection="column" width={width} height={height} paddingX={1}>
       {firstLine}
       <Line segments={progressSegments(snap, inner)} />
-      <Line segments={summaryLine(snap, inner)} />
+      <Line segments={filter.text === null ? summaryLine(snap, inner) : [{ text: fit(`filter /${filter.text}/: ${rows.length} of ${snap.rows.length} rows (Esc clears)`, inner), tone: 'warn' }]} />
       {detail && row ? (
         <NodeDetail row={row} width={inner} height={bodyHeight} port={snap.port} />
       ) : (
-        <ResultsTable rows={snap.rows} selected={selected} offset={offsetRef.current} width={inner} height={bodyHeight} port={snap.port} />
+        <ResultsTable rows={rows} selected={selected} offset={offsetRef.current} width={inner} height={bodyHeight} port={snap.port} />
       )}
       <Line segments={footerLine(snap, row, inner)} />
     </Box>

@@ -8,6 +8,7 @@ import { toneProps } from '../../ui/shell/tones.js';
 import { displayWidth, fit, wrapWords } from '../../ui/text.js';
 import { VIEWS, type StatusView } from './actions.js';
 import type { StatusSnapshot } from './source.js';
+import type { ServiceRow } from '../../core/services.js';
 import { Table } from '../../ui/Table.js';
 import {
   ETCD_STATUS_COLUMNS,
@@ -39,9 +40,9 @@ export function Tabs({ view, snapshot, width = 80 }: { view: StatusView; snapsho
   return <Line segments={segments} />;
 }
 
-export function ServicesView(props: { snapshot: StatusSnapshot | null; node: string | undefined; index: number; cursor: number; showEvents: boolean; width: number; rows: number }) {
+export function ServicesView(props: { snapshot: StatusSnapshot | null; node: string | undefined; index: number; cursor: number; showEvents: boolean; width: number; rows: number; filtered?: readonly ServiceRow[] }) {
   const { snapshot, node, width } = props;
-  const rows = (node && snapshot?.services[node]) || [];
+  const rows = props.filtered ?? ((node && snapshot?.services[node]) || []);
   const selected = rows[props.cursor];
   const events = props.showEvents && selected && selected.failed === undefined ? selected.events.slice(0, 3) : [];
   const eventRows = events.length > 0 ? events.length + 1 : 0;
