@@ -18,7 +18,10 @@ import {
   encodeProblem, errorsOf, formatProblem, KERNEL_CMDLINE_MAX, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
 } from '../../core/meta/index.js';
 import { diffStat, unifiedDiff } from '../../core/diff/unified.js';
-import { bootRoute, qrCode } from './boot-route.js';
+import { bootRoute, qrCode, type BootRoute } from './boot-route.js';
+import { editInTerminal, editorCommand } from '../../ui/editor.js';
+import { copyToClipboard } from '../../ui/clipboard.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import { META_TEMPLATE } from './template.js';
 
 export const DEFAULT_META_FILE = './meta-network.yaml';
@@ -92,6 +95,8 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
   const [note, setNote] = useState<Note | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const prompt = usePrompt(shell);
+  /** The boot-time route last shown (what `s` saves and `c` copies). */
+  const routeRef = useRef<BootRoute | null>(null);
   const node = typedNode ?? selectedNodes[0] ?? null;
 
   const entry = useTextEntry<Field>(shell, {
@@ -210,14 +215,18 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
     }
   }
 
+  /** What the boot-time route carries: the canonical render (no comments, so the QR code stays small). */
+  const compact = canonical !== '' ? canonical : text;
+
   function showRoute(why: string | null) {
-    const bad = encodeProblem(text);
+    const bad = encodeProblem(compact);
     if (bad) {
       setOutput({ title: 'boot-time route', lines: [...(why ? [why] : []), `the boot-time route cannot carry this file: ${bad}`], tone: 'error' });
       return;
     }
     try {
-      const route = bootRoute(text);
+      const route = bootRoute(compact);
+      routeRef.current = route;
       const head = why ? [`# ${why}`, '# boot it with this instead:', ''] : [];
       const tooLong = route.kernelArg.length > KERNEL_CMDLINE_MAX
         ? ['', `# warning: the kernel argument is ${route.kernelArg.length} bytes, more than the ${KERNEL_CMDLINE_MAX}-byte kernel command line: use the imager's --meta`]
@@ -292,6 +301,34 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
     });
   }
 
+  /** e: the file in $VISUAL / $EDITOR (the template first when it does not exist), then checked again. */
+  function editFile() {
+    if (!file) return;
+    if (doc?.kind === 'missing') writeTemplate();
+    const problem = editInTerminal(file);
+    docKey.current = null;
+    reload(file);
+    setOutput(null);
+    setScroll(0);
+    setNote(problem ? { text: problem, tone: 'error' } : { text: `edited ${shortPath(file)} in ${editorCommand()}: checked again (it is still watched)`, tone: 'info' });
+  }
+
+  /** s on the boot-time route: the three forms to a file (0600, atomic). */
+  function saveRoute() {
+    const route = routeRef.current;
+    if (!route) return;
+    prompt.askPath({
+      title: 'Save the boot-time route (INSTALLER_META_BASE64, kernel argument, imager flag) to',
+      initial: './meta-boot-route.txt',
+      onSubmit: (p) => {
+        writeFileAtomic(path.resolve(p), `${route.lines.join('\n')}\n`, { what: 'the boot-time route' }).then(
+          (r) => setNote({ text: `boot-time route saved to ${shortPath(r.path)} (0600)`, tone: 'ok' }),
+          (err: unknown) => setNote({ text: `boot-time route not saved: ${errorLine(err)}`, tone: 'error' }),
+        );
+      },
+    });
+  }
+
   function writeTemplate() {
     if (!file) return;
     try {
@@ -354,7 +391,19 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
           { key: 'g', label: 'get', help: `read the node's current META ${META_NETWORK_ID}`, when: () => idle && node !== null && (insecure || session !== null), run: () => void get() },
           { key: 'D', label: 'diff', help: "line diff: the node's current document against the file's canonical render", when: () => idle && node !== null && valid && (insecure || session !== null), run: () => void diff() },
           { key: 'w', label: 'write', dangerous: true, help: `write the file to the node's META ${META_NETWORK_ID} over mTLS (type the node name), a maintenance node gets the boot-time route`, when: () => idle && node !== null && valid && (insecure || session !== null), run: () => confirmWrite() },
-          { key: 'e', label: 'export', help: 'the boot-time route: INSTALLER_META_BASE64, the kernel argument (with its QR code) and the imager --meta', when: () => valid, run: () => showRoute(null) },
+          { key: 'e', label: 'edit', help: 'edit the file in $VISUAL / $EDITOR (the console steps aside until it exits; a missing file starts from the template), then check it again', when: () => file !== null && doc?.kind !== 'unreadable', run: () => editFile() },
+          { key: 'b', label: 'boot export', help: 'the boot-time route: INSTALLER_META_BASE64, the kernel argument (with its QR code) and the imager --meta', when: () => valid, run: () => showRoute(null) },
+          { key: 's', label: 'save', help: 'boot-time route shown: save it to a file (0600)', when: () => output?.title === 'boot-time route' && routeRef.current !== null, run: () => saveRoute() },
+          {
+            key: 'c',
+            label: 'copy',
+            help: 'boot-time route shown: copy the kernel argument to the clipboard (OSC 52)',
+            when: () => output?.title === 'boot-time route' && routeRef.current !== null,
+            run: () => {
+              copyToClipboard(routeRef.current!.kernelArg);
+              setNote({ text: `copied the kernel argument (${routeRef.current!.kernelArg.length} bytes) to the clipboard (OSC 52)`, tone: 'ok' });
+            },
+          },
           { key: 'x', label: 'delete', dangerous: true, help: `delete the node's META ${META_NETWORK_ID} (type the node name)`, when: () => idle && node !== null && mtls, run: () => confirmDelete() },
           { key: 'escape', label: 'back', help: 'back to the problems and the canonical preview', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
           ...scrollActions,
