@@ -191,7 +191,7 @@ export function Shell(props: ShellProps) {
     const others: OtherPaneKeys[] = panes
       .filter((p) => p.id !== cur.id)
       .map((p) => ({ title: p.title, number: p.number, actions: s.mounted.includes(p.id) ? (actionsRef.current.get(p.id) ?? []) : null }));
-    return helpLines(cur.title, actionsRef.current.get(cur.id) ?? [], panes.length, s.history.length > 0, width, others);
+    return helpLines(cur.title, actionsRef.current.get(cur.id) ?? null, panes.length, s.history.length > 0, width, others);
   };
   const help = state.overlay === 'help' ? helpFor(state) : [];
   const messages = state.overlay === 'messages' ? messageLines(state.messages, width) : [];

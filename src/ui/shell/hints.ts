@@ -131,15 +131,17 @@ function actionRows(actions: readonly Action[], width: number, lines: HelpLine[]
  */
 export function helpLines(
   paneTitle: string,
-  actions: readonly Action[],
+  /** null: the pane's code is still loading (it has published no table yet). */
+  actions: readonly Action[] | null,
   paneCount: number,
   canGoBack: boolean,
   width: number,
   others: readonly OtherPaneKeys[] = [],
 ): HelpLine[] {
   const lines: HelpLine[] = [{ text: `${paneTitle} keys`, tone: 'accent' }];
-  if (actions.length === 0) lines.push({ text: '  (no keys right now: a field or a question has the keyboard)', tone: 'dim' });
-  actionRows(actions, width, lines);
+  if (actions === null) lines.push({ text: '  (loading this pane: its keys are listed once it is drawn)', tone: 'dim' });
+  else if (actions.length === 0) lines.push({ text: '  (no keys right now: a field or a question has the keyboard)', tone: 'dim' });
+  else actionRows(actions, width, lines);
   lines.push({ text: '', tone: 'plain' }, { text: 'Global keys', tone: 'accent' });
   for (const g of globalKeys(paneCount, canGoBack)) for (const text of keyRows(g.key, g.help, width)) lines.push({ text, tone: 'plain' });
   lines.push({ text: '', tone: 'plain' }, { text: 'Commands (after :)', tone: 'accent' });
