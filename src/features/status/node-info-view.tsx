@@ -10,6 +10,7 @@ import { toneProps } from '../../ui/shell/tones.js';
 import { fit, wrapWords } from '../../ui/text.js';
 import type { NodeInfo, NodeInfoSnapshot } from './node-info.js';
 
+// 80 columns hold every column but the load (it comes back from 100 columns on).
 export const NODE_COLUMNS: Column[] = [
   { header: 'NODE', width: 15, grow: 1 },
   { header: 'TYPE', width: 12 },
@@ -17,8 +18,8 @@ export const NODE_COLUMNS: Column[] = [
   { header: 'STAGE', width: 10 },
   { header: 'READY', width: 5 },
   { header: 'UPTIME', width: 6 },
-  { header: 'LOAD 1/5/15', width: 14, hideBelow: 70 },
-  { header: 'MEM', width: 15 },
+  { header: 'LOAD 1/5/15', width: 14, hideBelow: 100 },
+  { header: 'MEM', width: 8 },
   { header: 'CPU', width: 4 },
 ];
 
@@ -27,19 +28,19 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 export function nodeInfoRows(snap: NodeInfoSnapshot | null): TableRow[] {
   const now = snap?.now ?? Date.now();
   return (snap?.nodes ?? []).map((n: NodeInfo) => {
+    // A node that stopped answering: its last figures, READY says STALE (the line below says since when).
     const stale = n.error !== undefined;
-    const node = stale ? `${n.node} STALE${n.at ? ` ${relativeTime(n.at, now)}` : ''}` : n.node;
     if (n.loading) return { key: n.node, cells: [{ text: n.node }, { text: 'asking…', tone: 'dim' }] };
-    const mem = n.memory ? `${bytesShort(n.memory.used)}/${bytesShort(n.memory.total)} ${pct(n.memory.used / n.memory.total)}` : '';
-    const ready = n.ready === undefined ? '' : n.ready ? 'yes' : 'no';
+    const mem = n.memory ? `${pct(n.memory.used / n.memory.total)} ${bytesShort(n.memory.total)}` : '';
+    const ready = stale ? 'STALE' : n.ready === undefined ? '' : n.ready ? 'yes' : 'no';
     return {
       key: n.node,
       cells: [
-        { text: node, tone: stale ? 'error' : 'plain' },
+        { text: n.node, tone: stale ? 'error' : 'plain' },
         { text: n.machineType ?? '' },
         { text: n.version ?? '' },
         { text: n.stage ?? '', tone: n.stage === 'running' ? 'ok' : n.stage ? 'warn' : 'dim' },
-        { text: ready, tone: n.ready ? 'ok' : 'error' },
+        { text: ready, tone: n.ready && !stale ? 'ok' : 'error' },
         { text: n.bootTime ? uptimeShort((now - n.bootTime) / 1000) : '' },
         { text: n.load ? n.load.map((l) => l.toFixed(2)).join(' ') : '' },
         { text: mem, tone: n.memory && n.memory.used / n.memory.total > 0.9 ? 'error' : 'plain' },
@@ -66,7 +67,7 @@ export function NodesView({ snapshot, cursor, width, rows }: { snapshot: NodeInf
   return (
     <Box flexDirection="column" width={width} height={rows + 1}>
       <Text wrap="truncate" {...toneProps('dim')}>
-        {fit(`nodes: ${nodes.length} · Talos version, stage, uptime, load, memory and CPU per node (like talosctl dashboard)`, width)}
+        {fit(`${nodes.length} node(s), ↑/↓ picks the node the services view shows`, width)}
       </Text>
       <Table columns={NODE_COLUMNS} rows={nodeInfoRows(snapshot)} cursor={cursor} width={width} height={tableHeight} empty="no nodes selected: :node IP[,IP]" />
       {detailLines.map((l, i) => (

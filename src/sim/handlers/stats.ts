@@ -41,12 +41,16 @@ export const statsHandlers: SimHandlers<typeof MachineService> = {
   },
 
   async systemStat(_req, { machine }) {
-    const now = Date.now();
-    const up = uptimeSeconds(machine, now);
-    // Cumulative CPU seconds since boot over all CPUs; busy share follows the load.
-    const busy = Math.min(0.95, load(machine, now, 0) / CPUS + 0.05);
+    const up = uptimeSeconds(machine, Date.now());
+    // Cumulative CPU seconds since boot over all CPUs, so they only grow: the busy share swings as
+    // b0 + a·sin(ωt + φ), and the busy seconds are its integral (two samples give the share between them).
+    const b0 = machine.role === 'controlplane' ? 0.22 : 0.12;
+    const a = 0.1;
+    const w = (2 * Math.PI) / 300;
+    const p = phase(machine);
+    const busySeconds = CPUS * (b0 * up - (a / w) * (Math.cos(w * up + p) - Math.cos(p)));
     const total = up * CPUS;
-    const cpuTotal = { user: total * busy * 0.7, system: total * busy * 0.3, idle: total * (1 - busy), nice: 0, iowait: 0, irq: 0, softIrq: 0, steal: 0, guest: 0, guestNice: 0 };
+    const cpuTotal = { user: busySeconds * 0.7, system: busySeconds * 0.3, idle: total - busySeconds, nice: 0, iowait: 0, irq: 0, softIrq: 0, steal: 0, guest: 0, guestNice: 0 };
     const perCpu = Array.from({ length: CPUS }, () => ({ ...cpuTotal, user: cpuTotal.user / CPUS, system: cpuTotal.system / CPUS, idle: cpuTotal.idle / CPUS }));
     return { messages: [{ bootTime: BigInt(Math.floor(machine.bootTime.getTime() / 1000)), cpuTotal, cpu: perCpu }] };
   },
