@@ -233,3 +233,15 @@ describe('messages log (item 3)', () => {
     expect(s.messages.at(-1)!.text).toBe('m79');
   });
 });
+
+describe('the status row points to :messages when it must cut (item 3)', () => {
+  it('wraps to three rows and ends the third with (:messages) when the message is longer', async () => {
+    const { statusRows } = await import('../../src/ui/shell/StatusBar.js');
+    const long = `YAML error at line 12, column 7: ${'mapping values are not allowed here '.repeat(8)}END`;
+    const rows = statusRows({ text: long, tone: 'error' }, 80);
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(displayWidth(r)).toBeLessThanOrEqual(80);
+    expect(rows[2]).toMatch(/… \(:messages\)$/);
+    expect(statusRows({ text: 'short', tone: 'info' }, 80)).toEqual(['short']);
+  });
+});
