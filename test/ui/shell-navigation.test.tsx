@@ -56,9 +56,28 @@ describe('? lists the keys of the real panes (item 1)', () => {
     expect(seen).toContain('press 4 to open it');
   });
 
-  it('names Space in the key column (Logs pause/follow)', async () => {
+  it('names Space in the key column of the help (item 2), and :messages keeps a long message whole (item 3)', async () => {
     const { keyLabel } = await import('../../src/ui/keys.js');
     expect(keyLabel(' ')).toBe('Space');
+    const long = `inventory ./inventory.yaml: node "w3" has role "wroker": did you mean "worker"? ${'(the file names 12 machines) '.repeat(6)}THE END`;
+    function SpacePane({ shell }: PaneProps) {
+      usePaneActions(shell, [
+        { key: ' ', label: 'pause/follow', hidden: true, help: 'pause or follow the log', run: () => {} },
+        { key: 'e', label: 'error', run: () => shell.setStatus(long, 'error') },
+      ]);
+      return <Text>space pane</Text>;
+    }
+    const s = mountWith(realPanes.map((p) => ({ ...p, Component: p.id === 'discovery' ? SpacePane : stub(p.title) })), { size: { columns: 80, rows: 24 } });
+    await s.until((f) => f.includes('e error'), 'the pane');
+    await s.press('?');
+    await s.until((f) => /^  Space +pause or follow the log/m.test(f), 'Space in the key column');
+    await s.press('q', 'e');
+    await s.until((f) => f.includes('(:messages)'), 'the cut status row pointing to :messages');
+    await s.press(':', ...'messages', ENTER);
+    await s.until((f) => f.includes('Messages (last'), 'the log');
+    const flat = s.frame().replace(/\s+/g, ' ');
+    expect(flat).toContain('did you mean "worker"?');
+    expect(flat).toContain('THE END');
   });
 });
 
