@@ -6,7 +6,7 @@
 // argument, imager --meta, QR code of the kernel argument) for nodes in maintenance mode, which
 // refuse META writes.
 import { documentScroll, DocumentView, type Note, type NoteTone } from '../../ui/DocumentView.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePaneActions, usePaneWork, useRecordNote, type Action, type PaneProps } from '../pane-types.js';
@@ -21,7 +21,7 @@ import { diffStat, unifiedDiff } from '../../core/diff/unified.js';
 import { bootRoute, qrCode, type BootRoute } from './boot-route.js';
 import { editInTerminal, editorCommand } from '../../ui/editor.js';
 import { copyToClipboard } from '../../ui/clipboard.js';
-import { writeFileAtomic } from '../../io/atomic-file.js';
+import { FileTargetError, writeFileAtomic } from '../../io/atomic-file.js';
 import { META_TEMPLATE } from './template.js';
 
 export const DEFAULT_META_FILE = './meta-network.yaml';
@@ -302,9 +302,9 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
   }
 
   /** e: the file in $VISUAL / $EDITOR (the template first when it does not exist), then checked again. */
-  function editFile() {
+  async function editFile() {
     if (!file) return;
-    if (doc?.kind === 'missing') writeTemplate();
+    if (doc?.kind === 'missing' && !(await writeTemplate())) return;
     const problem = editInTerminal(file);
     docKey.current = null;
     reload(file);
@@ -329,15 +329,17 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
     });
   }
 
-  function writeTemplate() {
-    if (!file) return;
+  /** t: a commented template where no file is (atomic, 0600, never over an existing file); true when written. */
+  async function writeTemplate(): Promise<boolean> {
+    if (!file) return false;
     try {
-      writeFileSync(file, META_TEMPLATE, { flag: 'wx' });
-      setNote({ text: `template written to ${shortPath(file)}: edit it in your editor`, tone: 'ok' });
+      await writeFileAtomic(file, META_TEMPLATE, { what: 'the META template' });
+      setNote({ text: `template written to ${shortPath(file)}: e edits it`, tone: 'ok' });
       reload(file);
+      return true;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      setNote({ text: code === 'EEXIST' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`, tone: 'error' });
+      setNote({ text: err instanceof FileTargetError && /already exists/.test(err.message) ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`, tone: 'error' });
+      return false;
     }
   }
 
@@ -385,13 +387,13 @@ export default function MetaPane({ session, sessionProblem, width, height, shell
       ? []
       : [
           { key: 'o', label: 'open', help: 'open a META document file (the pane re-validates it on every save)', run: () => entry.open('file', file ? shortPath(file) : DEFAULT_META_FILE) },
-          { key: 't', label: 'template', help: 'write a commented template to the file (never overwrites)', when: () => file !== null && doc?.kind === 'missing', run: () => writeTemplate() },
+          { key: 't', label: 'template', help: 'write a commented template to the file (never overwrites)', when: () => file !== null && doc?.kind === 'missing', run: () => void writeTemplate() },
           { key: 'n', label: 'node', help: 'type the node (IP) to read, compare and write', run: () => entry.open('node', node ?? '') },
           { key: 'i', label: insecure ? 'maint.' : 'mTLS', hidden: true, help: 'switch between maintenance (insecure, straight to the node) and configured (mTLS over the session)', when: () => idle, run: () => { setInsecure((v) => !v); setOutput(null); } },
           { key: 'g', label: 'get', help: `read the node's current META ${META_NETWORK_ID}`, when: () => idle && node !== null && (insecure || session !== null), run: () => void get() },
           { key: 'D', label: 'diff', help: "line diff: the node's current document against the file's canonical render", when: () => idle && node !== null && valid && (insecure || session !== null), run: () => void diff() },
           { key: 'w', label: 'write', dangerous: true, help: `write the file to the node's META ${META_NETWORK_ID} over mTLS (type the node name), a maintenance node gets the boot-time route`, when: () => idle && node !== null && valid && (insecure || session !== null), run: () => confirmWrite() },
-          { key: 'e', label: 'edit', help: 'edit the file in $VISUAL / $EDITOR (the console steps aside until it exits; a missing file starts from the template), then check it again', when: () => file !== null && doc?.kind !== 'unreadable', run: () => editFile() },
+          { key: 'e', label: 'edit', help: 'edit the file in $VISUAL / $EDITOR (the console steps aside until it exits; a missing file starts from the template), then check it again', when: () => file !== null && doc?.kind !== 'unreadable', run: () => void editFile() },
           { key: 'b', label: 'boot export', help: 'the boot-time route: INSTALLER_META_BASE64, the kernel argument (with its QR code) and the imager --meta', when: () => valid, run: () => showRoute(null) },
           { key: 's', label: 'save', help: 'boot-time route shown: save it to a file (0600)', when: () => output?.title === 'boot-time route' && routeRef.current !== null, run: () => saveRoute() },
           {
