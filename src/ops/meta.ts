@@ -63,6 +63,8 @@ export function bootRoute(text: string): BootRoute {
 /** The QR code of `text` as terminal text (qrcode-terminal, loaded only when asked for). */
 export async function qrCode(text: string): Promise<string> {
   // @ts-expect-error qrcode-terminal ships no type declarations
-  const mod = (await import('qrcode-terminal')) as { default: { generate(input: string, opts: { small: boolean }, cb: (s: string) => void): void } };
+  const mod = (await import('qrcode-terminal')) as { default: { setErrorLevel(level: string): void; generate(input: string, opts: { small: boolean }, cb: (s: string) => void): void } };
+  // Low error correction: the smallest code for the text, so it fits more terminals (a screen, not paper).
+  mod.default.setErrorLevel('L');
   return await new Promise<string>((resolve) => mod.default.generate(text, { small: true }, resolve));
 }

@@ -2,6 +2,7 @@
 // error messages, and pulling out what the simulator acts on (type, hostname, static address).
 // Validation is deliberately lighter than Talos's (no install disk / CA requirements) so that small test
 // configs apply; structural errors use Talos's wording.
+import { unifiedDiff } from '../core/diff/unified.js';
 import { isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import { Code, RpcError } from '../talos/status-codes.js';
 
@@ -157,29 +158,10 @@ export function immediateApplyError(current: ParsedConfig | undefined, next: Par
   return `this config change can't be applied in immediate mode\ndiff:\n${configDiff(current.text, next.text)}`;
 }
 
-/** A small line diff (changed lines only), in the spirit of Talos's config diff output. */
+/** Talos's config diff (pkg/machinery/textdiff): a unified diff with `--- a` / `+++ b` headers, or '' when equal. */
 export function configDiff(oldText: string, newText: string): string {
-  const a = oldText.trimEnd().split('\n');
-  const b = newText.trimEnd().split('\n');
-  // LCS table over lines; configs are small (hundreds of lines).
-  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  }
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      i++;
-      j++;
-    } else if (j < b.length && (i >= a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push(`+${b[j++]}`);
-    } else {
-      out.push(`-${a[i++]}`);
-    }
-  }
-  return out.length === 0 ? '' : `--- a\n+++ b\n${out.join('\n')}\n`;
+  const lines = unifiedDiff(oldText, newText);
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 /** A plausible machine config for the nodes the simulator starts already configured. */

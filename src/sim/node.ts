@@ -16,6 +16,7 @@ import { cosiHandlers } from './handlers/cosi.js';
 import { etcdHandlers } from './handlers/etcd.js';
 import { logHandlers } from './handlers/logs.js';
 import { machineHandlers } from './handlers/machine.js';
+import { statsHandlers } from './handlers/stats.js';
 import { storageHandlers } from './handlers/storage.js';
 import type { SimMachine } from './machine-state.js';
 import { issueCertificate, spkiFingerprint, type Issued, type SimKey } from './pki.js';
@@ -138,7 +139,7 @@ export class SimNodeImpl implements SimNode, RoutableNode {
     if (this.server) return;
     this.leaf = this.issueLeaf();
     const services = routedServices(this, this.directory, [
-      { service: MachineService, handlers: { ...machineHandlers, ...logHandlers, ...containerHandlers, ...etcdHandlers } },
+      { service: MachineService, handlers: { ...machineHandlers, ...logHandlers, ...containerHandlers, ...etcdHandlers, ...statsHandlers } },
       { service: State, handlers: cosiHandlers },
       { service: StorageService, handlers: storageHandlers },
       { service: ClusterService, handlers: clusterHandlers },

@@ -5,8 +5,17 @@ import { Box, Text } from 'ink';
 import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import type { Action } from './pane-types.js';
 import { toneProps } from './shell/tones.js';
-import { fit } from './text.js';
+import { DiffView } from './DiffView.js';
 import type { MessageTone } from '../core/tone.js';
+import { fit, fitOrPointToLog } from './text.js';
+import { statusLines } from './shell/status-lines.js';
+
+/** The note in two rows; a longer one ends with a pointer to `:messages`, where it is kept whole. */
+export function noteRows(text: string, w: number): string[] {
+  const rows = statusLines(text, w, Number.MAX_SAFE_INTEGER);
+  if (rows.length <= 2) return rows;
+  return [rows[0]!, fitOrPointToLog(rows.slice(1).join(' '), w)];
+}
 
 
 export interface Note {
@@ -30,6 +39,8 @@ export interface DocumentViewProps {
   top: number;
   bodyRows: number;
   lineTone?: (line: string) => MessageTone | undefined;
+  /** The body is a unified diff: drawn by the shared DiffView (hunk headers, - red, + green). */
+  diff?: boolean;
   children?: ReactNode;
 }
 
@@ -43,14 +54,19 @@ export function DocumentView(p: DocumentViewProps) {
         {fit(p.heading, w)}
       </Text>
       <Text wrap="truncate">{fit(p.subheading, w)}</Text>
-      <Box height={2} overflow="hidden">
-        <Text wrap="wrap" {...toneProps(p.status ? TONE[p.status.tone] : 'plain')}>
-          {p.status ? p.status.text : ' '}
-        </Text>
+      <Box height={2} flexDirection="column" overflow="hidden">
+        {noteRows(p.status?.text ?? ' ', w).map((row, i) => (
+          <Text key={i} wrap="truncate" {...toneProps(p.status ? TONE[p.status.tone] : 'plain')}>
+            {row}
+          </Text>
+        ))}
       </Box>
       <Text wrap="truncate" {...toneProps('dim')}>
         {fit(`── ${p.title}${range} ──`, w)}
       </Text>
+      {p.diff ? (
+        <DiffView lines={p.lines} top={p.top} rows={p.bodyRows} width={w} otherTone={(line) => { const t = p.lineTone?.(line); return t ? TONE[t] : undefined; }} />
+      ) : (
       <Box flexDirection="column" height={p.bodyRows} overflow="hidden">
         {shown.map((line, i) => {
           const tone = p.lineTone?.(line);
@@ -61,6 +77,7 @@ export function DocumentView(p: DocumentViewProps) {
           );
         })}
       </Box>
+      )}
       {p.children}
     </Box>
   );

@@ -20,9 +20,12 @@ export interface TableProps {
 export function Table({ columns, rows, cursor, width, height, empty }: TableProps) {
   const layout = layoutColumns(columns, width);
   const header = layout.map((l, i) => columns[l.index]!.header.padEnd(l.width).slice(0, l.width) + (i === layout.length - 1 ? '' : ' ')).join('');
-  const bodyHeight = Math.max(0, height - 1);
+  // Rows that do not fit are never hidden silently: the last row says how many are above and below.
+  const room = Math.max(0, height - 1);
+  const bodyHeight = rows.length > room && room >= 2 ? room - 1 : room;
   const start = windowStart(rows.length, cursor, bodyHeight);
   const visible = rows.slice(start, start + bodyHeight);
+  const more = moreMarker(start, visible.length, rows.length);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate" {...toneProps('dim')}>
@@ -46,6 +49,18 @@ export function Table({ columns, rows, cursor, width, height, empty }: TableProp
           </Text>
         );
       })}
+      {more && bodyHeight < room ? (
+        <Text wrap="truncate" {...toneProps('dim')}>
+          {' '.repeat(MARKER_WIDTH) + more}
+        </Text>
+      ) : null}
     </Box>
   );
+}
+
+/** "↑ 2 above · ↓ 3 more (12 rows)" when some rows are out of view, else null. */
+export function moreMarker(start: number, shown: number, total: number): string | null {
+  const below = total - start - shown;
+  if (start <= 0 && below <= 0) return null;
+  return [start > 0 ? `↑ ${start} above` : '', below > 0 ? `↓ ${below} more` : ''].filter((s) => s !== '').join(' · ') + ` (${total} rows)`;
 }

@@ -42,6 +42,8 @@ const KEY_LABELS: Record<string, string> = {
 
 /** How a key is written in the hint bar and ? help: the way the global keys are written (Esc, Enter, ^R). */
 export function keyLabel(name: string): string {
+  // A blank in the key column reads as "no key": Space is named.
+  if (name === ' ') return 'Space';
   if (name.length === 1) return name;
   const ctrl = /^ctrl\+(.)$/.exec(name);
   if (ctrl) return `^${ctrl[1]!.toUpperCase()}`;

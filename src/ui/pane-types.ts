@@ -14,13 +14,16 @@
 // one write by a paste or tmux send-keys) already reaches the field key by key, and the keys after its
 // Enter reach the action table again. No pane reads stdin with Ink's useInput for text.
 //
+// The table is published whether or not the pane is `active`: the `?` help lists it while the overlay
+// is open (the shell only dispatches keys to the visible pane's table when no overlay is open).
+//
 // Global keys belong to the shell and are never passed to a pane's actions: 1-5 (switch pane), `?`
 // (help), `:` (command line), `q` (back / quit). `escape` goes to the pane's action table first (to
 // clear a filter, say) and means "back" only when the pane has no enabled escape action.
 //
 // Each src/features/<id>/index.tsx DEFAULT-EXPORTS its pane component (`FC<PaneProps>`): the registry
 // loads panes lazily (React.lazy), so a pane's code and imports cost nothing until it is opened.
-import { useLayoutEffect, type FC } from 'react';
+import { useEffect, useLayoutEffect, type FC } from 'react';
 import type { TalosSession } from '../talos/session.js';
 import type { MessageTone } from '../core/tone.js';
 
@@ -76,6 +79,18 @@ export interface ShellApi {
    * cleared (never given the same sentence twice); when the operator has moved on, it carries it.
    */
   announce(text: string, tone?: MessageTone): void;
+  /**
+   * A message for the `:messages` log only: the pane already shows it in its own view (a note under
+   * its heading that may be cut there), and the log keeps the full text.
+   */
+  record(text: string, tone?: MessageTone): void;
+  /**
+   * Work that quitting would lose ("following the reboot of 10.0.0.5", "2 log streams"), or null:
+   * `q` at the top and `:q` ask first while any pane has some. Prefer `usePaneWork`.
+   */
+  setWork(description: string | null): void;
+  /** Node addresses worth completing after `:node` (discovered machines). */
+  offerNodes(nodes: readonly string[]): void;
   /** Open another pane (pushes history: q/Escape come back here). */
   navigate(pane: PaneId, params?: NavParams): void;
   /**
@@ -139,6 +154,21 @@ export interface PaneDefinition {
  * when keys/labels/enabled change. A layout effect, so the table is in place in the same commit that
  * draws the frame: a key arriving right after a frame runs that frame's actions, never the previous one's.
  */
+/** Publish the work quitting would lose (null: none); cleared when the pane unmounts. */
+export function usePaneWork(shell: ShellApi, description: string | null): void {
+  useLayoutEffect(() => {
+    shell.setWork(description);
+  }, [shell, description]);
+  useLayoutEffect(() => () => shell.setWork(null), [shell]);
+}
+
+/** Copy a pane's own note into the `:messages` log each time it changes (the pane shows it, maybe cut). */
+export function useRecordNote(shell: ShellApi, note: { text: string; tone: MessageTone } | null): void {
+  useEffect(() => {
+    if (note) shell.record(note.text, note.tone);
+  }, [shell, note]);
+}
+
 export function usePaneActions(shell: ShellApi, actions: readonly Action[]): void {
   useLayoutEffect(() => {
     shell.setActions(actions);

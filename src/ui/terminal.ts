@@ -53,3 +53,21 @@ export function restoreTerminal(input: NodeJS.ReadStream = process.stdin, out: N
   }
   altScreen = false;
 }
+
+/**
+ * Give the terminal to another program (the user's $EDITOR) and take it back, as k9s does for `e`:
+ * raw mode off, the normal screen and the cursor back, then `run()` (which blocks: no frame is drawn
+ * and no key is read while the program owns the terminal), then the alternate screen, a cleared
+ * screen for the next frame and raw mode again. Returns what `run` returned.
+ */
+export function handOverTerminal<T>(run: () => T, input: NodeJS.ReadStream = process.stdin, out: NodeJS.WriteStream = process.stdout): T {
+  const wasRaw = input.isTTY === true && input.isRaw === true;
+  if (wasRaw) input.setRawMode(false);
+  if (out.isTTY) out.write(SHOW_CURSOR + (altScreen ? LEAVE_ALT_SCREEN : ''));
+  try {
+    return run();
+  } finally {
+    if (out.isTTY) out.write((altScreen ? ENTER_ALT_SCREEN : '') + '\u001B[2J\u001B[H');
+    if (wasRaw) input.setRawMode(true);
+  }
+}

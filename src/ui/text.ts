@@ -12,6 +12,14 @@ export function fit(text: string, width: number): string {
   return truncateColumns(text, w - 1) + '…';
 }
 
+/** `text` when it fits; else cut, ending with a pointer to the `:messages` log, which keeps it whole. */
+export function fitOrPointToLog(text: string, width: number): string {
+  const w = Math.max(0, Math.floor(width));
+  if (displayWidth(text) <= w) return text;
+  const pointer = ' (:messages)';
+  return w > pointer.length + 10 ? fit(text, w - pointer.length) + pointer : fit(text, w);
+}
+
 /** `text` fitted and padded with spaces to exactly `width` columns. */
 export function fitPad(text: string, width: number): string {
   const cut = fit(text, width);

@@ -45,7 +45,7 @@ describeBuilt('talos-tui --demo in tmux (80x24)', () => {
     keys('main', '4');
     await waitForScreen('main', (t) => t.includes('[4 Status]'), 'the Status pane');
     keys('main', '?');
-    await waitForScreen('main', (t) => t.includes('Global keys') && t.includes('Status keys'), 'the help overlay');
+    await waitForScreen('main', (t) => t.includes('Status keys'), 'the help overlay');
     keys('main', 'q');
     await waitForScreen('main', (t) => !t.includes('Global keys') && t.includes('[4 Status]'), 'help to close');
 
@@ -57,6 +57,9 @@ describeBuilt('talos-tui --demo in tmux (80x24)', () => {
     // NO_COLOR: not one SGR sequence on the screen.
     expect(screen('main', true)).not.toMatch(/\u001B\[[0-9;]*m/);
 
+    // q walks back first (Status was reached from Discovery with 4), then quits at the top.
+    keys('main', 'q');
+    await waitForScreen('main', (t) => t.includes('[1 Discovery]'), 'q to go back to Discovery');
     keys('main', 'q');
     const after = await waitForScreen('main', exited, 'the console to exit');
     expect(after).toContain('EXITED rc=0');

@@ -55,7 +55,13 @@ describeBuilt('Logs pane in a real terminal (tmux, --demo)', () => {
     expect(before).toBeGreaterThan(0);
     await waitForScreen('logs', (t) => bufferedLines(t) > before, 'new lines to arrive', 20_000);
 
+    // q walks back to Discovery (Logs was opened from there with 5); q at the top asks first, since
+    // quitting would stop the streams; y quits.
     keys('logs', 'q');
+    await waitForScreen('logs', (t) => t.includes('[1 Discovery]'), 'q to go back to Discovery');
+    keys('logs', 'q');
+    await waitForScreen('logs', (t) => t.includes('Quit? This is still running') && /Logs: \d+ log stream\(s\) followed/.test(t), 'the quit question naming the streams');
+    keys('logs', 'y');
     const after = await waitForScreen('logs', exited, 'the console to exit (and stty -a after it)');
     expect(after).toContain('EXITED rc=0');
     expect(after).not.toContain(`dmesg: ${NET}`); // the alternate screen is gone

@@ -3,6 +3,7 @@
 // right one applies) -> the reboot is followed until the node answers over mTLS at its static address
 // -> bootstrap refused on that worker, allowed on the fresh cluster's control plane -> kubeconfig 0600.
 import { createElement } from 'react';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,14 +66,17 @@ describe('Apply pane flow', () => {
       await press(`p${path.join(dir, 'w1.yaml')}\r`);
       await until(`${STATIC}/24`);
       await until('hostname: w-new');
-      // The dangerous key that sends stays in the hint bar at 80 columns (it is cut from the right).
-      expect(frame().split('\n').at(-1)).toMatch(/^Enter apply\s+d dry-run/);
+      // The dangerous key that sends leads the hint bar at 80 columns; the rest wraps onto a second row.
+      expect(frame().split('\n').at(-2)).toMatch(/^Enter apply\s+d dry-run/);
+      expect(frame().split('\n').at(-1)).toMatch(/\? help {2}: cmd {2}q (quit|back)$/);
       for (const line of frame().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
       expect(frame().split('\n').length).toBeLessThanOrEqual(24);
 
       // Dry run: Talos's own summary.
       await press('d');
       await until('Dry run summary');
+      // The simulator answers as Talos does: a unified diff with hunk headers and context.
+      await until(/@@ -\d+,\d+ \+\d+,\d+ @@/);
       expect(sim.node('m1')!.mode).toBe('maintenance');
 
       // A wrong name does nothing.
@@ -94,9 +98,13 @@ describe('Apply pane flow', () => {
       expect(flat()).toContain('configured, mTLS');
       expect(sim.node('m1')!.mode).toBe('configured');
 
-      // Bootstrap: refused on the worker with the headless sentence.
+      // Bootstrap is not offered for the node just made a worker (issue 12 item 4): neither in the
+      // note nor in the hint bar, and b does nothing there.
+      expect(frame()).toContain(`${STATIC} answers over mTLS: k saves the kubeconfig, h health`);
+      expect(frame()).not.toContain('b bootstrap');
       await press('b');
-      await until(`bootstrap refused: ${STATIC} is a worker node: bootstrap runs on a control-plane node`);
+      await tick(200);
+      expect(frame()).not.toContain('Bootstrap etcd on');
 
       // On the fresh cluster's control plane: asks for the name, then bootstraps.
       await press(`n${CTRL_U}${CP1}\r`);
@@ -106,29 +114,50 @@ describe('Apply pane flow', () => {
       await press(`${CP1}\r`);
       await until(`bootstrap sent to ${CP1}`);
 
-      // Kubeconfig: saved 0600; an existing file is overwritten only when confirmed.
-      const file = path.join(dir, 'kubeconfig');
+      // Kubeconfig (issue 12 item 11): merged into the kubeconfig talosctl would use ($KUBECONFIG here,
+      // else ~/.kube/config); a missing file (and its directory) is written as the node sent it, 0600.
+      const file = path.join(dir, 'kube', 'config');
+      process.env.KUBECONFIG = file;
       await press('k');
-      await until('./kubeconfig');
-      await press(`${CTRL_U}${file}\r`);
-      await until('saved to');
+      await until(file);
+      await press('\r');
+      await until('kubeconfig written to');
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      expect(readFileSync(file, 'utf8')).toContain('clusters:');
-      writeFileSync(file, 'old');
+      const first = parseYaml(readFileSync(file, 'utf8')) as { 'current-context': string; clusters: { name: string }[] };
+      const cluster = first.clusters[0]!.name;
+      expect(first['current-context']).toBe(`admin@${cluster}`);
+
+      // An existing kubeconfig with another context and a clashing cluster: kept, the new one renamed.
+      const other = { apiVersion: 'v1', kind: 'Config', clusters: [{ name: cluster, cluster: { server: 'https://198.51.100.1:6443' } }, { name: 'other', cluster: { server: 'https://other:6443' } }], users: [{ name: 'me', user: { token: 't' } }], contexts: [{ name: 'other', context: { cluster: 'other', user: 'me' } }], 'current-context': 'other' };
+      writeFileSync(file, stringifyYaml(other), { mode: 0o600 });
       await press('k');
-      await until('./kubeconfig');
-      await press(`${CTRL_U}${file}\r`);
-      await until('exists: overwrite it?');
+      await until(file);
+      await press('\r');
+      await until('kubeconfig merged into');
+      let merged = parseYaml(readFileSync(file, 'utf8')) as { 'current-context': string; clusters: { name: string }[]; contexts: { name: string; context: { cluster: string } }[] };
+      expect(merged.contexts.map((c) => c.name).sort()).toEqual([`admin@${cluster}-1`, 'other']);
+      expect(merged['current-context']).toBe(`admin@${cluster}-1`);
+      expect(merged.clusters.map((c) => c.name).sort()).toEqual([cluster, `${cluster}-1`, 'other'].sort());
+      expect(frame()).toContain(`renamed: cluster ${cluster} -> ${cluster}-1`);
+
+      // K (--force) replaces instead, after a y/N question; n leaves the file alone.
+      writeFileSync(file, stringifyYaml(other), { mode: 0o600 });
+      await press('K');
+      await until(file);
+      await press('\r');
+      await until('Replace the clusters and users');
       await press('n');
       await until('cancelled: nothing was done');
-      expect(readFileSync(file, 'utf8')).toBe('old');
-      await press('k');
-      await until('./kubeconfig');
-      await press(`${CTRL_U}${file}\r`);
-      await until('exists: overwrite it?');
-      await press('y');
-      await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toContain('clusters:'), { timeout: 5000 });
+      expect(parseYaml(readFileSync(file, 'utf8'))).toEqual(other);
+      await press('K');
+      await until(file);
+      await press('\r', 'y');
+      await until('replaced: cluster');
+      merged = parseYaml(readFileSync(file, 'utf8')) as typeof merged;
+      expect(merged.contexts.map((c) => c.name).sort()).toEqual([`admin@${cluster}`, 'other']);
+      expect(merged.clusters.map((c) => c.name).sort()).toEqual([cluster, 'other'].sort());
       expect(statSync(file).mode & 0o777).toBe(0o600);
+      delete process.env.KUBECONFIG;
     } finally {
       r.unmount();
     }

@@ -20,6 +20,7 @@ import { untilText } from '../helpers/until.js';
 // addresses as wide as the columns and messages below expect.
 const NET = await freeLoopback24({ length: 9 });
 
+const DOWN = '\u001B[B';
 const ESC = '\u001B';
 const CTRL_U = '\u0015';
 const DOC = (host: string) => ['addresses:', '  - address: 192.0.2.10/24', '    linkName: eth0', '    family: inet4', '    layer: platform', 'hostnames:', `  - hostname: ${host}`, '    layer: platform', ''].join('\n');
@@ -93,10 +94,14 @@ describe('META pane flow', () => {
       writeFileSync(file, DOC('beta'));
       await until('hostname: beta', 4000);
       await press('D');
-      await until(/diff: - /);
-      await until('- - hostname: alpha');
-      await until('+ - hostname: beta');
-      await until('2 changed line(s)');
+      await until(/diff: \S+ \(stored\) -> /);
+      // One unified diff: file headers, a hunk header, the removed line before the added one.
+      await until(/@@ -\d+,\d+ \+\d+,\d+ @@/);
+      await until('-- hostname: alpha');
+      await until('+- hostname: beta');
+      const f = frame();
+      expect(f.indexOf('-- hostname: alpha')).toBeLessThan(f.indexOf('+- hostname: beta'));
+      await until('1 line(s) removed, 1 added');
 
       // A maintenance node: w shows the boot-time route and sends nothing.
       await press(ESC);
@@ -107,7 +112,6 @@ describe('META pane flow', () => {
       await press('w');
       await until(`${m1} is in maintenance mode`);
       await until('INSTALLER_META_BASE64=');
-      await until('talos.environment=INSTALLER_META_BASE64=');
       // The sentence saying why wraps at words (80 columns), never inside one: its rows joined by
       // single spaces give the sentence back.
       const rows = frame().split('\n').map((l) => l.replace(/^\s+|\s+$/g, ''));
@@ -115,6 +119,9 @@ describe('META pane flow', () => {
       const to = rows.findIndex((l) => l.startsWith('# boot it with'));
       expect(from).toBeGreaterThanOrEqual(0);
       expect(rows.slice(from, to).join(' ')).toBe(`# ${m1} is in maintenance mode: Talos does not allow META writes without a client certificate, so nothing is sent`);
+      // The kernel argument follows (at 80x24 with the QR notice above it, one scroll away).
+      for (let i = 0; i < 20 && !flat().includes('talos.environment=INSTALLER_META_BASE64='); i++) await press(DOWN);
+      await until('talos.environment=INSTALLER_META_BASE64=');
       expect(sim.node('m1')!.mode).toBe('maintenance');
     } finally {
       r.unmount();

@@ -8,7 +8,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ApplyPane from '../../src/features/apply/index.js';
 import { staticAddressOf } from '../../src/features/apply/apply-inputs.js';
-import { diffTone } from '../../src/features/apply/index.js';
+import { diffLineTone } from '../../src/ui/DiffView.js';
 import { followReboot, type FollowPhase } from '../../src/features/apply/follow.js';
 import type { Action, PaneProps, ShellApi } from '../../src/ui/pane-types.js';
 import { displayWidth } from '../../src/ui/text.js';
@@ -29,6 +29,9 @@ function fakeShell() {
     captureKeys: vi.fn(),
     getSelectedNodes: () => [],
     setSelectedNodes: vi.fn(),
+    record: vi.fn(),
+    setWork: vi.fn(),
+    offerNodes: vi.fn(),
   };
   return { shell, enabled: () => actions.filter((a) => a.when?.() ?? true).map((a) => a.key) };
 }
@@ -77,6 +80,9 @@ describe('Apply pane', () => {
       captureKeys: (h) => (field = h as typeof field),
       getSelectedNodes: () => [],
       setSelectedNodes: vi.fn(),
+      record: vi.fn(),
+      setWork: vi.fn(),
+      offerNodes: vi.fn(),
     };
     const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
     const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: null, insecure: true }} />);
@@ -155,8 +161,8 @@ describe('Apply pane', () => {
     expect(staticAddressOf('machine:\n  type: worker\n')).toBeNull();
   });
 
-  it('colours the dry-run diff: removed red, added green, headers plain', () => {
-    expect(['+  hostname: w1', '-  hostname: old', '+++ b', '--- a', ' context'].map(diffTone)).toEqual(['ok', 'error', undefined, undefined, undefined]);
+  it('colours the dry-run diff through the shared DiffView: hunk headers accent, removed red, added green, file headers dim', () => {
+    expect(['+  hostname: w1', '-  hostname: old', '+++ b', '--- a', '@@ -1,3 +1,3 @@', ' context'].map(diffLineTone)).toEqual(['ok', 'error', 'dim', 'dim', 'accent', undefined]);
   });
 
   it('puts the mode before the paths, so a long path cannot push it off an 80-column line', async () => {

@@ -159,7 +159,7 @@ describe('Discovery pane', () => {
     const s = mount({ demo: true, session: null });
     await s.until('targets: none');
     s.setSession(fakeSession());
-    await s.until(`targets: ${NET}.0/24 (s, Enter to scan)`);
+    await s.until(`targets: ${NET}.0/24 (press s, then Enter, to scan)`);
   });
 
   it('an error is shown once, in the pane, not again in the status bar', async () => {
@@ -173,7 +173,7 @@ describe('Discovery pane', () => {
 
   it('a bad target says why and scans nothing; demo mode offers the simulator\'s /24', async () => {
     const s = mount({ demo: true });
-    await s.until(`targets: ${NET}.0/24 (s, Enter to scan)`);
+    await s.until(`targets: ${NET}.0/24 (press s, then Enter, to scan)`);
     await s.press('s');
     await s.press(...Array.from({ length: 20 }, () => '\u007f')); // backspace the prefilled /24
     await s.type(`${NET}.0/33`);
@@ -216,7 +216,7 @@ describe('Discovery pane', () => {
 
   it('the key that opens the targets field, ^U, the targets and Enter in ONE chunk scan those targets', async () => {
     const s = mount({ demo: true }); // prefilled with the demo /24: ^U must clear it
-    await s.until(`targets: ${NET}.0/24 (s, Enter to scan)`);
+    await s.until(`targets: ${NET}.0/24 (press s, then Enter, to scan)`);
     s.stdin.write(`s\u0015${NET}.101\r`);
     await s.until(new RegExp(String.raw`${NET_RE}\.101\s+maintenance`));
     expect(s.source.store.getSnapshot()).toMatchObject({ targets: `${NET}.101`, scans: 1, error: null });

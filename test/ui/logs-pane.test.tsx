@@ -96,7 +96,8 @@ function mount() {
     await press(DOWN, DOWN, ENTER); // node -> dmesg -> kubelet
     await until((f) => f.includes('FOLLOWING') && f.includes('kubelet: 10.0.0.11'), 'the log view');
   };
-  const logRows = () => frame().split('\n').slice(3, -3);
+  // Header (3 rows) above; the status row and the two hint rows (the Logs keys wrap at 80 columns) below.
+  const logRows = () => frame().split('\n').slice(3, -4);
   return { ...r, node, controller, frame, until, press, openKubelet, logRows };
 }
 

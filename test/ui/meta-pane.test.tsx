@@ -9,7 +9,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import MetaPane from '../../src/features/meta/index.js';
 import { META_TEMPLATE } from '../../src/features/meta/template.js';
-import { decodeInstallerMeta, encodeProblem, errorsOf, formatDiff, hasChanges, lineDiff, parseMetaNetworkConfig } from '../../src/core/meta/index.js';
+import { decodeInstallerMeta, encodeProblem, errorsOf, formatDiff, hasChanges, lineDiff, parseMetaNetworkConfig, renderMetaNetworkConfig } from '../../src/core/meta/index.js';
 import type { Action, KeyHandler, PaneProps, ShellApi } from '../../src/ui/pane-types.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { strip } from '../helpers/ink.js';
@@ -31,6 +31,9 @@ function fakeShell() {
     captureKeys: (h) => (field = h),
     getSelectedNodes: () => [],
     setSelectedNodes: vi.fn(),
+    record: vi.fn(),
+    setWork: vi.fn(),
+    offerNodes: vi.fn(),
   };
   const enabled = () => actions.filter((a) => a.when?.() ?? true).map((a) => a.key);
   const run = (key: string) => {
@@ -78,7 +81,7 @@ describe('META pane', () => {
     expect(flat).toContain('error: links[0].bondMaster.mode:');
     expect(flat).toMatch(/4 error\(s\), 3 warning\(s\)/);
     for (const line of m.frame().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
-    expect(m.enabled()).not.toContain('e');
+    expect(m.enabled()).not.toContain('b');
     expect(m.enabled()).not.toContain('w');
 
     writeFileSync(file, VALID);
@@ -86,7 +89,7 @@ describe('META pane', () => {
     expect(m.flat()).toContain('valid, 1 warning(s) · canonical preview');
     expect(m.flat()).toContain('hostname: n1');
     expect(m.flat()).not.toContain('error:');
-    expect(m.enabled()).toContain('e');
+    expect(m.enabled()).toContain('b');
     // No session and no node: nothing that talks to a node.
     expect(m.enabled()).not.toContain('w');
     expect(m.enabled()).not.toContain('g');
@@ -119,22 +122,26 @@ describe('META pane', () => {
     expect(m.flat()).not.toContain('template written to');
   });
 
-  it('export shows INSTALLER_META_BASE64 that decodes back to the file, the kernel argument and the imager flag', async () => {
+  it('export shows INSTALLER_META_BASE64 that decodes back to the document (canonical, comment-free: a smaller QR code), the kernel argument and the imager flag', async () => {
     const file = path.join(tmp(), 'net.yaml');
     writeFileSync(file, VALID);
     const m = mount(400, 80);
     await open(m, file);
     await vi.waitFor(() => expect(m.flat()).toContain('· valid'));
-    m.run('e');
+    m.run('b');
     await vi.waitFor(() => expect(m.frame()).toContain('INSTALLER_META_BASE64='));
     const line = m.frame().split('\n').find((l) => l.includes('INSTALLER_META_BASE64=') && !l.includes('talos.environment'))!;
     const b64 = /INSTALLER_META_BASE64=([A-Za-z0-9+/=]+)/.exec(line)![1]!;
-    expect(decodeInstallerMeta(b64, (d) => gunzipSync(d))).toEqual([{ key: 0x0a, value: VALID }]);
+    expect(decodeInstallerMeta(b64, (d) => gunzipSync(d))).toEqual([{ key: 0x0a, value: renderMetaNetworkConfig(parseMetaNetworkConfig(VALID).config!) }]);
     expect(m.frame()).toContain(`talos.environment=INSTALLER_META_BASE64=${b64}`);
     expect(m.frame()).toContain("--meta '0xa=addresses:");
     // A tall pane shows the QR code of the kernel argument.
     await vi.waitFor(() => expect(m.frame()).toContain('# QR code of the kernel argument:'));
     expect(m.frame()).toMatch(/[▄▀█]/);
+    // The route shown can be saved and copied (OSC 52).
+    expect(m.enabled()).toEqual(expect.arrayContaining(['s', 'c']));
+    m.run('c');
+    await vi.waitFor(() => expect(m.flat()).toMatch(/copied the kernel argument \(\d+ bytes\) to the clipboard \(OSC 52\)/));
   });
 
   it('at 80x24 the QR code does not fit: it says so and keeps the text, wrapped whole', async () => {
@@ -143,7 +150,7 @@ describe('META pane', () => {
     const m = mount(80, 20);
     await open(m, file);
     await vi.waitFor(() => expect(m.flat()).toContain('· valid'));
-    m.run('e');
+    m.run('b');
     await vi.waitFor(() => expect(m.flat()).toMatch(/the QR code of the kernel argument needs \d+ rows/), { timeout: 3000 });
     // The sizes it names are the pane's real ones (the body scrolls; nothing is "left over" below zero).
     expect(m.flat()).toMatch(/the pane shows [1-9]\d* x [1-9]\d*:/);

@@ -1,9 +1,10 @@
 // The shell's pure parts: command parsing, header fitting, hint fitting and the state reducer.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseShellCommand } from '../../src/ui/shell/commands.js';
 import { certificateProblem, certSegment, headerSegments, type HeaderInput } from '../../src/ui/shell/header-model.js';
-import { helpLines, hintSegments } from '../../src/ui/shell/hints.js';
+import { helpLines, hintRows, hintSegments } from '../../src/ui/shell/hints.js';
+import { completeCommand, eraseWord, parseShellCommand } from '../../src/ui/shell/commands.js';
+import { messageLines } from '../../src/ui/shell/Overlays.js';
 import { initialShellState, shellReducer, statusLifetimeMs } from '../../src/ui/shell/shell-state.js';
 import { statusLines } from '../../src/ui/shell/status-lines.js';
 import { displayWidth } from '../../src/ui/text.js';
@@ -74,15 +75,30 @@ describe('header', () => {
 });
 
 describe('hint bar', () => {
-  it('fits any width, always ends with the global keys, and marks what it had to leave out', () => {
+  it('fits any width, always ends with the global keys, and says how many keys it left to ?', () => {
     const actions = Array.from({ length: 12 }, (_, i) => ({ key: String.fromCharCode(97 + i), label: `action-${i}`, run: () => {} }));
-    for (const width of [40, 60, 80, 120]) {
+    for (const width of [60, 80, 120]) {
       const t = text(hintSegments(actions, false, width));
       expect(displayWidth(t)).toBeLessThanOrEqual(width);
       expect(t).toMatch(/\? help {2}: cmd {2}q quit$/);
       expect(t).toContain('a action-0');
-      expect(t).toContain('…');
+      const left = Number(/\+(\d+) more in \?/.exec(t)?.[1]);
+      // Every key is either shown or counted: none is dropped silently.
+      expect(actions.filter((a) => t.includes(`${a.key} ${a.label}`)).length + left).toBe(actions.length);
     }
+  });
+
+  it('wraps onto a second row before leaving anything out, and shows every key at 120 columns in two rows', () => {
+    const actions = Array.from({ length: 12 }, (_, i) => ({ key: String.fromCharCode(97 + i), label: `action-${i}`, run: () => {} }));
+    const rows = hintRows(actions, false, 120).map(text);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(displayWidth(r)).toBeLessThanOrEqual(120);
+    const all = rows.join(' ');
+    for (const a of actions) expect(all).toContain(`${a.key} ${a.label}`);
+    expect(all).not.toContain('more in ?');
+    expect(rows[1]).toMatch(/\? help {2}: cmd {2}q quit$/);
+    // Few keys: one row, as before.
+    expect(hintRows(actions.slice(0, 3), true, 80)).toHaveLength(1);
   });
 });
 
@@ -101,10 +117,16 @@ describe('? help', () => {
 });
 
 describe('shell state', () => {
-  it('number keys jump without history; navigate pushes; back pops; overlays close first', () => {
+  it('number keys and navigate both push history (k9s style); back pops; overlays close first', () => {
     let s = initialShellState('discovery');
     s = shellReducer(s, { type: 'switch', pane: 'status' });
-    expect(s.history).toEqual([]);
+    expect(s.history).toEqual(['discovery']);
+    s = shellReducer(s, { type: 'back' });
+    expect(s).toMatchObject({ pane: 'discovery', history: [] });
+    s = shellReducer(s, { type: 'switch', pane: 'status' });
+    s = shellReducer(s, { type: 'switch', pane: 'status' });
+    expect(s.history).toEqual(['discovery']);
+    s = { ...s, history: [] };
     s = shellReducer(s, { type: 'navigate', pane: 'logs', params: { service: 'etcd' } });
     expect(s).toMatchObject({ pane: 'logs', history: ['status'], params: { logs: { service: 'etcd' } } });
     expect(s.mounted).toEqual(['discovery', 'status', 'logs']);
@@ -158,5 +180,68 @@ describe('status lifetime', () => {
     s = shellReducer(s, { type: 'status', text: 'scan done', tone: 'ok' });
     expect(shellReducer(s, { type: 'status-expired', status: first }).status?.text).toBe('scan done');
     expect(shellReducer(s, { type: 'status-expired', status: s.status! }).status).toBeNull();
+  });
+});
+
+describe('the : line (item 6)', () => {
+  const sources = { contexts: ['prod-1', 'prod-2', 'staging'], nodes: ['10.0.0.11', '10.0.0.12', '10.5.0.1'] };
+  it('completes command words, pane names, contexts and node addresses; lists an ambiguous Tab', () => {
+    expect(completeCommand('st', sources)).toEqual({ line: 'status ', candidates: [] });
+    expect(completeCommand('disc', sources)).toEqual({ line: 'discover', candidates: ['discover', 'discovery'] });
+    expect(completeCommand('ctx s', sources)).toEqual({ line: 'ctx staging', candidates: [] });
+    expect(completeCommand('ctx pr', sources)).toEqual({ line: 'ctx prod-', candidates: ['prod-1', 'prod-2'] });
+    expect(completeCommand('node 10.5', sources).line).toBe('node 10.5.0.1');
+    // The last of a comma list, never one already typed.
+    expect(completeCommand('node 10.0.0.11,10.0', sources)).toEqual({ line: 'node 10.0.0.11,10.0.0.12', candidates: [] });
+    expect(completeCommand('logs x', sources)).toEqual({ line: 'logs x', candidates: [] });
+  });
+  it('Ctrl+W erases the last word, history recalls with up/down and ends on an empty line', () => {
+    expect(eraseWord('node 10.0.0.11 ')).toBe('node ');
+    expect(eraseWord('node')).toBe('');
+    let s = initialShellState('discovery');
+    for (const c of ['status', 'node 10.0.0.11', 'node 10.0.0.11']) s = shellReducer(s, { type: 'command-ran', text: c });
+    expect(s.commandHistory).toEqual(['status', 'node 10.0.0.11']);
+    s = shellReducer(s, { type: 'open', overlay: 'command' });
+    s = shellReducer(s, { type: 'recall', delta: -1 });
+    expect(s.command).toBe('node 10.0.0.11');
+    s = shellReducer(s, { type: 'recall', delta: -1 });
+    s = shellReducer(s, { type: 'recall', delta: -1 });
+    expect(s.command).toBe('status');
+    s = shellReducer(s, { type: 'recall', delta: 1 });
+    s = shellReducer(s, { type: 'recall', delta: 1 });
+    expect(s).toMatchObject({ command: '', historyAt: null });
+    expect(parseShellCommand('messages')).toEqual({ kind: 'messages' });
+  });
+});
+
+describe('messages log (item 3)', () => {
+  it('keeps every status and recorded message in full, the same one twice once, the newest last, bounded', () => {
+    let s = initialShellState('discovery');
+    const long = `inventory ./inventory.yaml: node "cp1" has role "contolplane": did you mean "controlplane"? ${'x'.repeat(200)}`;
+    s = shellReducer(s, { type: 'status', text: long, tone: 'error' });
+    s = shellReducer(s, { type: 'status', text: '' });
+    s = shellReducer(s, { type: 'record', text: 'dry run answered', tone: 'ok' });
+    s = shellReducer(s, { type: 'record', text: 'dry run answered', tone: 'ok' });
+    expect(s.messages.map((m) => m.text)).toEqual([long, 'dry run answered']);
+    const lines = messageLines(s.messages, 80).map((l) => l.text);
+    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+    expect(lines.join(' ').replace(/\s+/g, ' ')).toContain('did you mean "controlplane"?');
+    expect(lines.join('')).toContain('x'.repeat(60));
+    expect(lines.join('\n')).not.toContain('…');
+    for (let i = 0; i < 80; i++) s = shellReducer(s, { type: 'record', text: `m${i}` });
+    expect(s.messages).toHaveLength(50);
+    expect(s.messages.at(-1)!.text).toBe('m79');
+  });
+});
+
+describe('the status row points to :messages when it must cut (item 3)', () => {
+  it('wraps to three rows and ends the third with (:messages) when the message is longer', async () => {
+    const { statusRows } = await import('../../src/ui/shell/StatusBar.js');
+    const long = `YAML error at line 12, column 7: ${'mapping values are not allowed here '.repeat(8)}END`;
+    const rows = statusRows({ text: long, tone: 'error' }, 80);
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(displayWidth(r)).toBeLessThanOrEqual(80);
+    expect(rows[2]).toMatch(/… \(:messages\)$/);
+    expect(statusRows({ text: 'short', tone: 'info' }, 80)).toEqual(['short']);
   });
 });

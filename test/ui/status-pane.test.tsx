@@ -193,7 +193,7 @@ describe('Status pane', () => {
     await s.until('cancelled: nothing was done');
     await s.until('f forfeit');
     // Same on the services view: the view switch and the move are seen by the next key at once.
-    await s.press(`${TAB}${TAB}${DOWN}${DOWN}x`);
+    await s.press(`${TAB}${TAB}${TAB}${DOWN}${DOWN}x`); // etcd -> members -> nodes -> services
     await s.until(`Stop service containerd on ${CP1}?`);
     expect(s.frame()).toContain('> containerd');
     await s.press(ESC);

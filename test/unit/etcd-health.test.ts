@@ -166,6 +166,14 @@ describe('analyzeEtcd', () => {
     expect(codes(r)).toEqual(['learner', 'even-members']);
   });
 
+  it('the even-members note finishes its sentence (issue 12 item 4)', () => {
+    const r = healthy();
+    const four = [member(CP1, 'cp1'), member(CP2, 'cp2'), member(CP3, 'cp3'), member(0x1234567890abcdefn, 'cp4')];
+    for (const n of r) n.members = four;
+    const note = analyzeEtcd(r).findings.find((f) => f.code === 'even-members')!.text;
+    expect(note).toBe('4 voting members tolerate 1 failure(s), no more than 3 members would: an odd count is as safe with one member fewer');
+  });
+
   it('flags a node with no leader and nodes that name different leaders', () => {
     const r = healthy();
     r[0]!.status = status(CP1, 4_500_000, 4_500_000, { leader: 0n });

@@ -318,7 +318,7 @@ export function analyzeEtcd(results: readonly EtcdNodeResult[], options: EtcdHea
     findings.push({
       severity: 'info',
       code: 'even-members',
-      text: `${voters} voting members tolerate ${(voters - 1) >> 1} failure(s), no more than ${voters - 1} members would`,
+      text: `${voters} voting members tolerate ${(voters - 1) >> 1} failure(s), no more than ${voters - 1} members would: an odd count is as safe with one member fewer`,
     });
   }
 

@@ -8,9 +8,10 @@ import { documentScroll, DocumentView, type Note } from '../../ui/DocumentView.j
 import type { MessageTone } from '../../core/tone.js';
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../../io/atomic-file.js';
+import os from 'node:os';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { usePaneActions, type Action, type PaneProps } from '../../ui/pane-types.js';
+import { usePaneActions, usePaneWork, useRecordNote, type Action, type PaneProps } from '../../ui/pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { cluster, insecureClient, machine, TalosError, type TalosSession } from '../../talos/index.js';
@@ -19,6 +20,11 @@ import { applyConfig, formatOutcome, type ApplyConnector, type ApplyMode } from 
 import { hostPart, inputsFromInventory, machineTypeOf, renderInputs, shortPath, staticAddressOf, type ApplyInputs } from './apply-inputs.js';
 import { bootstrapRefusal, checkBootstrap } from './bootstrap-guard.js';
 import { followReboot, secs, type FollowPhase } from './follow.js';
+import { defaultKubeconfigPath, describeSaved, saveKubeconfig } from '../../ops/kubeconfig.js';
+
+/** ~/… for a path under the home directory (what the user typed or will recognise). */
+const homePath = (p: string) => (p.startsWith(os.homedir() + path.sep) ? `~${p.slice(os.homedir().length)}` : shortPath(p));
+const expandHome = (p: string) => (p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p);
 
 /** The modes the pane cycles through with `m` (Talos's deprecated REBOOT is headless only). */
 export const PANE_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged', 'try'];
@@ -32,13 +38,7 @@ interface Output {
 
 const FIELD_PROMPTS: Record<Field, string> = { node: 'node (IP or IP:port)> ', base: 'base config file> ', patch: 'add patch file> ' };
 
-/** Talos's dry-run diff in colour: removed lines red, added green (the ---/+++ headers stay plain). */
-export function diffTone(line: string): MessageTone | undefined {
-  if (line.startsWith('+++') || line.startsWith('---')) return undefined;
-  return line.startsWith('+') ? 'ok' : line.startsWith('-') ? 'error' : undefined;
-}
-
-export default function ApplyPane({ session, sessionProblem, width, height, active, shell, params }: PaneProps) {
+export default function ApplyPane({ session, sessionProblem, width, height, shell, params }: PaneProps) {
   const [node, setNode] = useState<string | null>(null);
   const [entry, setEntry] = useState<Pick<InventoryNode, 'name' | 'role'> | null>(null);
   const [insecure, setInsecure] = useState(false);
@@ -51,6 +51,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
   const [busy, setBusy] = useState<string | null>(null);
   const [follow, setFollow] = useState<{ phase: FollowPhase; detail: string; started: number } | null>(null);
   const [renderNonce, setRenderNonce] = useState(0);
+  /** The node this pane applied a worker config to (bootstrap is not offered there). */
+  const [workerNode, setWorkerNode] = useState<string | null>(null);
   const [, setTick] = useState(0);
   const runRef = useRef<AbortController | null>(null);
   const prompt = usePrompt(shell);
@@ -121,6 +123,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
   const mtls = session !== null && node !== null && !insecure;
   const following = follow !== null && (follow.phase === 'going' || follow.phase === 'rebooting');
   const idle = busy === null && !following;
+  // A node this pane just made a worker has no etcd: bootstrap is not offered for it (the guard would refuse).
+  const nodeIsWorker = workerNode !== null && workerNode === node;
 
   function stopRun() {
     runRef.current?.abort();
@@ -176,7 +180,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       const applied = outcome.note ? `applied to ${target} (mode ${outcome.mode}): ${outcome.note}` : `applied to ${target} (mode ${outcome.mode})`;
       setNote({ text: dryRun ? `dry run answered by ${target}: nothing was changed` : applied, tone: outcome.note && !dryRun ? 'warn' : 'ok' });
       const reboots = !dryRun && mode !== 'staged' && (wasInsecure || outcome.mode === 'reboot');
-      if (reboots) void followNode(target, staticAddressOf(config) ?? hostPart(target), run);
+      if (reboots) void followNode(target, staticAddressOf(config) ?? hostPart(target), run, config);
     } catch (err) {
       if (!run.signal.aborted) setNote({ text: errorLine(err), tone: 'error' });
     } finally {
@@ -185,7 +189,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     }
   }
 
-  async function followNode(from: string, to: string, run: AbortController) {
+  async function followNode(from: string, to: string, run: AbortController, config: string) {
     const started = Date.now();
     append('');
     append(`following the reboot: ${from} -> ${to} (timeout ${Math.round(followTimeoutMs / 1000)}s, Esc stops)`);
@@ -209,7 +213,9 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       setNode(to);
       setInsecure(false);
       setFingerprint(null);
-      setNote({ text: `${to} answers over mTLS: b bootstraps (control plane, once), k saves the kubeconfig, h health`, tone: 'ok' });
+      const worker = machineTypeOf(config) === 'worker';
+      setWorkerNode(worker ? to : null);
+      setNote({ text: `${to} answers over mTLS: ${worker ? '' : 'b bootstraps (control plane, once), '}k saves the kubeconfig, h health`, tone: 'ok' });
     }
     if (runRef.current === run) runRef.current = null;
   }
@@ -246,14 +252,14 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     }
   }
 
-  async function saveKubeconfig(file: string) {
+  async function fetchAndSaveKubeconfig(file: string, force: boolean) {
     if (!session || !host) return;
     const target = host;
     setBusy(`fetching the kubeconfig from ${target}…`);
     try {
       const text = await machine.kubeconfig(session.target(target));
-      await writeFileAtomic(file, text, { overwrite: true, what: 'the kubeconfig' });
-      setNote({ text: `kubeconfig of ${target} saved to ${shortPath(file)} (0600)`, tone: 'ok' });
+      const saved = await saveKubeconfig(text, file, { force });
+      setNote({ text: describeSaved(saved, homePath(saved.path)), tone: 'ok' });
     } catch (err) {
       setNote({ text: `kubeconfig not saved: ${errorLine(err)}`, tone: 'error' });
     } finally {
@@ -261,20 +267,30 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
     }
   }
 
-  function askKubeconfig() {
+  /** k: merge into ~/.kube/config by default (talosctl kubeconfig); a path that does not exist gets the file as is. */
+  function askKubeconfig(force: boolean) {
     if (!host) return;
+    let initial: string;
+    try {
+      initial = homePath(defaultKubeconfigPath());
+    } catch (err) {
+      setNote({ text: errorLine(err), tone: 'error' });
+      return;
+    }
     prompt.askPath({
-      title: `Save the admin kubeconfig of ${host} to`,
-      initial: './kubeconfig',
+      title: force
+        ? `Merge the admin kubeconfig of ${host} into (entries of the same name are REPLACED)`
+        : `Merge the admin kubeconfig of ${host} into (a new file name writes it alone)`,
+      initial,
       onSubmit: (p) => {
-        const file = path.resolve(p);
-        if (existsSync(file)) {
-          prompt.confirm({
-            title: `${shortPath(file)} exists: overwrite it?`,
-            expect: null,
-            onConfirm: () => void saveKubeconfig(file),
-          });
-        } else void saveKubeconfig(file);
+        const file = path.resolve(expandHome(p));
+        if (!force || !existsSync(file)) return void fetchAndSaveKubeconfig(file, force);
+        prompt.confirm({
+          title: `Replace the clusters and users of ${homePath(file)} that have the same name?`,
+          detail: ['Without this (k), talos-tui keeps them and renames the new ones, as talosctl does.'],
+          expect: null,
+          onConfirm: () => void fetchAndSaveKubeconfig(file, true),
+        });
       },
     });
   }
@@ -330,13 +346,16 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
           { key: 'r', label: 're-render', hidden: true, help: 'read the files again and show the rendered config', run: () => { setOutput(null); setRenderNonce((n) => n + 1); } },
           { key: 'c', label: 'config', hidden: true, help: 'show the rendered config again', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
           { key: 'A', label: 'apply', hidden: true, dangerous: true, help: 'same as Enter', when: () => idle && node !== null && rendered.ok, run: () => confirmApply() },
-          { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members)', when: () => idle && mtls, run: () => void guardBootstrap() },
-          { key: 'k', label: 'kubeconfig', help: 'save the admin kubeconfig to a file (0600)', when: () => idle && mtls, run: () => askKubeconfig() },
+          { key: 'b', label: 'bootstrap', dangerous: true, help: 'bootstrap etcd on this control-plane node (refused when etcd already has members; not offered for a node just configured as a worker)', when: () => idle && mtls && !nodeIsWorker, run: () => void guardBootstrap() },
+          { key: 'k', label: 'kubeconfig', help: 'merge the admin kubeconfig into ~/.kube/config as talosctl does (context admin@<cluster> made current, other contexts kept, a clashing name renamed); a new file name writes it alone (0600)', when: () => idle && mtls, run: () => askKubeconfig(false) },
+          { key: 'K', label: 'kubeconfig --force', hidden: true, help: 'merge the admin kubeconfig, replacing clusters and users of the same name (talosctl kubeconfig --force)', when: () => idle && mtls, run: () => askKubeconfig(true) },
           { key: 'h', label: 'health', help: 'stream the cluster health check from this node', when: () => idle && mtls, run: () => void health() },
           { key: 'escape', label: 'stop', help: 'stop following the reboot or the health check (the node carries on)', when: () => runRef.current !== null && (following || busy !== null), run: () => stopRun() },
           ...scrollActions,
         ];
-  usePaneActions(shell, active ? actions : []);
+  usePaneActions(shell, actions);
+  usePaneWork(shell, busy ?? (following ? `following the reboot of ${node ?? 'the node'}` : null));
+  useRecordNote(shell, note);
 
   function confirmApply() {
     if (!node || !rendered.ok) return;
@@ -364,7 +383,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
       ? { text: `${follow.phase === 'going' ? 'waiting for the node to go away' : 'rebooting'} (${secs(Date.now() - follow.started)}; Esc stops): ${follow.detail}`, tone: 'warn' }
       : note;
   return (
-    <DocumentView width={width} height={height} heading={nodeLine} subheading={inputLine} status={status} title={body.title} lines={body.lines} top={top} bodyRows={bodyRows} lineTone={(line) => body.tone ?? (body.title.startsWith('dry run') ? diffTone(line) : undefined)}>
+    <DocumentView width={width} height={height} heading={nodeLine} subheading={inputLine} status={status} title={body.title} lines={body.lines} top={top} bodyRows={bodyRows} diff={body.title.startsWith('dry run')} lineTone={() => body.tone}>
       {entryField.field !== null ? <TextField prompt={FIELD_PROMPTS[entryField.field]} value={entryField.value} width={w} /> : null}
       {prompt.render(w)}
     </DocumentView>

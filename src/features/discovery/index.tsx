@@ -5,17 +5,22 @@
 // (or the selected node's details), and one footer line for errors and the selected row's notes.
 import { useEffect, useRef, useState } from 'react';
 import { Box } from 'ink';
-import { usePaneActions, type PaneProps } from '../../ui/pane-types.js';
+import { usePaneActions, usePaneWork, type PaneProps } from '../../ui/pane-types.js';
 import { Line } from '../../ui/shell/Line.js';
 import type { Segment } from '../../ui/shell/header-model.js';
-import { fit } from '../../ui/text.js';
+import { fit, fitOrPointToLog } from '../../ui/text.js';
 import { discoveryActions } from './actions.js';
 import { NodeDetail } from './components/NodeDetail.js';
-import { ResultsTable, windowOffset } from './components/ResultsTable.js';
+import { ResultsTable, visibleRowCount, windowOffset } from './components/ResultsTable.js';
 import { demoTargets, type DiscoverySnapshot, type DiscoverySource, type DiscoveryRow } from './source.js';
 import { osc52, talosctlApplyCommand } from './talosctl.js';
 import { useDiscoverySnapshot, useDiscoverySource } from './use-discovery.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
+import { useRowFilter } from '../../ui/row-filter.js';
+
+/** What `/` matches a row against. */
+const rowFilterText = (r: DiscoveryRow) =>
+  [r.ip, r.port, r.node?.kind, r.node?.hostname, r.node?.talosVersion, r.node?.stage, ...(r.node?.macs ?? []), r.match.state === 'matched' ? r.match.entry?.name : ''].filter(Boolean).join(' ');
 import { progressSegments, rowLabel } from './view-model.js';
 import { describeAmbiguity } from './report.js';
 
@@ -35,7 +40,7 @@ function targetsLine(snap: DiscoverySnapshot, shownTargets: string, width: numbe
   if (shownTargets === '') {
     return [{ text: fit(`targets: none. Press s and type a CIDR (10.0.0.0/24), an IP or a range (10.0.0.10-40)${inv}`, width), tone: 'dim' }];
   }
-  const label = snap.targets === shownTargets && snap.targetsLabel ? ` (${snap.targetsLabel})` : snap.scans === 0 ? ' (s, Enter to scan)' : '';
+  const label = snap.targets === shownTargets && snap.targetsLabel ? ` (${snap.targetsLabel})` : snap.scans === 0 ? ' (press s, then Enter, to scan)' : '';
   const port = snap.port === 50000 ? '' : ` port ${snap.port}`;
   return [
     { text: 'targets: ', tone: 'accent' },
@@ -58,7 +63,7 @@ function summaryLine(snap: DiscoverySnapshot, width: number): Segment[] {
 }
 
 function footerLine(snap: DiscoverySnapshot, row: DiscoveryRow | null, width: number): Segment[] {
-  if (snap.error) return [{ text: fit(snap.error, width), tone: 'error' }];
+  if (snap.error) return [{ text: fitOrPointToLog(snap.error, width), tone: 'error' }];
   if (snap.match?.mode === 'order') return [{ text: fit(snap.match.note ?? 'matched by count order', width), tone: 'warn' }];
   if (snap.match && snap.match.ambiguous.length > 0) return [{ text: fit(`ambiguous: ${snap.match.ambiguous.map(describeAmbiguity).join('; ')}`, width), tone: 'error' }];
   if (row?.movedFrom) return [{ text: fit(`${rowLabel(row, snap.port)} moved here from ${row.movedFrom} (same MAC)`, width), tone: 'warn' }];
@@ -93,11 +98,15 @@ export function DiscoveryView(props: DiscoveryViewProps) {
     selectedRef.current = key;
     setSelectedKey(key);
   };
-  const selected = indexOf(snap.rows, selectedKey);
-  const row = selected >= 0 ? snap.rows[selected] : null;
+  // `/` narrows the table (a regex over each row's address, kind, name, version and MACs).
+  const filter = useRowFilter(shell, 'machines found');
+  const shownRows = (rows: readonly DiscoveryRow[]) => (filter.text === null ? rows : rows.filter((r) => filter.matches(rowFilterText(r))));
+  const rows = shownRows(snap.rows);
+  const selected = indexOf(rows, selectedKey);
+  const row = selected >= 0 ? rows[selected] : null;
   /** The selected row as of now (latest snapshot, latest selection), for actions. */
   const currentRow = (): DiscoveryRow | null => {
-    const rows = source.store.getSnapshot().rows;
+    const rows = shownRows(source.store.getSnapshot().rows);
     const i = indexOf(rows, selectedRef.current);
     return i >= 0 ? rows[i] : null;
   };
@@ -175,17 +184,21 @@ export function DiscoveryView(props: DiscoveryViewProps) {
         shell.setStatus(`copied: ${cmd}`, 'ok');
       },
       move: (delta) => {
-        const rows = source.store.getSnapshot().rows;
+        const rows = shownRows(source.store.getSnapshot().rows);
         if (rows.length === 0) return;
         const next = Math.max(0, Math.min(rows.length - 1, indexOf(rows, selectedRef.current) + delta));
         select(rows[next].key);
       },
     },
   );
-  usePaneActions(shell, actions);
+  usePaneActions(shell, [...actions, ...filter.actions]);
+  usePaneWork(shell, snap.phase === 'running' ? `a scan of ${snap.targets}` : null);
+  // Talos machines found here complete after `:node` (Tab).
+  const talosAddresses = snap.rows.filter((r) => r.node && (r.node.kind === 'maintenance' || r.node.kind === 'configured')).map((r) => r.ip).join(',');
+  useEffect(() => shell.offerNodes(talosAddresses === '' ? [] : talosAddresses.split(',')), [shell, talosAddresses]);
 
   const bodyHeight = Math.max(1, height - 4);
-  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), bodyHeight - 1, snap.rows.length);
+  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), visibleRowCount(rows.length, bodyHeight), rows.length);
 
   const firstLine =
     entry.field === 'targets' ? (
@@ -193,18 +206,18 @@ export function DiscoveryView(props: DiscoveryViewProps) {
     ) : entry.field === 'inventory' ? (
       <TextField prompt="inventory file: " value={entry.value} width={inner} />
     ) : (
-      <Line segments={targetsLine(snap, shownTargets, inner)} />
+      filter.field(inner) ?? <Line segments={targetsLine(snap, shownTargets, inner)} />
     );
 
   return (
     <Box flexDirection="column" width={width} height={height} paddingX={1}>
       {firstLine}
       <Line segments={progressSegments(snap, inner)} />
-      <Line segments={summaryLine(snap, inner)} />
+      <Line segments={filter.text === null ? summaryLine(snap, inner) : [{ text: fit(`filter /${filter.text}/: ${rows.length} of ${snap.rows.length} rows (Esc clears)`, inner), tone: 'warn' }]} />
       {detail && row ? (
         <NodeDetail row={row} width={inner} height={bodyHeight} port={snap.port} />
       ) : (
-        <ResultsTable rows={snap.rows} selected={selected} offset={offsetRef.current} width={inner} height={bodyHeight} port={snap.port} />
+        <ResultsTable rows={rows} selected={selected} offset={offsetRef.current} width={inner} height={bodyHeight} port={snap.port} />
       )}
       <Line segments={footerLine(snap, row, inner)} />
     </Box>

@@ -48,13 +48,5 @@ export function talosctlApplyCommand(input: ApplyCommandInput): string {
   return words.join(' ');
 }
 
-/**
- * OSC 52 "set clipboard" for `text`. Inside tmux the sequence is also wrapped in tmux's DCS
- * passthrough, which reaches the outer terminal when tmux's `allow-passthrough` is on (tmux's own
- * `set-clipboard on` handles the plain form).
- */
-export function osc52(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  const plain = `\u001b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
-  if (!env['TMUX']) return plain;
-  return plain + `\u001bPtmux;${plain.replace(/\u001b/g, '\u001b\u001b')}\u001b\\`;
-}
+// OSC 52 lives in src/ui/clipboard.ts (the META pane copies too).
+export { osc52 } from '../../ui/clipboard.js';

@@ -15,7 +15,7 @@ import { Box } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { LogView } from '../../ui/LogView.js';
 import { Line } from '../../ui/shell/Line.js';
-import { usePaneActions, type PaneProps } from '../../ui/pane-types.js';
+import { usePaneActions, usePaneWork, type PaneProps } from '../../ui/pane-types.js';
 import { pickerActions, viewActions } from './actions.js';
 import { loadCatalog as defaultLoadCatalog } from './catalog.js';
 import type { LogsController } from './controller.js';
@@ -126,6 +126,7 @@ export function LogsPaneView(props: LogsPaneViewProps) {
           })
         : viewActions({ model: ctl.model, view: snap.view, hasStreams: snap.streams.length > 0, openInput, openPicker });
   usePaneActions(shell, actions);
+  usePaneWork(shell, snap.streams.length > 0 ? `${snap.streams.length} log stream(s) followed, with their filter and scroll position` : null);
 
   if (noSession) return <NoSessionNotice width={width} sessionProblem={sessionProblem} />;
 

@@ -11,15 +11,18 @@ import { FileTargetError, writeFileAtomic } from '../../io/atomic-file.js';
 import { readUserFile, UserFileError } from '../../io/user-file.js';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { usePaneActions, type Action, type PaneProps } from '../../ui/pane-types.js';
+import { usePaneActions, usePaneWork, useRecordNote, type Action, type PaneProps } from '../../ui/pane-types.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { displayWidth, errorLine, wrapWords } from '../../ui/text.js';
 import { Code, insecureClient, TalosError, type NodeTarget } from '../../talos/index.js';
 import {
-  encodeProblem, errorsOf, formatDiff, formatProblem, hasChanges, KERNEL_CMDLINE_MAX, lineDiff, META_NETWORK_ID, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
+  encodeProblem, errorsOf, formatProblem, KERNEL_CMDLINE_MAX, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
 } from '../../core/meta/index.js';
-import { bootRoute, deleteMetaNetwork, isMaintenanceRefusal, qrCode, readMetaNetwork, writeMetaNetwork } from '../../ops/meta.js';
+import { diffStat, unifiedDiff } from '../../core/diff/unified.js';
+import { bootRoute, deleteMetaNetwork, isMaintenanceRefusal, qrCode, readMetaNetwork, writeMetaNetwork, type BootRoute } from '../../ops/meta.js';
+import { editInTerminal, editorCommand } from '../../ui/editor.js';
+import { copyToClipboard } from '../../ui/clipboard.js';
 import { META_TEMPLATE } from './template.js';
 import { displayPath } from '../../core/display-path.js';
 
@@ -73,7 +76,7 @@ export function wrapProblem(line: string, w: number): string[] {
   return rest === '' ? [first] : [first, ...wrapWords(rest, inner).map((l) => `  ${l}`)];
 }
 
-export default function MetaPane({ session, sessionProblem, width, height, active, shell, selectedNodes, params }: PaneProps) {
+export default function MetaPane({ session, sessionProblem, width, height, shell, selectedNodes, params }: PaneProps) {
   const initialFile = typeof params?.file === 'string' ? path.resolve(params.file) : null;
   const pollMs = typeof params?.pollMs === 'number' ? params.pollMs : DEFAULT_POLL_MS;
   const [file, setFile] = useState<string | null>(initialFile);
@@ -86,6 +89,8 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
   const [note, setNote] = useState<Note | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const prompt = usePrompt(shell);
+  /** The boot-time route last shown (what `s` saves and `c` copies). */
+  const routeRef = useRef<BootRoute | null>(null);
   const node = typedNode ?? selectedNodes[0] ?? null;
 
   const entry = useTextEntry<Field>(shell, {
@@ -186,9 +191,11 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       const value = (await readNode()) ?? '';
       const theirs = parseMetaNetworkConfig(value);
       const current = value.trim() !== '' && theirs.config ? renderMetaNetworkConfig(theirs.config) : value;
-      const d = lineDiff(current, canonical);
-      setOutput({ title: `diff: - ${n} (stored)  + ${file ? shortPath(file) : 'file'} (canonical)`, lines: hasChanges(d) ? formatDiff(d) : ['no differences: the node stores this document'] });
-      setNote({ text: hasChanges(d) ? `${d.filter((x) => x.op !== ' ').length} changed line(s) between ${n} and the file` : `${n} already stores this document`, tone: 'info' });
+      const fileName = file ? shortPath(file) : 'file';
+      const d = unifiedDiff(current, canonical, { fromName: `${n} (stored)`, toName: `${fileName} (canonical)` });
+      const { removed, added } = diffStat(d);
+      setOutput({ title: `diff: ${n} (stored) -> ${fileName} (canonical)`, lines: d.length > 0 ? d : ['no differences: the node stores this document'] });
+      setNote({ text: d.length > 0 ? `${removed} line(s) removed, ${added} added between ${n} and the file` : `${n} already stores this document`, tone: 'info' });
       setScroll(0);
     } catch (err) {
       setNote({ text: `cannot compare with ${n}: ${errorLine(err)}`, tone: 'error' });
@@ -197,14 +204,18 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
     }
   }
 
+  /** What the boot-time route carries: the canonical render (no comments, so the QR code stays small). */
+  const compact = canonical !== '' ? canonical : text;
+
   function showRoute(why: string | null) {
-    const bad = encodeProblem(text);
+    const bad = encodeProblem(compact);
     if (bad) {
       setOutput({ title: 'boot-time route', lines: [...(why ? [why] : []), `the boot-time route cannot carry this file: ${bad}`], tone: 'error' });
       return;
     }
     try {
-      const route = bootRoute(text);
+      const route = bootRoute(compact);
+      routeRef.current = route;
       const head = why ? [`# ${why}`, '# boot it with this instead:', ''] : [];
       const tooLong = route.kernelArg.length > KERNEL_CMDLINE_MAX
         ? ['', `# warning: the kernel argument is ${route.kernelArg.length} bytes, more than the ${KERNEL_CMDLINE_MAX}-byte kernel command line: use the imager's --meta`]
@@ -278,19 +289,46 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
     });
   }
 
-  function writeTemplate() {
+  /** e: the file in $VISUAL / $EDITOR (the template first when it does not exist), then checked again. */
+  async function editFile() {
     if (!file) return;
-    writeFileAtomic(file, META_TEMPLATE, { what: 'the template' }).then(
-      () => {
-        setNote({ text: `template written to ${shortPath(file)}: edit it in your editor`, tone: 'ok' });
-        reload(file);
+    if (doc?.kind === 'missing' && !(await writeTemplate())) return;
+    const problem = editInTerminal(file);
+    docKey.current = null;
+    reload(file);
+    setOutput(null);
+    setScroll(0);
+    setNote(problem ? { text: problem, tone: 'error' } : { text: `edited ${shortPath(file)} in ${editorCommand()}: checked again (it is still watched)`, tone: 'info' });
+  }
+
+  /** s on the boot-time route: the three forms to a file (0600, atomic). */
+  function saveRoute() {
+    const route = routeRef.current;
+    if (!route) return;
+    prompt.askPath({
+      title: 'Save the boot-time route (INSTALLER_META_BASE64, kernel argument, imager flag) to',
+      initial: './meta-boot-route.txt',
+      onSubmit: (p) => {
+        writeFileAtomic(path.resolve(p), `${route.lines.join('\n')}\n`, { what: 'the boot-time route' }).then(
+          (r) => setNote({ text: `boot-time route saved to ${shortPath(r.path)} (0600)`, tone: 'ok' }),
+          (err: unknown) => setNote({ text: `boot-time route not saved: ${errorLine(err)}`, tone: 'error' }),
+        );
       },
-      (err: unknown) =>
-        setNote({
-          text: err instanceof FileTargetError && err.reason === 'exists' ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`,
-          tone: 'error',
-        }),
-    );
+    });
+  }
+
+  /** t: a commented template where no file is (atomic, 0600, never over an existing file); true when written. */
+  async function writeTemplate(): Promise<boolean> {
+    if (!file) return false;
+    try {
+      await writeFileAtomic(file, META_TEMPLATE, { what: 'the META template' });
+      setNote({ text: `template written to ${shortPath(file)}: e edits it`, tone: 'ok' });
+      reload(file);
+      return true;
+    } catch (err) {
+      setNote({ text: err instanceof FileTargetError && /already exists/.test(err.message) ? `${shortPath(file)} exists: the template does not overwrite it` : `template not written: ${errorLine(err)}`, tone: 'error' });
+      return false;
+    }
   }
 
   // ---- layout
@@ -337,18 +375,32 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
       ? []
       : [
           { key: 'o', label: 'open', help: 'open a META document file (the pane re-validates it on every save)', run: () => entry.open('file', file ? shortPath(file) : DEFAULT_META_FILE) },
-          { key: 't', label: 'template', help: 'write a commented template to the file (never overwrites)', when: () => file !== null && doc?.kind === 'missing', run: () => writeTemplate() },
+          { key: 't', label: 'template', help: 'write a commented template to the file (never overwrites)', when: () => file !== null && doc?.kind === 'missing', run: () => void writeTemplate() },
           { key: 'n', label: 'node', help: 'type the node (IP) to read, compare and write', run: () => entry.open('node', node ?? '') },
           { key: 'i', label: insecure ? 'maint.' : 'mTLS', hidden: true, help: 'switch between maintenance (insecure, straight to the node) and configured (mTLS over the session)', when: () => idle, run: () => { setInsecure((v) => !v); setOutput(null); } },
           { key: 'g', label: 'get', help: `read the node's current META ${META_NETWORK_ID}`, when: () => idle && node !== null && (insecure || session !== null), run: () => void get() },
           { key: 'D', label: 'diff', help: "line diff: the node's current document against the file's canonical render", when: () => idle && node !== null && valid && (insecure || session !== null), run: () => void diff() },
           { key: 'w', label: 'write', dangerous: true, help: `write the file to the node's META ${META_NETWORK_ID} over mTLS (type the node name), a maintenance node gets the boot-time route`, when: () => idle && node !== null && valid && (insecure || session !== null), run: () => confirmWrite() },
-          { key: 'e', label: 'export', help: 'the boot-time route: INSTALLER_META_BASE64, the kernel argument (with its QR code) and the imager --meta', when: () => valid, run: () => showRoute(null) },
+          { key: 'e', label: 'edit', help: 'edit the file in $VISUAL / $EDITOR (the console steps aside until it exits; a missing file starts from the template), then check it again', when: () => file !== null && doc?.kind !== 'unreadable', run: () => void editFile() },
+          { key: 'b', label: 'boot export', help: 'the boot-time route: INSTALLER_META_BASE64, the kernel argument (with its QR code) and the imager --meta', when: () => valid, run: () => showRoute(null) },
+          { key: 's', label: 'save', help: 'boot-time route shown: save it to a file (0600)', when: () => output?.title === 'boot-time route' && routeRef.current !== null, run: () => saveRoute() },
+          {
+            key: 'c',
+            label: 'copy',
+            help: 'boot-time route shown: copy the kernel argument to the clipboard (OSC 52)',
+            when: () => output?.title === 'boot-time route' && routeRef.current !== null,
+            run: () => {
+              copyToClipboard(routeRef.current!.kernelArg);
+              setNote({ text: `copied the kernel argument (${routeRef.current!.kernelArg.length} bytes) to the clipboard (OSC 52)`, tone: 'ok' });
+            },
+          },
           { key: 'x', label: 'delete', dangerous: true, help: `delete the node's META ${META_NETWORK_ID} (type the node name)`, when: () => idle && node !== null && mtls, run: () => confirmDelete() },
           { key: 'escape', label: 'back', help: 'back to the problems and the canonical preview', when: () => output !== null, run: () => { setOutput(null); setScroll(0); } },
           ...scrollActions,
         ];
-  usePaneActions(shell, active ? actions : []);
+  usePaneActions(shell, actions);
+  usePaneWork(shell, busy);
+  useRecordNote(shell, note);
 
   const conn = insecure ? 'maintenance, insecure' : session ? 'configured, mTLS' : `no session: ${sessionProblem ?? 'loading…'}`;
   const state = !file ? 'none (o opens one)' : !doc ? '…' : doc.kind === 'missing' ? 'missing (t writes a template)' : doc.kind === 'unreadable' ? 'unreadable' : valid ? 'valid' : 'INVALID';
@@ -356,10 +408,10 @@ export default function MetaPane({ session, sessionProblem, width, height, activ
   const nodeLine = node ? `Node ${node} · ${conn}` : 'Node: none. Press n to type one, or select one in Discovery (1).';
   const status: Note | null = busy ? { text: busy, tone: 'info' } : note;
   const lineTone = (line: string): MessageTone | undefined =>
-    body.tone ?? (output === null ? (line.startsWith('error: ') ? 'error' : line.startsWith('warning: ') ? 'warn' : undefined) : output.title.startsWith('diff') ? (line.startsWith('- ') ? 'error' : line.startsWith('+ ') ? 'ok' : undefined) : undefined);
+    body.tone ?? (output === null ? (line.startsWith('error: ') ? 'error' : line.startsWith('warning: ') ? 'warn' : undefined) : undefined);
 
   return (
-    <DocumentView width={width} height={height} heading={fileLine} subheading={nodeLine} status={status} title={body.title} lines={bodyLines} top={top} bodyRows={bodyRows} lineTone={lineTone}>
+    <DocumentView width={width} height={height} heading={fileLine} subheading={nodeLine} status={status} title={body.title} lines={bodyLines} top={top} bodyRows={bodyRows} diff={output?.title.startsWith('diff') ?? false} lineTone={lineTone}>
       {entry.field !== null ? <TextField prompt={FIELD_PROMPTS[entry.field]} value={entry.value} width={w} /> : null}
       {prompt.render(w)}
     </DocumentView>

@@ -9,8 +9,8 @@ import type { ConfirmRequest } from '../../ui/ConfirmDangerous.js';
 import { defragment, disarmAlarms, forfeitLeadership, serviceAction, type Outcome, type ServiceVerb } from './operations.js';
 import type { StatusSnapshot, StatusSource } from './source.js';
 
-export type StatusView = 'services' | 'etcd' | 'members';
-export const VIEWS: readonly StatusView[] = ['services', 'etcd', 'members'];
+export type StatusView = 'services' | 'etcd' | 'members' | 'nodes';
+export const VIEWS: readonly StatusView[] = ['services', 'etcd', 'members', 'nodes'];
 
 /** What the actions act on. The pane passes getters over its latest render, so a key that arrives
  *  before this table is republished still acts on what the screen shows. */
@@ -82,8 +82,9 @@ export function statusActions(ctx: StatusActionContext): Action[] {
   };
 
   return [
-    { key: 'tab', label: 'view', help: 'next view: services, etcd status, etcd members', run: () => ctx.setView(next(1)) },
+    { key: 'tab', label: 'view', help: 'next view: services, etcd status, etcd members, nodes (version, stage, uptime, load, memory, CPU per node)', run: () => ctx.setView(next(1)) },
     { key: 'shift+tab', label: 'prev view', hidden: true, help: 'previous view', run: () => ctx.setView(next(-1)) },
+    { key: 'N', label: 'nodes', help: 'the node summary: Talos version, stage, ready, uptime, load, memory and CPU of every node', when: () => ctx.view !== 'nodes', run: () => ctx.setView('nodes') },
     { key: 'up', label: 'up', hidden: true, help: 'move the cursor up', run: () => ctx.move(-1) },
     { key: 'down', label: 'down', hidden: true, help: 'move the cursor down', run: () => ctx.move(1) },
     { key: 'k', label: 'up', hidden: true, help: 'move the cursor up', run: () => ctx.move(-1) },

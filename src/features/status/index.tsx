@@ -11,6 +11,13 @@ import { defaultSnapshotPath, snapshot as saveSnapshot } from './operations.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { useStatus } from './use-status.js';
 import { EtcdView, MembersView, operationLines, ServicesView, Tabs } from './views.js';
+import { NodesView } from './node-info-view.js';
+import { useNodeInfo } from './use-node-info.js';
+import { useRowFilter } from '../../ui/row-filter.js';
+import type { ServiceRow } from '../../core/services.js';
+
+/** What `/` matches a service row against. */
+const serviceFilterText = (r: ServiceRow) => [r.id, r.state, r.health, r.events[0]?.msg ?? ''].join(' ');
 
 const clamp = (n: number, max: number) => Math.max(0, Math.min(n, max));
 
@@ -27,9 +34,15 @@ export default function StatusPane({ session, sessionProblem, width, height, act
   const prompt = usePrompt(shell);
 
   const nodes = snapshot?.nodes ?? [];
+  // The node summary follows the same nodes, polled on its own ticker (slower while hidden or on another view).
+  const nodeInfo = useNodeInfo(session, nodes, active && view === 'nodes');
   const ni = clamp(nodeIndex, nodes.length - 1);
   const node = nodes[ni];
-  const serviceRows = (node && snapshot?.services[node]) || [];
+  // `/` narrows the services view (a regex over each service's id, state, health and last event).
+  const filter = useRowFilter(shell, 'services');
+  const filtered = (rows: readonly ServiceRow[]) => (filter.text === null ? rows : rows.filter((r) => filter.matches(serviceFilterText(r))));
+  const allServiceRows = (node && snapshot?.services[node]) || [];
+  const serviceRows = filtered(allServiceRows);
   const sIndex = Math.max(0, serviceRows.findIndex((r) => r.id === serviceId));
 
   const service = serviceRows[sIndex];
@@ -78,6 +91,11 @@ export default function StatusPane({ session, sessionProblem, width, height, act
       l.service = next;
       setServiceId(next.id);
     } else if (l.view === 'etcd') selectEtcd(l, clamp(l.etcdCursor + delta, l.etcdCount - 1));
+    else if (l.view === 'nodes') {
+      // The node cursor is the services view's node: pick one here, Tab back shows its services.
+      const i = clamp(l.nodeIndex + delta, l.nodeCount - 1);
+      if (i !== l.nodeIndex) switchNode(i - l.nodeIndex);
+    }
     else {
       l.memberCursor = clamp(l.memberCursor + delta, l.memberCount - 1);
       setMemberCursor(l.memberCursor);
@@ -88,7 +106,7 @@ export default function StatusPane({ session, sessionProblem, width, height, act
     const n = l.nodeCount;
     if (n === 0) return;
     const i = (l.nodeIndex + delta + n) % n;
-    const rows = (l.snapshot && l.snapshot.services[l.snapshot.nodes[i]!]) || [];
+    const rows = filtered((l.snapshot && l.snapshot.services[l.snapshot.nodes[i]!]) || []);
     l.nodeIndex = i;
     l.node = l.snapshot?.nodes[i];
     l.serviceRows = rows;
@@ -104,7 +122,7 @@ export default function StatusPane({ session, sessionProblem, width, height, act
     shell,
     prompt.open || !session
       ? []
-      : statusActions({
+      : [...statusActions({
           source,
           shell,
           get snapshot() {
@@ -138,7 +156,7 @@ export default function StatusPane({ session, sessionProblem, width, height, act
                 if (source) report(shell, saveSnapshot(source, n, file));
               },
             }),
-        }),
+        }), ...(view === 'services' ? filter.actions : [])],
   );
 
   if (!session) {
@@ -159,15 +177,25 @@ export default function StatusPane({ session, sessionProblem, width, height, act
   // Rows: tabs (1) + view header (1) + body + operation lines; a prompt takes the bottom of the body.
   const opLines = operationLines(snapshot, width);
   const bodyRows = Math.max(2, height - 2 - opLines.length - prompt.rows);
+  // The filter field, or the line saying which filter is in force, takes a row of the services view.
+  const filterRows = view === 'services' && (filter.text !== null || filter.field(width) !== null) ? 1 : 0;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Tabs view={view} snapshot={snapshot} />
+      <Tabs view={view} snapshot={snapshot} width={width} />
+      {view === 'services' ? filter.field(width) : null}
+      {view === 'services' && filter.text !== null && !filter.field(width) ? (
+        <Text wrap="truncate" {...toneProps('warn')}>
+          {fit(`filter /${filter.text}/: ${serviceRows.length} of ${allServiceRows.length} services (Esc clears)`, width)}
+        </Text>
+      ) : null}
       {snapshot?.idle ? (
         <Text wrap="truncate" {...toneProps('warn')}>
           {fit(snapshot.idle, width)}
         </Text>
       ) : view === 'services' ? (
-        <ServicesView snapshot={snapshot} node={node} index={ni} cursor={sIndex} showEvents={showEvents} width={width} rows={bodyRows} />
+        <ServicesView snapshot={snapshot} node={node} index={ni} cursor={sIndex} showEvents={showEvents} width={width} rows={bodyRows - filterRows} filtered={serviceRows} />
+      ) : view === 'nodes' ? (
+        <NodesView snapshot={nodeInfo} cursor={ni} width={width} rows={bodyRows} />
       ) : view === 'etcd' ? (
         <EtcdView snapshot={snapshot} cursor={eIndex} width={width} rows={bodyRows} />
       ) : (

@@ -5,9 +5,10 @@ import { relativeTime } from '../../core/services.js';
 import type { Tone } from '../../ui/shell/header-model.js';
 import { Line } from '../../ui/shell/Line.js';
 import { toneProps } from '../../ui/shell/tones.js';
-import { fit, wrapWords } from '../../ui/text.js';
+import { displayWidth, fit, wrapWords } from '../../ui/text.js';
 import { VIEWS, type StatusView } from './actions.js';
 import type { StatusSnapshot } from './source.js';
+import type { ServiceRow } from '../../core/services.js';
 import { Table } from '../../ui/Table.js';
 import {
   ETCD_STATUS_COLUMNS,
@@ -22,22 +23,26 @@ import {
   staleReasonLines,
 } from './view-model.js';
 
-const VIEW_TITLES: Record<StatusView, string> = { services: 'Services', etcd: 'etcd status', members: 'etcd members' };
+const VIEW_TITLES: Record<StatusView, string> = { services: 'Services', etcd: 'etcd status', members: 'etcd members', nodes: 'Nodes' };
 
-export function Tabs({ view, snapshot }: { view: StatusView; snapshot: StatusSnapshot | null }) {
+export function Tabs({ view, snapshot, width = 80 }: { view: StatusView; snapshot: StatusSnapshot | null; width?: number }) {
   const overall = snapshot?.etcd?.overall;
-  const segments: { text: string; tone: Tone }[] = VIEWS.flatMap((v) => [
-    { text: v === view ? `[${VIEW_TITLES[v]}]` : ` ${VIEW_TITLES[v]} `, tone: v === view ? 'accent' : 'dim' },
-    { text: ' ', tone: 'plain' },
-  ]);
+  // The current view stays whole at any width: the others shrink to their first word, then go.
+  const widthOf = (labels: string[]) => labels.reduce((w, l) => w + displayWidth(l) + 1, 0) + 16;
+  let labels = VIEWS.map((v) => (v === view ? `[${VIEW_TITLES[v]}]` : ` ${VIEW_TITLES[v]} `));
+  if (widthOf(labels) > width) labels = VIEWS.map((v) => (v === view ? `[${VIEW_TITLES[v]}]` : ` ${VIEW_TITLES[v].split(' ').at(-1)} `));
+  if (widthOf(labels) > width) labels = VIEWS.map((v) => (v === view ? `[${VIEW_TITLES[v]}]` : ''));
+  const segments: { text: string; tone: Tone }[] = VIEWS.flatMap((v, i) =>
+    labels[i] === '' ? [] : [{ text: labels[i]!, tone: v === view ? 'accent' : 'dim' }, { text: ' ', tone: 'plain' }],
+  );
   if (overall && overall !== 'ok') segments.push({ text: overall === 'error' ? 'etcd: problems' : 'etcd: warnings', tone: overall === 'error' ? 'error' : 'warn' });
   else if (overall === 'ok') segments.push({ text: 'etcd: ok', tone: 'ok' });
   return <Line segments={segments} />;
 }
 
-export function ServicesView(props: { snapshot: StatusSnapshot | null; node: string | undefined; index: number; cursor: number; showEvents: boolean; width: number; rows: number }) {
+export function ServicesView(props: { snapshot: StatusSnapshot | null; node: string | undefined; index: number; cursor: number; showEvents: boolean; width: number; rows: number; filtered?: readonly ServiceRow[] }) {
   const { snapshot, node, width } = props;
-  const rows = (node && snapshot?.services[node]) || [];
+  const rows = props.filtered ?? ((node && snapshot?.services[node]) || []);
   const selected = rows[props.cursor];
   const events = props.showEvents && selected && selected.failed === undefined ? selected.events.slice(0, 3) : [];
   const eventRows = events.length > 0 ? events.length + 1 : 0;

@@ -13,7 +13,10 @@ import {
   type EtcdMember,
   type EtcdMemberAlarm,
   type EtcdMemberStatus,
+  type LoadAvg,
+  type MemInfo,
   type ServiceInfo,
+  type SystemStat,
   type Version,
 } from '../proto/gen/machine/machine_pb.js';
 import { describeError, TalosError } from '../errors.js';
@@ -24,10 +27,24 @@ import { readTar } from './tar.js';
 
 const M = MachineService.method;
 
-export type { ContainerInfo, EtcdMember, EtcdMemberAlarm, EtcdMemberStatus, ServiceInfo, Version };
+export type { ContainerInfo, EtcdMember, EtcdMemberAlarm, EtcdMemberStatus, LoadAvg, MemInfo, ServiceInfo, SystemStat, Version };
 
 export async function version(t: NodeTarget, opts?: CallOptions): Promise<Version> {
   return requireEntry(await t.unary(M.version, {}, opts), t.node, 'Version');
+}
+
+// ---- node figures (the dashboard's summary)
+
+export async function loadAvg(t: NodeTarget, opts?: CallOptions): Promise<LoadAvg> {
+  return requireEntry(await t.unary(M.loadAvg, {}, opts), t.node, 'LoadAvg');
+}
+
+export async function memory(t: NodeTarget, opts?: CallOptions): Promise<MemInfo | undefined> {
+  return requireEntry(await t.unary(M.memory, {}, opts), t.node, 'Memory').meminfo;
+}
+
+export async function systemStat(t: NodeTarget, opts?: CallOptions): Promise<SystemStat> {
+  return requireEntry(await t.unary(M.systemStat, {}, opts), t.node, 'SystemStat');
 }
 
 // ---- services

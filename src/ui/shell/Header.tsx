@@ -7,16 +7,18 @@ import { headerSegments, type HeaderInput, type Segment } from './header-model.j
 import { Line } from './Line.js';
 
 export function tabSegments(panes: readonly PaneDefinition[], current: PaneId, width: number, color = colorEnabled): Segment[] {
+  // Without colour the active tab is marked with brackets, so NO_COLOR loses no information.
+  const full = (p: PaneDefinition) => (p.id === current && !color ? `[${p.number} ${p.title}]` : ` ${p.number} ${p.title} `);
+  // Too narrow for every title: the other tabs shrink to their number first, so the active one
+  // always shows whole, wherever it is in the row.
+  const fits = (labels: string[]) => labels.reduce((w, l) => w + displayWidth(l) + 1, 0) <= width;
+  let labels = panes.map(full);
+  if (!fits(labels)) labels = panes.map((p) => (p.id === current ? full(p) : ` ${p.number} `));
+  if (!fits(labels)) labels = panes.map((p) => (p.id === current ? full(p) : ''));
   const out: Segment[] = [];
-  let used = 0;
-  for (const p of panes) {
-    const active = p.id === current;
-    // Without colour the active tab is marked with brackets, so NO_COLOR loses no information.
-    const label = active && !color ? `[${p.number} ${p.title}]` : ` ${p.number} ${p.title} `;
-    if (used + displayWidth(label) + 1 > width) break;
-    out.push({ text: label, tone: active ? 'badge' : 'dim' }, { text: ' ', tone: 'plain' });
-    used += displayWidth(label) + 1;
-  }
+  panes.forEach((p, i) => {
+    if (labels[i] !== '') out.push({ text: labels[i]!, tone: p.id === current ? 'badge' : 'dim' }, { text: ' ', tone: 'plain' });
+  });
   return out;
 }
 

@@ -8,10 +8,11 @@ import type { TalosSession } from '../../talos/session.js';
 import type { SessionInfo } from '../../talos/session-info.js';
 import { splitKeys } from '../keys.js';
 import { useTerminalSize, type TerminalSize } from '../use-terminal-size.js';
-import { commandWords, parseShellCommand } from './commands.js';
+import { completeCommand, eraseWord, parseShellCommand } from './commands.js';
 import { Header } from './Header.js';
 import { HelpOverlay, maxHelpScroll } from './HelpOverlay.js';
-import { enabled, helpLines } from './hints.js';
+import { enabled, helpLines, hintRows, type OtherPaneKeys } from './hints.js';
+import { messageLines, MessagesOverlay, QuitOverlay } from './Overlays.js';
 import { KeyHints } from './KeyHints.js';
 import { PaneErrorBoundary } from './PaneErrorBoundary.js';
 import { initialShellState, shellReducer, statusLifetimeMs, type ShellEvent } from './shell-state.js';
@@ -43,7 +44,8 @@ export interface ShellProps {
   now?: () => Date;
 }
 
-// Rows around the pane area: header (2), status (1, up to 3 while a long message is shown), hints (1),
+// Rows around the pane area: header (2), status (1, up to 3 while a long message is shown), hints (1,
+// 2 when the pane's keys need a second row),
 // and one spare row because Ink clears the whole screen on every frame once the output is as tall
 // as the terminal.
 const CHROME_ROWS = 5;
@@ -99,7 +101,13 @@ export function Shell(props: ShellProps) {
   }, []);
   // A long status message takes up to three rows (read whole at 80 columns); the pane gives them up.
   const extraStatusRows = state.overlay === 'command' ? 0 : statusRows(state.status, width).length - 1;
-  const paneHeight = Math.max(3, size.rows - CHROME_ROWS - extraStatusRows);
+  const current = panes.find((p) => p.id === state.pane) ?? panes[0]!;
+  const actionsRef = useRef(new Map<PaneId, readonly Action[]>());
+  const actions = actionsRef.current.get(current.id) ?? [];
+  const captured = state.captured.includes(current.id);
+  const hintMode = state.overlay === 'command' ? 'command' : state.overlay === 'none' ? (captured ? 'captured' : 'pane') : 'help';
+  const hints = hintMode === 'pane' ? hintRows(actions, state.history.length > 0, width) : null;
+  const paneHeight = Math.max(3, size.rows - CHROME_ROWS - extraStatusRows - (hints ? hints.length - 1 : 0));
   const sessionKey = useSessionKey(session);
   const info = useSessionInfo(session);
 
@@ -123,11 +131,16 @@ export function Shell(props: ShellProps) {
 
   // Action tables live in a ref (fresh closures for dispatch, no re-render per pane render); the
   // version bumps only when what the hint bar shows changes.
-  const actionsRef = useRef(new Map<PaneId, readonly Action[]>());
   /** The text field holding each pane's keyboard (see ShellApi.captureKeys). */
   const keyHandlers = useRef(new Map<PaneId, KeyHandler>());
   const signatures = useRef(new Map<PaneId, string>());
   const [, setActionsVersion] = useState(0);
+  /** What quitting would lose, per pane (see ShellApi.setWork). */
+  const work = useRef(new Map<PaneId, string>());
+  /** Addresses panes offered for `:node` completion (discovered machines). */
+  const offeredNodes = useRef<readonly string[]>([]);
+  /** Candidates of an ambiguous Tab, shown under the command line until the next key. */
+  const [candidates, setCandidates] = useState<string[]>([]);
 
   const apis = useMemo(() => {
     const make = (id: PaneId): ShellApi => ({
@@ -144,6 +157,15 @@ export function Shell(props: ShellProps) {
         const now = stateRef.current;
         const onScreen = now.pane === id && now.overlay === 'none';
         dispatch({ type: 'status', text: onScreen ? '' : text, tone });
+        if (onScreen) dispatch({ type: 'record', text, tone });
+      },
+      record: (text, tone) => dispatch({ type: 'record', text, tone }),
+      setWork: (description) => {
+        if (description) work.current.set(id, description);
+        else work.current.delete(id);
+      },
+      offerNodes: (nodes) => {
+        offeredNodes.current = [...nodes];
       },
       navigate: (pane, params) => dispatch({ type: 'navigate', pane, params }),
       // Through stateRef at once, not after a render: the next key of the same burst ("/q") must
@@ -164,13 +186,22 @@ export function Shell(props: ShellProps) {
     return new Map(panes.map((p) => [p.id, make(p.id)] as const));
   }, [panes, dispatch]);
 
-  const current = panes.find((p) => p.id === state.pane) ?? panes[0]!;
-  const actions = actionsRef.current.get(current.id) ?? [];
-  const captured = state.captured.includes(current.id);
-  const help = helpLines(current.title, actions, panes.length, state.history.length > 0, width);
+  // Every pane's table for the help, the current one first: a pane keeps its table while hidden.
+  const helpFor = (s: typeof state) => {
+    const cur = panes.find((p) => p.id === s.pane) ?? panes[0]!;
+    const others: OtherPaneKeys[] = panes
+      .filter((p) => p.id !== cur.id)
+      .map((p) => ({ title: p.title, number: p.number, actions: s.mounted.includes(p.id) ? (actionsRef.current.get(p.id) ?? []) : null }));
+    return helpLines(cur.title, actionsRef.current.get(cur.id) ?? null, panes.length, s.history.length > 0, width, others);
+  };
+  const help = state.overlay === 'help' ? helpFor(state) : [];
+  const messages = state.overlay === 'messages' ? messageLines(state.messages, width) : [];
 
-  const { onQuit } = props;
-  const quit = useCallback(() => (onQuit ? onQuit() : exit()), [onQuit, exit]);
+  const quitNow = useCallback(() => (props.onQuit ? props.onQuit() : exit()), [props.onQuit, exit]);
+  /** What would be lost, pane by pane, in number order. */
+  const runningWork = () => panes.flatMap((p) => (work.current.has(p.id) ? [`${p.title}: ${work.current.get(p.id)!}`] : []));
+  // Quitting with running work (a reboot being followed, log streams, a scan) asks first.
+  const quit = () => (runningWork().length > 0 ? dispatch({ type: 'open', overlay: 'quit' }) : quitNow());
 
   const runCommand = (line: string) => {
     const cmd = parseShellCommand(line);
@@ -199,6 +230,9 @@ export function Shell(props: ShellProps) {
       case 'help':
         send({ type: 'open', overlay: 'help' });
         return;
+      case 'messages':
+        send({ type: 'open', overlay: 'messages' });
+        return;
       case 'quit':
         quit();
         return;
@@ -214,22 +248,34 @@ export function Shell(props: ShellProps) {
     const actions = actionsRef.current.get(current.id) ?? [];
     const captured = state.captured.includes(current.id);
     if (state.overlay === 'command') {
+      setCandidates([]);
       if (name === 'escape') dispatch({ type: 'close' });
       else if (name === 'enter') {
         dispatch({ type: 'close' });
+        dispatch({ type: 'command-ran', text: state.command });
         runCommand(state.command);
       } else if (name === 'backspace') {
         if (state.command === '') dispatch({ type: 'close' });
         else dispatch({ type: 'erase' });
-      } else if (name === 'tab') {
-        const word = state.command.trim();
-        const match = commandWords.filter((w) => w.startsWith(word));
-        if (word !== '' && match.length === 1) dispatch({ type: 'type', text: match[0]!.slice(word.length) + ' ' });
+      } else if (name === 'ctrl+u') dispatch({ type: 'command-set', text: '' });
+      else if (name === 'ctrl+w') dispatch({ type: 'command-set', text: eraseWord(state.command) });
+      else if (name === 'up' || name === 'ctrl+p') dispatch({ type: 'recall', delta: -1 });
+      else if (name === 'down' || name === 'ctrl+n') dispatch({ type: 'recall', delta: 1 });
+      else if (name === 'tab') {
+        const known = [...state.selectedNodes, ...(session?.info.nodes ?? []), ...offeredNodes.current];
+        const done = completeCommand(state.command, { contexts: session?.context?.contextNames ?? [], nodes: known });
+        dispatch({ type: 'command-set', text: done.line });
+        setCandidates(done.candidates);
       } else if (text !== '') dispatch({ type: 'type', text });
       return;
     }
-    if (state.overlay === 'help') {
-      const lineCount = helpLines(current.title, actions, panes.length, state.history.length > 0, width).length;
+    if (state.overlay === 'quit') {
+      if (name === 'y' || name === 'Y') quitNow();
+      else dispatch({ type: 'close' });
+      return;
+    }
+    if (state.overlay === 'help' || state.overlay === 'messages') {
+      const lineCount = state.overlay === 'help' ? helpFor(state).length : messageLines(state.messages, width).length;
       const max = maxHelpScroll(lineCount, paneHeight);
       if (name === 'escape' || name === 'q' || name === '?') dispatch({ type: 'close' });
       else if (name === 'up' || name === 'k') dispatch({ type: 'scroll', delta: -1, max });
@@ -275,7 +321,7 @@ export function Shell(props: ShellProps) {
   // Without a terminal on stdin (piped, CI) the console still draws; it just cannot take keys.
   useInput(handleInput, { isActive: isRawModeSupported !== false });
 
-  const overlayOpen = state.overlay === 'help';
+  const overlayOpen = state.overlay === 'help' || state.overlay === 'messages' || state.overlay === 'quit';
   return (
     <Box flexDirection="column" width={width}>
       <Header
@@ -289,7 +335,9 @@ export function Shell(props: ShellProps) {
         current={current.id}
       />
       <Box flexDirection="column" width={width} height={paneHeight} overflow="hidden">
-        {overlayOpen ? <HelpOverlay lines={help} scroll={state.helpScroll} height={paneHeight} width={width} /> : null}
+        {state.overlay === 'help' ? <HelpOverlay lines={help} scroll={state.helpScroll} height={paneHeight} width={width} /> : null}
+        {state.overlay === 'messages' ? <MessagesOverlay lines={messages} scroll={state.helpScroll} height={paneHeight} width={width} /> : null}
+        {state.overlay === 'quit' ? <QuitOverlay work={runningWork()} width={width} /> : null}
         {panes
           .filter((p) => state.mounted.includes(p.id))
           .map((p) => (
@@ -310,12 +358,7 @@ export function Shell(props: ShellProps) {
           ))}
       </Box>
       <StatusBar status={state.status} command={state.overlay === 'command' ? state.command : null} width={width} />
-      <KeyHints
-        actions={actions}
-        canGoBack={state.history.length > 0}
-        width={width}
-        mode={state.overlay === 'command' ? 'command' : state.overlay === 'help' ? 'help' : captured ? 'captured' : 'pane'}
-      />
+      <KeyHints rows={hints} candidates={candidates} width={width} mode={state.overlay === 'quit' ? 'quit' : hintMode} />
     </Box>
   );
 }

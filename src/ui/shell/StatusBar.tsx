@@ -4,6 +4,7 @@ import type { Tone } from './header-model.js';
 import { Line } from './Line.js';
 import { statusLines } from './status-lines.js';
 import type { MessageTone } from '../../core/tone.js';
+import { fitOrPointToLog } from '../text.js';
 
 const toneOf: Record<MessageTone, Tone> = { info: 'plain', ok: 'ok', warn: 'warn', error: 'error' };
 
@@ -29,5 +30,10 @@ export function StatusBar(props: { status: { text: string; tone: MessageTone } |
 /** The status text as drawn: wrapped to at most three rows (the shell shrinks the pane by the extra rows). */
 export function statusRows(status: { text: string; tone: MessageTone } | null, width: number): string[] {
   if (!status) return [''];
-  return statusLines((status.tone === 'error' ? 'error: ' : '') + status.text, width);
+  const text = (status.tone === 'error' ? 'error: ' : '') + status.text;
+  const rows = statusLines(text, width);
+  // Longer than the rows it may take: the last one says where the whole message is kept.
+  const whole = statusLines(text, width, Number.MAX_SAFE_INTEGER);
+  if (whole.length > rows.length) rows[rows.length - 1] = fitOrPointToLog(whole.slice(rows.length - 1).join(' '), width);
+  return rows;
 }

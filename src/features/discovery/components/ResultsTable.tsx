@@ -2,6 +2,7 @@
 // height (80x24 leaves about a dozen rows).
 import { Box } from 'ink';
 import { Line } from '../../../ui/shell/Line.js';
+import { moreMarker } from '../../../ui/Table.js';
 import type { DiscoveryRow } from '../source.js';
 import { headerSegments, rowSegments, tableColumns } from '../view-model.js';
 
@@ -18,16 +19,24 @@ export interface ResultsTableProps {
 export function ResultsTable({ rows, selected, offset, width, height, port }: ResultsTableProps) {
   const wide = rows.some((r) => r.port !== port);
   const cols = tableColumns(width, wide ? 21 : 15);
-  const body = Math.max(0, height - 1);
+  const body = visibleRowCount(rows.length, height);
   const shown = rows.slice(offset, offset + body);
+  const more = moreMarker(offset, shown.length, rows.length);
   return (
     <Box flexDirection="column" height={height}>
       <Line segments={headerSegments(cols)} />
       {shown.map((row, i) => (
         <Line key={row.key} segments={rowSegments(row, cols, offset + i === selected, port)} />
       ))}
+      {more ? <Line segments={[{ text: `  ${more}`, tone: 'dim' }]} /> : null}
     </Box>
   );
+}
+
+/** Rows shown under the header in `height` rows: one fewer when they do not all fit (the "more" row). */
+export function visibleRowCount(total: number, height: number): number {
+  const room = Math.max(0, height - 1);
+  return total > room && room >= 2 ? room - 1 : room;
 }
 
 /** Offset that keeps `selected` visible in a window of `rows` lines, moving as little as possible. */

@@ -1,0 +1,172 @@
+// The Status pane's node summary source (the dashboard's per-node header): Version, MachineStatus
+// (stage, ready), MachineType, LoadAvg, Memory and SystemStat per node, polled outside React on its own
+// ticker (slower while the pane is hidden), each node on its own: a node that is down keeps its last
+// figures, marked stale with the error, and never holds the others back; a tick that finds a node's
+// previous round still in flight skips it. React sees frozen snapshots through a ThrottledStore.
+import { setMaxListeners } from 'node:events';
+import { cpuBusy, memoryUsed, type CpuTimes } from '../../core/node-figures.js';
+import { ThrottledStore } from '../../core/throttled-store.js';
+import { cosi, machine, type TalosSession } from '../../talos/index.js';
+import { errorText } from './source.js';
+
+export interface NodeFigures {
+  version?: string;
+  stage?: string;
+  ready?: boolean;
+  /** Why the node is not ready (MachineStatus unmet conditions), joined. */
+  unmet?: string;
+  machineType?: string;
+  load?: [number, number, number];
+  memory?: { used: number; total: number };
+  /** 0..1 between the last two samples; undefined until two samples were taken. */
+  cpu?: number;
+  bootTime?: number;
+}
+
+export interface NodeInfo extends NodeFigures {
+  node: string;
+  /** Time of the last complete answer. */
+  at?: number;
+  /** The last round failed (figures, if any, are from `at`). */
+  error?: string;
+  loading: boolean;
+}
+
+export interface NodeInfoSnapshot {
+  nodes: readonly NodeInfo[];
+  now: number;
+}
+
+interface Rec {
+  figures: NodeFigures;
+  at?: number;
+  error?: string;
+  inFlight: boolean;
+  cpuSample?: CpuTimes;
+}
+
+export interface NodeInfoOptions {
+  intervalMs?: number;
+  callDeadlineMs?: number;
+  now?: () => number;
+}
+
+export class NodeInfoSource {
+  readonly store: ThrottledStore<NodeInfoSnapshot>;
+  private readonly recs = new Map<string, Rec>();
+  private nodes: string[] = [];
+  private readonly abort = new AbortController();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private slow = 1;
+  private readonly intervalMs: number;
+  private readonly deadlineMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly session: TalosSession,
+    opts: NodeInfoOptions = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? 5000;
+    this.deadlineMs = opts.callDeadlineMs ?? 8000;
+    this.now = opts.now ?? Date.now;
+    setMaxListeners(0, this.abort.signal);
+    this.store = new ThrottledStore(() => this.read(), { maxPerSecond: 4 });
+    this.restart();
+  }
+
+  setNodes(nodes: readonly string[]): void {
+    this.nodes = [...nodes];
+    this.store.notify();
+    this.refresh();
+  }
+
+  /** Hidden: poll four times less often (the figures are still there when the pane comes back). */
+  setActive(active: boolean): void {
+    const slow = active ? 1 : 4;
+    if (slow === this.slow) return;
+    this.slow = slow;
+    this.restart();
+    if (active) this.refresh();
+  }
+
+  refresh(): void {
+    for (const n of this.nodes) void this.poll(n);
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.abort.abort();
+    this.store.dispose();
+  }
+
+  private restart(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = setInterval(() => this.refresh(), this.intervalMs * this.slow);
+    this.timer.unref?.();
+  }
+
+  private rec(node: string): Rec {
+    let r = this.recs.get(node);
+    if (!r) this.recs.set(node, (r = { figures: {}, inFlight: false }));
+    return r;
+  }
+
+  private async poll(node: string): Promise<void> {
+    const r = this.rec(node);
+    if (r.inFlight || this.abort.signal.aborted) return;
+    r.inFlight = true;
+    const opts = { deadlineMs: this.deadlineMs, signal: this.abort.signal };
+    const t = this.session.target(node);
+    // Each call on its own: an older node without one of them still shows the rest.
+    const [version, status, type, load, mem, stat] = await Promise.allSettled([
+      machine.version(t, opts),
+      cosi.machineStatus(t, opts),
+      cosi.machineType(t, opts),
+      machine.loadAvg(t, opts),
+      machine.memory(t, opts),
+      machine.systemStat(t, opts),
+    ]);
+    r.inFlight = false;
+    if (this.abort.signal.aborted) return;
+    const f: NodeFigures = { ...r.figures };
+    if (version.status === 'fulfilled') f.version = version.value.version?.tag;
+    if (status.status === 'fulfilled') {
+      f.stage = status.value.stage;
+      f.ready = status.value.ready;
+      f.unmet = status.value.unmetConditions.map((c) => (c.reason ? `${c.name}: ${c.reason}` : c.name)).join('; ') || undefined;
+    }
+    if (type.status === 'fulfilled') f.machineType = type.value;
+    if (load.status === 'fulfilled') f.load = [load.value.load1, load.value.load5, load.value.load15];
+    if (mem.status === 'fulfilled' && mem.value) f.memory = { total: Number(mem.value.memtotal), used: memoryUsed(Number(mem.value.memtotal), Number(mem.value.memavailable)) };
+    if (stat.status === 'fulfilled') {
+      const c = stat.value.cpuTotal;
+      if (c) {
+        const sample: CpuTimes = { user: c.user, nice: c.nice, system: c.system, idle: c.idle, iowait: c.iowait, irq: c.irq, softIrq: c.softIrq, steal: c.steal };
+        f.cpu = cpuBusy(r.cpuSample, sample) ?? f.cpu;
+        r.cpuSample = sample;
+      }
+      f.bootTime = Number(stat.value.bootTime) * 1000;
+    }
+    const results = [version, status, type, load, mem, stat];
+    const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    // Down: every call failed. Some calls failing (an older Talos) is not "down".
+    if (failed && results.every((x) => x.status === 'rejected')) r.error = errorText(failed.reason);
+    else {
+      r.error = undefined;
+      r.at = this.now();
+    }
+    r.figures = f;
+    this.store.notify();
+  }
+
+  private read(): NodeInfoSnapshot {
+    return Object.freeze({
+      now: this.now(),
+      nodes: this.nodes.map((node) => {
+        const r = this.recs.get(node);
+        return Object.freeze({ node, ...(r?.figures ?? {}), at: r?.at, error: r?.error, loading: !r || (r.at === undefined && r.error === undefined) });
+      }),
+    });
+  }
+}
