@@ -9,8 +9,8 @@ import { requireNodes, sessionFromFlags } from '../connection.js';
 import { toJson } from '../output.js';
 import type { Command } from './types.js';
 
-export { checkBootstrap, bootstrapRefusal, type BootstrapCheck } from '../../features/apply/bootstrap-guard.js';
-import { checkBootstrap, bootstrapRefusal } from '../../features/apply/bootstrap-guard.js';
+export { checkBootstrap, bootstrapRefusal, type BootstrapCheck } from '../../ops/bootstrap-guard.js';
+import { checkBootstrap, bootstrapRefusal } from '../../ops/bootstrap-guard.js';
 
 const options = { ...connectionOptions, json: { type: 'boolean' } } as const;
 

@@ -13,10 +13,10 @@ import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { cluster, insecureClient, machine, TalosError, type TalosSession } from '../../talos/index.js';
 import type { InventoryNode } from '../../core/inventory.js';
-import { applyConfig, formatOutcome, type ApplyConnector, type ApplyMode } from './apply-run.js';
-import { hostPart, inputsFromInventory, machineTypeOf, renderInputs, shortPath, staticAddressOf, type ApplyInputs } from './apply-inputs.js';
-import { bootstrapRefusal, checkBootstrap } from './bootstrap-guard.js';
-import { followReboot, secs, type FollowPhase } from './follow.js';
+import { applyConfig, formatOutcome, type ApplyConnector, type ApplyMode } from '../../ops/apply-run.js';
+import { hostPart, inputsFromInventory, machineTypeOf, renderInputs, shortPath, staticAddressOf, type ApplyInputs } from '../../ops/apply-inputs.js';
+import { bootstrapRefusal, checkBootstrap } from '../../ops/bootstrap-guard.js';
+import { followReboot, secs, type FollowPhase } from '../../ops/follow-reboot.js';
 
 /** The modes the pane cycles through with `m` (Talos's deprecated REBOOT is headless only). */
 export const PANE_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged', 'try'];

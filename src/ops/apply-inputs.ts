@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ConfigPatchError, renderPatched } from '../../core/config-patch/index.js';
-import { parseInventory, type InventoryNode } from '../../core/inventory.js';
+import { ConfigPatchError, renderPatched } from '../core/config-patch/index.js';
+import { parseInventory, type InventoryNode } from '../core/inventory.js';
 
 export interface ApplyInputs {
   base: string | null;
