@@ -12,4 +12,5 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   config: () => import('./config.js').then((m) => m.command),
   apply: () => import('./apply.js').then((m) => m.command),
   meta: () => import('./meta.js').then((m) => m.command),
+  provision: () => import('./provision.js').then((m) => m.command),
 };
