@@ -43,11 +43,13 @@ export function tcpReachable(address: string, timeoutMs = 1000): Promise<boolean
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 /** Poll until the node has gone away from `from` and then answers at `to`, the timeout, or abort. */

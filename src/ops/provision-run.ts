@@ -117,7 +117,8 @@ export async function runProvision(o: RunOptions): Promise<RunResult> {
             if (p === 'going') row(r, 'installing', detail);
             else if (p === 'rebooting') row(r, 'rebooting', detail);
             else if (p === 'up') row(r, 'mtls', detail);
-            else row(r, 'failed', detail);
+            else if (p === 'timeout') row(r, 'failed', detail);
+            else row(r, 'waiting', detail);
           },
         });
         return phase === 'up';
@@ -186,6 +187,10 @@ export async function runProvision(o: RunOptions): Promise<RunResult> {
 
     // ---- bootstrap once, when every control plane answers
     const cpOk = await Promise.all(cps.map((r) => answered.get(r.name) ?? Promise.resolve(false)));
+    if (o.signal?.aborted) {
+      emit({ kind: 'done', healthy: false, detail: 'interrupted; run again to resume (configured nodes are recognised and skipped)' });
+      return { healthy: false, failed: [...failed] };
+    }
     if (o.plan.bootstrap) {
       const name = o.plan.bootstrap;
       const target = rows.find((r) => r.name === name)!.target!;
@@ -196,7 +201,6 @@ export async function runProvision(o: RunOptions): Promise<RunResult> {
         if (!ok) failed.add(name);
       }
     }
-    if (o.signal?.aborted) return { healthy: false, failed: [...failed] };
     await Promise.all([...answered.values()]);
     await Promise.all(servicesUp);
     if (failed.size > 0 || o.plan.rows.some((r) => r.action === 'none')) {

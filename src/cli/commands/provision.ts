@@ -166,7 +166,12 @@ export const command: Command = {
 
     const configs = new Map<string, string>();
     for (const [name, r] of rendered) if (r.config) configs.set(name, r.config);
+    // Ctrl-C stops cleanly: nodes carry on installing, and a rerun resumes where this one stopped.
+    const stop = new AbortController();
+    const onSigint = () => stop.abort();
+    process.once('SIGINT', onSigint);
     const result = await runProvision({
+      signal: stop.signal,
       plan,
       configs,
       talosconfig,
@@ -177,7 +182,7 @@ export const command: Command = {
       finish: (session, cp) =>
         finishCluster({ session, controlPlane: cp, plan, talosconfig, env: io.env, force: values.force ?? false, kubeconfigPath: values.kubeconfig, talosconfigPath: values.talosconfig }),
       onEvent: (e) => (json ? jsonLine(e) : out(eventLine(e))),
-    });
+    }).finally(() => process.removeListener('SIGINT', onSigint));
     if (!result.healthy) throw new CommandError(`provision: the cluster is not healthy yet${result.failed.length ? ` (failed: ${result.failed.join(', ')})` : ''}; run again to resume`);
     return 0;
   },
