@@ -6,6 +6,7 @@ import { simClusterConfigs } from '../../src/sim/cluster-configs.js';
 import type { SimCluster } from '../../src/sim/index.js';
 import { cluster, insecureClient, machine, parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { startSimOnFreeLoopback } from '../helpers/loopback.js';
+import { reachNode } from '../../src/ops/reach-node.js';
 
 const withAddress = (config: string, hostname: string, ip: string) =>
   config.replace('  install:', `  network:\n    hostname: ${hostname}\n    interfaces:\n      - interface: eth0\n        addresses:\n          - ${ip}/24\n  install:`);
@@ -48,6 +49,16 @@ describe('simulator: a node configured from a generated config', () => {
     const simSession = new TalosSession(parseTalosconfig(sim.talosconfigText, 'sim', { endpoints: [ips[0]!] }));
     await expect(machine.version(simSession.target(ips[0]!))).rejects.toThrow();
     simSession.close();
+  });
+
+  it('a context without endpoints (a fresh cluster\'s generated talosconfig) reaches the node itself', async () => {
+    const empty = new TalosSession({ ...session.context, endpoints: [] });
+    await expect(machine.version(empty.target(ips[0]!))).rejects.toThrow();
+    const reach = reachNode(empty, ips[0]!);
+    expect(reach.note).toBe(`context fresh has no endpoints: talking to ${ips[0]} directly`);
+    expect((await machine.version(reach.session.target(ips[0]!))).version?.tag).toMatch(/^v1\.13/);
+    reach.close();
+    empty.close();
   });
 
   it('keeps etcd empty until Bootstrap, apart from the simulator\'s own cluster, then HealthCheck passes', async () => {
