@@ -1,6 +1,7 @@
 // `talos-tui provision` against the simulator: a fresh 5-node cluster from maintenance mode to healthy,
 // then a rerun on the live cluster (nothing applied twice, drift reported), a dry run, missing
 // machines, and a node that never comes back. Real gRPC over TLS; the configs carry their own CA.
+import net from 'node:net';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -132,12 +133,18 @@ describe('talos-tui provision (simulator)', () => {
   it('a node that never comes back at its address: the row says what was tried and the last error; no bootstrap', async () => {
     const other = mkdtempSync(path.join(tmpdir(), 'provision-lost-'));
     const base = sim.nodes[0]!.ip.split('.').slice(0, 3).join('.');
-    // Its own patch moves it to .77 while the profile expects it at .57.
-    const file = writeProfile(other, sim, { names: ['y1'], first: 7, nodePatch: `machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [${base}.77/24]\n` });
-    const r = await runCommand('provision', [file, '--yes', '--reboot-timeout', '3', '--scan-timeout', '300'], { env: { HOME: other } });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(new RegExp(`^y1: failed: ${base.replace(/\./g, '\\.')}\.57 did not answer over mTLS within 3s: asked .* for its version over mTLS every 1\.0s; last error: `, 'm'));
-    expect(r.stdout).toMatch(/^bootstrap y1: skipped: not every control plane answers over mTLS \(y1\)/m);
-    expect(r.stderr).toContain('the cluster is not healthy yet (failed: y1); run again to resume');
+    const file = writeProfile(other, sim, { names: ['y1'], first: 7 });
+    // Something else holds its address (no TLS there): the node cannot take it and stays where it was.
+    const squatter = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => squatter.listen(50000, `${base}.57`, resolve));
+    try {
+      const r = await runCommand('provision', [file, '--yes', '--reboot-timeout', '3', '--scan-timeout', '300'], { env: { HOME: other } });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`^y1: failed: ${base.replace(/\./g, '\\.')}\.57 did not answer over mTLS within 3s: asked .* for its version over mTLS every 1\.0s; last error: `, 'm'));
+      expect(r.stdout).toMatch(/^bootstrap y1: skipped: not every control plane answers over mTLS \(y1\)/m);
+      expect(r.stderr).toContain('the cluster is not healthy yet (failed: y1); run again to resume');
+    } finally {
+      squatter.close();
+    }
   }, 30_000);
 });

@@ -19,7 +19,7 @@ nodes:
 const profile = parseInventory(PROFILE, 'cluster.yaml');
 const scanned = (last: number, mac: string, fp: string | null = `fp${last}`): ScannedNode => ({ ip: `10.0.0.${last}`, port: 50000, maintenance: true, macs: [mac], mac, fingerprint: fp });
 const allFound = [scanned(101, '02:00:00:00:00:01'), scanned(102, '02:00:00:00:00:02'), scanned(103, '02:00:00:00:00:03'), scanned(104, '02:00:00:00:00:04')];
-const rendered = new Map<string, RenderedNode>(profile.nodes.map((n) => [n.name, { config: 'version: v1alpha1\n', error: null, address: null }]));
+const rendered = new Map<string, RenderedNode>(profile.nodes.map((n) => [n.name, { config: 'version: v1alpha1\n', error: null, address: n.ip }]));
 const none = new Map<string, ConfiguredProbe>();
 
 describe('validateProfile', () => {
@@ -115,6 +115,14 @@ describe('buildPlan', () => {
     const bad = new Map(rendered);
     bad.set('w1', { config: null, error: 'patch file w1.yaml does not exist', address: null });
     expect(buildPlan({ profile, scan: allFound, rendered: bad, configured: none, etcdBootstrapped: false }).errors).toEqual(['w1: patch file w1.yaml does not exist']);
+  });
+
+  it('a config that would put the node elsewhere than its profile address is refused before sending', () => {
+    const elsewhere = new Map(rendered);
+    elsewhere.set('w1', { config: 'x', error: null, address: null });
+    expect(buildPlan({ profile, scan: allFound, rendered: elsewhere, configured: none, etcdBootstrapped: false }).errors).toEqual([
+      'w1: its config does not put it at 10.0.0.21 (no static address): give its mac (the address goes on that NIC) or a patch with the address',
+    ]);
   });
 
   it('without MACs, count-order matching is labelled', () => {

@@ -129,6 +129,11 @@ export function buildPlan(input: PlanInput): Plan {
     if (row.action === 'none') continue;
     const r = input.rendered.get(row.name);
     if (!r || r.error || !r.config) errors.push(`${row.name}: ${r?.error ?? 'no config rendered'}`);
+    // The node would come up elsewhere and never answer where it is expected.
+    const ip = profile.nodes.find((n) => n.name === row.name)?.ip;
+    if (r?.config && ip && row.action === 'apply' && r.address !== ip) {
+      errors.push(`${row.name}: its config does not put it at ${ip} (${r.address ? `it says ${r.address}` : 'no static address'}): give its mac (the address goes on that NIC) or a patch with the address`);
+    }
   }
   const byTarget = new Map<string, string>();
   for (const row of rows) {
