@@ -152,7 +152,10 @@ export async function runProvision(o: RunOptions): Promise<RunResult> {
       if (o.signal?.aborted) return;
       row(r, 'sending', `applying to ${r.at} (pinned to ${r.fingerprint ?? 'no fingerprint: unpinned'})`);
       try {
-        const outcome = await applyConfig(connect, { node: r.at!, config: o.configs.get(r.name)!, mode: 'auto', insecure: true, fingerprints: r.fingerprint ? [r.fingerprint] : [], signal: o.signal });
+        const outcome = await withConnectRetry(
+          () => applyConfig(connect, { node: r.at!, config: o.configs.get(r.name)!, mode: 'auto', insecure: true, fingerprints: r.fingerprint ? [r.fingerprint] : [], signal: o.signal }),
+          (why) => row(r, 'sending', `retrying: ${why}`),
+        );
         row(r, 'installing', outcome.modeDetails.trim() || 'applied');
       } catch (err) {
         row(r, 'failed', oneLine(err));
@@ -230,6 +233,23 @@ export async function runProvision(o: RunOptions): Promise<RunResult> {
   } finally {
     for (const c of insecure) c.close();
     session.close();
+  }
+}
+
+/**
+ * A pinned maintenance apply whose TLS handshake got no answer sent nothing (the pin check comes
+ * before the call): it is tried again, twice at most, a second apart. Any other failure is final.
+ */
+async function withConnectRetry<T>(fn: () => Promise<T>, onRetry: (why: string) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const beforeSending = err instanceof TalosError && /^no TLS answer from /.test(err.message);
+      if (!beforeSending || attempt >= 3) throw err;
+      onRetry(oneLine(err));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
 
