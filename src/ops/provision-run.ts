@@ -270,7 +270,7 @@ async function bootstrapOnce(session: TalosSession, name: string, target: string
     }
     return true;
   } catch (err) {
-    o.onEvent({ kind: 'bootstrap', name, state: 'failed', detail: err instanceof TalosError ? oneLine(err) : oneLine(err) });
+    o.onEvent({ kind: 'bootstrap', name, state: 'failed', detail: oneLine(err) });
     return false;
   }
 }
