@@ -54,6 +54,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
   const [renderNonce, setRenderNonce] = useState(0);
   const [, setTick] = useState(0);
   const runRef = useRef<AbortController | null>(null);
+  const noteRef = useRef<Note | null>(null);
+  noteRef.current = note;
   const prompt = usePrompt(shell);
   const entryField = useTextEntry<Field>(shell, {
     onSubmit(field, value) {
@@ -129,8 +131,11 @@ export default function ApplyPane({ session, sessionProblem, width, height, acti
   /** A typed node: ask it what it is (maintenance or configured) and pin what it presents, saying so. */
   async function identifyTyped(v: string) {
     const m = /^(.+):(\d+)$/.exec(v);
-    setNote({ text: `node ${v}: asking what it is…`, tone: 'info' });
+    const asking: Note = { text: `node ${v}: asking what it is…`, tone: 'info' };
+    setNote(asking);
     const id = await identifyNode(m ? m[1]! : v, m ? Number(m[2]) : 50000, { session, timeoutMs: 3000 });
+    // A late answer must not undo what the admin did meanwhile (another node, a bootstrap, i).
+    if (noteRef.current !== asking) return;
     if (id.kind === 'maintenance') {
       setInsecure(true);
       setFingerprint(id.certFingerprint ?? null);
