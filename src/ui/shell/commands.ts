@@ -18,11 +18,12 @@ const paneCommands: Record<string, PaneId> = {
   services: 'status',
   etcd: 'status',
   logs: 'logs',
+  provision: 'provision',
 };
 
 /** The commands as the ? help lists them; the first word of each is what Tab completes. */
 export const commandHelp: ReadonlyArray<{ usage: string; help: string }> = [
-  { usage: 'discover', help: 'open Discovery (also: apply, meta, status, logs)' },
+  { usage: 'discover', help: 'open Discovery (also: apply, meta, status, logs, provision)' },
   { usage: 'node IP[,IP]', help: 'aim calls at these nodes (shown in the header)' },
   { usage: 'ctx NAME', help: 'switch to another talosconfig context (new session)' },
   { usage: 'help', help: 'this help' },
@@ -30,7 +31,7 @@ export const commandHelp: ReadonlyArray<{ usage: string; help: string }> = [
 ];
 
 /** Command words Tab completes. */
-export const commandWords = ['discover', 'apply', 'meta', 'status', 'logs', 'node', 'ctx', 'help', 'quit'] as const;
+export const commandWords = ['discover', 'apply', 'meta', 'status', 'logs', 'provision', 'node', 'ctx', 'help', 'quit'] as const;
 
 // An IPv4 address, an IPv6 address, or a DNS name: what talosctl accepts for -n.
 const nodePattern = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*|[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)$/i;
@@ -72,6 +73,6 @@ export function parseShellCommand(line: string): ShellCommand {
     case 'exit':
       return { kind: 'quit' };
     default:
-      return { kind: 'error', message: `unknown command ":${word}": try :discover :apply :meta :status :logs :ctx NAME :node IP` };
+      return { kind: 'error', message: `unknown command ":${word}": try :discover :apply :meta :status :logs :provision :ctx NAME :node IP` };
   }
 }

@@ -1,0 +1,83 @@
+// The Provision pane (key 6): the bootstrap runbook in one flow, the twin of `talos-tui provision`.
+// o opens a cluster profile, the plan is built from a scan (reads only); Enter runs it after the
+// cluster's name is typed; every row then follows its node (sent, installing, rebooting, mTLS,
+// services up) until bootstrap, health, kubeconfig and talosconfig. Esc stops; a rerun resumes.
+import path from 'node:path';
+import { useState } from 'react';
+import { documentScroll, DocumentView } from '../../ui/DocumentView.js';
+import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
+import { usePrompt } from '../../ui/use-prompt.js';
+import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
+import { useProvision } from './use-provision.js';
+import { phaseNote, planLines } from './views.js';
+
+export default function ProvisionPane({ width, height, active, shell }: PaneProps) {
+  const { source, snapshot: s } = useProvision();
+  const [scroll, setScroll] = useState(0);
+  const prompt = usePrompt(shell);
+  const entry = useTextEntry<'profile'>(shell, {
+    onSubmit(_field, value) {
+      const v = value.trim();
+      if (v === '') return;
+      setScroll(0);
+      void source.plan(path.resolve(v));
+    },
+  });
+
+  const lines = planLines(s);
+  const fieldRows = entry.field !== null ? 1 : 0;
+  const bodyRows = Math.max(2, height - 5 - fieldRows - prompt.rows);
+  const { top, actions: scrollActions } = documentScroll(scroll, setScroll, lines.length, bodyRows);
+  const plan = s.plan;
+  const runnable = s.phase === 'planned' && plan !== null && plan.errors.length === 0;
+  const unpinned = plan?.rows.some((r) => r.action === 'apply' && !r.fingerprint) ?? false;
+
+  const actions: Action[] =
+    prompt.open || entry.field !== null
+      ? []
+      : [
+          {
+            key: 'enter',
+            label: 'provision',
+            dangerous: true,
+            help: 'run the plan: apply every config, follow the reboots, bootstrap once, health, kubeconfig (type the cluster name)',
+            when: () => runnable,
+            run: () =>
+              prompt.confirm({
+                title: `Provision cluster ${plan!.clusterName}?`,
+                detail: [
+                  `${plan!.rows.filter((r) => r.action === 'apply').length} node(s) get their config, control planes first${plan!.bootstrap ? `; etcd is bootstrapped on ${plan!.bootstrap}` : ''}.`,
+                  unpinned ? 'Some applies are UNPINNED: their certificates are not checked.' : 'Every apply is pinned to the certificate seen at the scan.',
+                ],
+                expect: plan!.clusterName,
+                onConfirm: () => void source.run(),
+              }),
+          },
+          { key: 'o', label: 'profile', help: 'open a cluster profile or talconfig.yaml and build the plan (scan + reads only)', when: () => s.phase !== 'running' && s.phase !== 'planning', run: () => entry.open('profile', s.profile ?? '') },
+          { key: 'r', label: 'rescan', help: 'scan again and rebuild the plan (configured nodes are recognised)', when: () => s.profile !== null && (s.phase === 'planned' || s.phase === 'done' || s.phase === 'idle'), run: () => void source.plan(s.profile!) },
+          { key: 'escape', label: 'stop', help: 'stop the run (nodes already applied carry on; a rerun resumes)', when: () => s.phase === 'running', run: () => source.cancel() },
+          ...scrollActions,
+        ];
+  usePaneActions(shell, active ? actions : []);
+
+  const w = Math.max(10, width - 2);
+  const heading = s.profile ? `Profile ${s.profile}` : 'Profile: none. Press o to open one (README: "Cluster profile").';
+  const sub = plan ? `Cluster ${plan.clusterName} · ${plan.rows.length} node(s) · ${s.phase}` : s.phase;
+  return (
+    <DocumentView
+      width={width}
+      height={height}
+      heading={heading}
+      subheading={sub}
+      status={phaseNote(s)}
+      title="plan"
+      lines={lines}
+      top={top}
+      bodyRows={bodyRows}
+      lineTone={(line) => (line.startsWith('error:') || /\sfailed\s/.test(line) ? 'error' : /\s(services-up|in-sync)\s/.test(line) || line.startsWith('done') ? 'ok' : undefined)}
+    >
+      {entry.field !== null ? <TextField prompt="cluster profile> " value={entry.value} width={w} /> : null}
+      {prompt.render(w)}
+    </DocumentView>
+  );
+}
