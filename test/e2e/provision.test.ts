@@ -39,7 +39,7 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     expect(planned).toContain('bootstrap: new-cp1');
 
     keys('p', 'Enter');
-    await waitForScreen('p', (t) => t.includes('Provision cluster demo-new?'), 'the confirmation');
+    await waitForScreen('p', (t) => t.includes('Provision cluster demo-new?') && t.includes('Type the cluster name (demo-new)'), 'the confirmation');
     keys('p', '-l', 'demo-new');
     keys('p', 'Enter');
     const done = await waitForScreen('p', (t) => t.includes('cluster demo-new is healthy'), 'a healthy cluster', 60_000);

@@ -42,7 +42,7 @@ const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--js
                     [--reboot-timeout SECONDS] [--recover-from FILE [--recover-skip-hash-check]]
                     [--force] [--kubeconfig FILE] [--talosconfig FILE]
 
-  PROFILE            a cluster profile or a talhelper talconfig.yaml (README: "Cluster profile")
+  PROFILE            a cluster profile or a talhelper talconfig.yaml (README: "the cluster profile")
   TARGET             where to look for maintenance nodes (default: the profile's scan:)
   --dry-run          render and validate everything; send nothing but the scan and identification reads
   -y, --yes          run without asking (otherwise: type the cluster name on a terminal)

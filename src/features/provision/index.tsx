@@ -50,6 +50,7 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
                   unpinned ? 'Some applies are UNPINNED: their certificates are not checked.' : 'Every apply is pinned to the certificate seen at the scan.',
                 ],
                 expect: plan!.clusterName,
+                expectLabel: 'cluster name',
                 onConfirm: () => void source.run(),
               }),
           },
@@ -61,7 +62,7 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
   usePaneActions(shell, active ? actions : []);
 
   const w = Math.max(10, width - 2);
-  const heading = s.profile ? `Profile ${s.profile}` : 'Profile: none. Press o to open one (README: "Cluster profile").';
+  const heading = s.profile ? `Profile ${s.profile}` : 'Profile: none. Press o to open one (README: "the cluster profile").';
   const sub = plan ? `Cluster ${plan.clusterName} · ${plan.rows.length} node(s) · ${s.phase}` : s.phase;
   return (
     <DocumentView
