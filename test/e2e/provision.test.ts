@@ -35,7 +35,7 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     keys('p', '-l', profile);
     keys('p', 'Enter');
     const planned = await waitForScreen('p', (t) => t.includes('plan ready: Enter provisions demo-new'), 'the plan');
-    expect(planned.split('\n').filter((l) => /^\s*new-(cp|w)\d\s+(cp|worker)\s+found\s+\S+\s+\S+\s+planned\s+apply \(matched by mac\)/.test(l))).toHaveLength(5);
+    expect(planned.split('\n').filter((l) => /^\s*>?new-(cp|w)\d\s+(cp|worker)\s+found\s+\S+\s+\S+\s+planned\s+apply \(matched by mac\)/.test(l))).toHaveLength(5);
     expect(planned).toContain('bootstrap: new-cp1');
 
     keys('p', 'Enter');
@@ -43,8 +43,13 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     keys('p', '-l', 'demo-new');
     keys('p', 'Enter');
     const done = await waitForScreen('p', (t) => t.includes('cluster demo-new is healthy'), 'a healthy cluster', 60_000);
-    expect(done.split('\n').filter((l) => /^\s*new-(cp|w)\d\s.*\bservices-up\b/.test(l))).toHaveLength(5);
+    expect(done.split('\n').filter((l) => /^\s*>?new-(cp|w)\d\s.*\bservices-up\b/.test(l))).toHaveLength(5);
     expect(done).toContain('bootstrap new-cp1: sent');
+    // Tab selects the next node, v shows the config the profile rendered for it.
+    keys('p', 'Tab');
+    keys('p', 'v');
+    const node = await waitForScreen('p', (t) => t.includes('node new-cp2') && t.includes('rendered config:'), 'the node detail');
+    expect(node).toContain('hostname: new-cp2');
     keys('p', 'q');
     await waitForScreen('p', (t) => t.includes('EXITED rc=0'), 'the console to quit');
   }, 120_000);

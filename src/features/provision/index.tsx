@@ -9,11 +9,13 @@ import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { usePrompt } from '../../ui/use-prompt.js';
 import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
 import { useProvision } from './use-provision.js';
-import { phaseNote, planLines } from './views.js';
+import { nodeLines, phaseNote, planLines } from './views.js';
 
 export default function ProvisionPane({ width, height, active, shell }: PaneProps) {
   const { source, snapshot: s } = useProvision();
   const [scroll, setScroll] = useState(0);
+  const [selected, setSelected] = useState(0);
+  const [detail, setDetail] = useState(false);
   const prompt = usePrompt(shell);
   const entry = useTextEntry<'profile'>(shell, {
     onSubmit(_field, value) {
@@ -24,7 +26,12 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
     },
   });
 
-  const lines = planLines(s);
+  const row = s.rows[Math.min(selected, s.rows.length - 1)];
+  const lines = detail && row ? nodeLines(row, source.configOf(row.name)) : planLines(s, s.rows.length > 0 ? Math.min(selected, s.rows.length - 1) : -1);
+  const pick = (step: number) => {
+    setSelected((i) => (s.rows.length === 0 ? 0 : (Math.min(i, s.rows.length - 1) + step + s.rows.length) % s.rows.length));
+    setScroll(0);
+  };
   const fieldRows = entry.field !== null ? 1 : 0;
   const bodyRows = Math.max(2, height - 5 - fieldRows - prompt.rows);
   const { top, actions: scrollActions } = documentScroll(scroll, setScroll, lines.length, bodyRows);
@@ -56,6 +63,9 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
           },
           { key: 'o', label: 'profile', help: 'open a cluster profile or talconfig.yaml and build the plan (scan + reads only)', when: () => s.phase !== 'running' && s.phase !== 'planning', run: () => entry.open('profile', s.profile ?? '') },
           { key: 'r', label: 'rescan', help: 'scan again and rebuild the plan (configured nodes are recognised)', when: () => s.profile !== null && (s.phase === 'planned' || s.phase === 'done' || s.phase === 'idle'), run: () => void source.plan(s.profile!) },
+          { key: 'v', label: detail ? 'plan' : 'node', help: 'show the selected node: its drift (Talos\'s diff) and the config the profile renders for it; again: the plan', when: () => s.rows.length > 0, run: () => { setDetail((d) => !d); setScroll(0); } },
+          { key: 'tab', label: 'next', hidden: true, help: 'select the next node', when: () => s.rows.length > 0, run: () => pick(1) },
+          { key: 'shift+tab', label: 'previous', hidden: true, help: 'select the previous node', when: () => s.rows.length > 0, run: () => pick(-1) },
           { key: 'escape', label: 'stop', help: 'stop the run (nodes already applied carry on; a rerun resumes)', when: () => s.phase === 'running', run: () => source.cancel() },
           ...scrollActions,
         ];
@@ -71,11 +81,11 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
       heading={heading}
       subheading={sub}
       status={phaseNote(s)}
-      title="plan"
+      title={detail && row ? `node ${row.name}` : 'plan'}
       lines={lines}
       top={top}
       bodyRows={bodyRows}
-      lineTone={(line) => (line.startsWith('error:') || /\sfailed\s/.test(line) ? 'error' : /\s(services-up|in-sync)\s/.test(line) || line.startsWith('done') ? 'ok' : undefined)}
+      lineTone={(line) => (detail && /^[+-](?![+-])/.test(line) ? (line.startsWith('+') ? 'ok' : 'error') : line.startsWith('error:') || /\sfailed\s/.test(line) ? 'error' : /\s(services-up|in-sync)\s/.test(line) || line.startsWith('done') ? 'ok' : undefined)}
     >
       {entry.field !== null ? <TextField prompt="cluster profile> " value={entry.value} width={w} /> : null}
       {prompt.render(w)}

@@ -19,6 +19,8 @@ export interface RowView {
   target: string;
   stage: RowStage | 'planned';
   detail: string;
+  /** What the node runs against what the profile regenerates (configured nodes), when it differs. */
+  diff?: string;
 }
 
 export interface ProvisionSnapshot {
@@ -93,11 +95,16 @@ export class ProvisionSource {
 
   private onEvent(e: ProvisionEvent): void {
     if (e.kind === 'row') {
-      this.set({ rows: this.state.rows.map((r) => (r.name === e.name ? { ...r, stage: e.stage, detail: e.detail } : r)) });
+      this.set({ rows: this.state.rows.map((r) => (r.name === e.name ? { ...r, stage: e.stage, detail: e.detail, ...(e.diff ? { diff: e.diff } : {}) } : r)) });
       return;
     }
     const line = e.kind === 'bootstrap' ? `bootstrap ${e.name}: ${e.state}: ${e.detail}` : e.kind === 'health' ? `health: ${e.message}` : e.kind === 'step' ? e.message : e.detail;
     this.set({ log: [...this.state.log, line].slice(-MAX_LOG) });
+  }
+
+  /** The config the plan sends to (or regenerates for) a node, or null when it did not render. */
+  configOf(name: string): string | null {
+    return this.configs.get(name) ?? null;
   }
 
   cancel(): void {

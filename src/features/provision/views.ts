@@ -1,11 +1,19 @@
 // What the Provision pane shows, as text lines: the plan table (one row per expected node with its
 // latest stage), then bootstrap/health/finishing lines. Pure, so it is tested without a terminal.
-import type { ProvisionSnapshot } from './source.js';
+import type { ProvisionSnapshot, RowView } from './source.js';
 
-export function planLines(s: ProvisionSnapshot): string[] {
+/** One node's detail: its drift (Talos's own diff) first, then the config the profile renders for it. */
+export function nodeLines(row: RowView, config: string | null): string[] {
+  const out = [`${row.name} (${row.role}) · ${row.state} · ${row.stage}: ${row.detail}`];
+  if (row.diff) out.push('', 'drift (what it runs -> what the profile regenerates):', ...row.diff.split('\n'));
+  out.push('', config === null ? 'no rendered config (see the plan errors)' : 'rendered config:', ...(config ?? '').replace(/\n$/, '').split('\n'));
+  return out;
+}
+
+export function planLines(s: ProvisionSnapshot, selected = -1): string[] {
   if (s.rows.length === 0) return [];
-  const cells = s.rows.map((r) => [r.name, r.role === 'controlplane' ? 'cp' : 'worker', r.state, r.at, r.target, r.stage, r.detail]);
-  const header = ['NAME', 'ROLE', 'STATE', 'AT', 'TARGET', 'STAGE', 'DETAIL'];
+  const cells = s.rows.map((r, i) => [`${i === selected ? '>' : ' '}${r.name}`, r.role === 'controlplane' ? 'cp' : 'worker', r.state, r.at, r.target, r.stage, r.detail]);
+  const header = [' NAME', 'ROLE', 'STATE', 'AT', 'TARGET', 'STAGE', 'DETAIL'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i]!))).join('  ');
   const out = [line(header), ...cells.map(line)];
