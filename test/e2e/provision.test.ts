@@ -2,7 +2,7 @@
 // starts five maintenance machines and writes a profile for them; the pane (6) opens that profile,
 // shows the plan from a scan, and after the typed cluster name provisions a fresh 5-node cluster to
 // healthy, one row per node. Loopback only (a free /24); HOME and TMPDIR are the test's own.
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,25 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     keys('p', 'v');
     const node = await waitForScreen('p', (t) => t.includes('node new-cp2') && t.includes('rendered config:'), 'the node detail');
     expect(node).toContain('hostname: new-cp2');
+    keys('p', 'v');
+
+    // Drift on the live cluster: the profile now regenerates something else; a rerun applies nothing
+    // new, shows the drift per node, and `a` applies it to the selected one.
+    writeFileSync(path.join(home, dir, 'extra.yaml'), 'machine:\n  kubelet:\n    extraArgs:\n      rotate-server-certificates: "true"\n');
+    writeFileSync(profile, readFileSync(profile, 'utf8').replace('nodes:', 'patches: { all: [extra.yaml] }\nnodes:'));
+    keys('p', 'r');
+    await waitForScreen('p', (t) => t.includes('plan ready') && t.split('\n').filter((l) => /configured\s.*check-drift|configured\s+\S+\s+\S+\s+planned/.test(l)).length === 5, 'a plan of configured nodes');
+    keys('p', 'Enter');
+    await waitForScreen('p', (t) => t.includes('Type the cluster name (demo-new)'), 'the confirmation');
+    keys('p', '-l', 'demo-new');
+    keys('p', 'Enter');
+    const drift = await waitForScreen('p', (t) => t.includes('cluster demo-new is healthy') && t.split('\n').filter((l) => /\bdrift\b.*runs a config that differs/.test(l)).length === 5, 'drift on every node', 60_000);
+    expect(drift).not.toMatch(/\bsending\b/);
+    keys('p', 'a');
+    await waitForScreen('p', (t) => t.includes('Type the node name (new-cp2)'), 'the drift confirmation');
+    keys('p', '-l', 'new-cp2');
+    keys('p', 'Enter');
+    await waitForScreen('p', (t) => /new-cp2\s.*\bdrift-applied\b/.test(t), 'the drift applied to new-cp2', 30_000);
     keys('p', 'q');
     await waitForScreen('p', (t) => t.includes('EXITED rc=0'), 'the console to quit');
   }, 120_000);

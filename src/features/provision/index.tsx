@@ -10,12 +10,16 @@ import { usePrompt } from '../../ui/use-prompt.js';
 import { usePaneActions, type Action, type PaneProps } from '../pane-types.js';
 import { useProvision } from './use-provision.js';
 import { nodeLines, phaseNote, planLines } from './views.js';
+import type { ApplyMode } from '../../ops/apply-run.js';
+
+const DRIFT_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged'];
 
 export default function ProvisionPane({ width, height, active, shell }: PaneProps) {
   const { source, snapshot: s } = useProvision();
   const [scroll, setScroll] = useState(0);
   const [selected, setSelected] = useState(0);
   const [detail, setDetail] = useState(false);
+  const [mode, setMode] = useState<ApplyMode>('auto');
   const prompt = usePrompt(shell);
   const entry = useTextEntry<'profile'>(shell, {
     onSubmit(_field, value) {
@@ -37,6 +41,7 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
   const { top, actions: scrollActions } = documentScroll(scroll, setScroll, lines.length, bodyRows);
   const plan = s.plan;
   const runnable = s.phase === 'planned' && plan !== null && plan.errors.length === 0;
+  const drifted = s.rows.filter((r) => r.stage === 'drift').map((r) => r.name);
   const unpinned = plan?.rows.some((r) => r.action === 'apply' && !r.fingerprint) ?? false;
 
   const actions: Action[] =
@@ -63,6 +68,24 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
           },
           { key: 'o', label: 'profile', help: 'open a cluster profile or talconfig.yaml and build the plan (scan + reads only)', when: () => s.phase !== 'running' && s.phase !== 'planning', run: () => entry.open('profile', s.profile ?? '') },
           { key: 'r', label: 'rescan', help: 'scan again and rebuild the plan (configured nodes are recognised)', when: () => s.profile !== null && (s.phase === 'planned' || s.phase === 'done' || s.phase === 'idle'), run: () => void source.plan(s.profile!) },
+          {
+            key: 'a',
+            label: 'apply drift',
+            dangerous: true,
+            help: 'apply the regenerated config to the selected node that drifted (mode from m; type its name)',
+            when: () => s.phase !== 'running' && row?.stage === 'drift',
+            run: () => confirmDrift([row!.name], row!.name),
+          },
+          {
+            key: 'A',
+            label: 'apply all drift',
+            hidden: true,
+            dangerous: true,
+            help: 'apply the regenerated config to every node that drifted (mode from m; type the cluster name)',
+            when: () => s.phase !== 'running' && drifted.length > 0,
+            run: () => confirmDrift(drifted, plan!.clusterName),
+          },
+          { key: 'm', label: `mode ${mode}`, hidden: true, help: 'cycle the mode drift is applied with: auto, no-reboot, staged', run: () => setMode((m) => DRIFT_MODES[(DRIFT_MODES.indexOf(m) + 1) % DRIFT_MODES.length]!) },
           { key: 'v', label: detail ? 'plan' : 'node', help: 'show the selected node: its drift (Talos\'s diff) and the config the profile renders for it; again: the plan', when: () => s.rows.length > 0, run: () => { setDetail((d) => !d); setScroll(0); } },
           { key: 'tab', label: 'next', hidden: true, help: 'select the next node', when: () => s.rows.length > 0, run: () => pick(1) },
           { key: 'shift+tab', label: 'previous', hidden: true, help: 'select the previous node', when: () => s.rows.length > 0, run: () => pick(-1) },
@@ -70,6 +93,16 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
           ...scrollActions,
         ];
   usePaneActions(shell, active ? actions : []);
+
+  function confirmDrift(names: string[], expect: string) {
+    prompt.confirm({
+      title: `Apply the regenerated config to ${names.join(', ')} (mode ${mode})?`,
+      detail: ['Each node gets what the profile regenerates now (v shows the diff).', mode === 'staged' ? 'Staged: it takes effect at the next reboot.' : 'Talos reboots a node when the change needs it (auto), or refuses (no-reboot).'],
+      expect,
+      expectLabel: names.length === 1 ? 'node name' : 'cluster name',
+      onConfirm: () => void source.applyDrift(names, mode),
+    });
+  }
 
   const w = Math.max(10, width - 2);
   const heading = s.profile ? `Profile ${s.profile}` : 'Profile: none. Press o to open one (README: "the cluster profile").';

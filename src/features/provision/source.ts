@@ -8,6 +8,8 @@ import { loadProfile, readBaseConfigs, renderProfile } from '../../ops/provision
 import { gatherFacts, planFrom } from '../../ops/provision-plan.js';
 import { runProvision, type ProvisionEvent, type RowStage } from '../../ops/provision-run.js';
 import { finishCluster } from '../../ops/provision-finish.js';
+import { clusterSession } from '../../ops/provision-plan.js';
+import { applyConfig, type ApplyMode } from '../../ops/apply-run.js';
 
 export type Phase = 'idle' | 'planning' | 'planned' | 'running' | 'done';
 
@@ -100,6 +102,31 @@ export class ProvisionSource {
     }
     const line = e.kind === 'bootstrap' ? `bootstrap ${e.name}: ${e.state}: ${e.detail}` : e.kind === 'health' ? `health: ${e.message}` : e.kind === 'step' ? e.message : e.detail;
     this.set({ log: [...this.state.log, line].slice(-MAX_LOG) });
+  }
+
+  /** Apply the regenerated config to drifted nodes over mTLS, with the mode the admin picked. */
+  async applyDrift(names: readonly string[], mode: ApplyMode): Promise<void> {
+    const plan = this.state.plan;
+    if (!plan || !this.talosconfig) return;
+    const rows = plan.rows.filter((r) => names.includes(r.name) && r.target);
+    const session = clusterSession(this.talosconfig, plan.rows.filter((r) => r.role === 'controlplane' && r.target).map((r) => r.target!), rows.map((r) => r.target!));
+    const update = (name: string, stage: RowStage, detail: string) =>
+      this.set({ rows: this.state.rows.map((r) => (r.name === name ? { ...r, stage, detail } : r)) });
+    try {
+      for (const r of rows) {
+        const config = this.configs.get(r.name);
+        if (!config) continue;
+        update(r.name, 'sending', `applying the regenerated config (mode ${mode})`);
+        try {
+          const out = await applyConfig({ insecure: () => { throw new Error('not in maintenance'); }, session: () => session }, { node: r.target!, config, mode });
+          update(r.name, 'drift-applied', out.modeDetails.trim() || `applied (mode ${out.mode})`);
+        } catch (err) {
+          update(r.name, 'failed', err instanceof Error ? err.message : String(err));
+        }
+      }
+    } finally {
+      session.close();
+    }
   }
 
   /** The config the plan sends to (or regenerates for) a node, or null when it did not render. */
