@@ -8,6 +8,7 @@ import { render } from 'ink';
 import { setLogBufferMb } from '../features/logs/buffer-budget.js';
 import { panes } from '../features/registry.js';
 import type { PaneId } from '../ui/pane-types.js';
+import type { SimCluster } from '../sim/cluster.js';
 import type { TalosSession } from '../talos/session.js';
 import type { TalosconfigSelection } from '../talos/talosconfig.js';
 import { certificateProblem } from '../ui/shell/header-model.js';
@@ -59,13 +60,14 @@ const DEMO_LISTEN = '127.0.10.1';
  * The simulator for --demo, on loopback only. When the default /24 is taken (another demo, a test's
  * simulator) the next free one is used: 127.0.20.1, 127.0.30.1, ...
  */
-async function startDemoCluster(listen: string | undefined): Promise<SimHandle> {
+async function startDemoCluster(listen: string | undefined): Promise<SimCluster> {
   const { startSimCluster } = await import('../sim/index.js');
-  if (listen) return startSimCluster({ listen, contextName: 'demo' });
+  const { DEMO_MAINTENANCE } = await import('../sim/demo-profile.js');
+  if (listen) return startSimCluster({ listen, contextName: 'demo', maintenance: DEMO_MAINTENANCE });
   let lastError: unknown;
   for (let third = 10; third <= 90; third += 10) {
     try {
-      return await startSimCluster({ listen: third === 10 ? DEMO_LISTEN : `127.0.${third}.1`, contextName: 'demo' });
+      return await startSimCluster({ listen: third === 10 ? DEMO_LISTEN : `127.0.${third}.1`, contextName: 'demo', maintenance: DEMO_MAINTENANCE });
     } catch (err) {
       if (!/EADDRINUSE/.test(String(err instanceof Error ? err.message : err))) throw err;
       lastError = err;
@@ -90,6 +92,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
   };
   let sim: SimHandle | null = null;
   let loadContext: ((name?: string) => TalosSession) | null = null;
+  let demoProfile: string | null = null;
 
   let exited = false;
 
@@ -124,7 +127,10 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
     const talos = await import('../talos/index.js');
     if (opts.demo) {
       const cluster = await startDemoCluster(opts.demoListen);
-      sim = cluster;
+      const { writeDemoProfile } = await import('../sim/demo-profile.js');
+      const profile = await writeDemoProfile(cluster).catch(() => null);
+      sim = { talosconfigText: cluster.talosconfigText, stop: async () => { await profile?.remove(); await cluster.stop(); } };
+      demoProfile = profile?.file ?? null;
       loadContext = (name) => new talos.TalosSession(talos.parseTalosconfig(cluster.talosconfigText, 'demo', name ? { context: name, contextFrom: ':ctx' } : {}));
     } else {
       // A context switch keeps --talosconfig but not -e/-n, which were meant for the first context.
@@ -133,7 +139,8 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
     }
     try {
       const session = loadContext();
-      update({ session, note: undefined, status: certificateStatus(session) });
+      const demoNote = demoProfile ? { text: `demo: a cluster to provision: talos-tui provision ${demoProfile}`, tone: 'info' as const } : undefined;
+      update({ session, note: undefined, status: certificateStatus(session) ?? demoNote });
     } catch (err) {
       // No (usable) talosconfig: the console still opens; Discovery works without one.
       const message = err instanceof Error ? err.message : String(err);

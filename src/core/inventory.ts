@@ -1,4 +1,8 @@
-// The inventory: the machines an admin expects to find, parsed from YAML text the caller read.
+// The inventory / cluster profile: the machines an admin expects to find (and, for provisioning, how
+// to configure them), parsed from YAML text the caller read. One parser for three shapes: the older
+// inventory (below), the cluster profile (its superset, see DESIGN.md "Cluster profile": cluster
+// versions, secrets, scan, role patches, hostnames), and a talhelper talconfig.yaml (recognised by
+// its top-level clusterName, converted by core/talconfig.ts, then validated here like the others).
 //
 //   cluster: { name: prod-1, endpoint: https://127.0.10.15:6443 }   # optional
 //   configDir: ./talos                                              # optional
@@ -20,7 +24,8 @@
 
 import { parseDocument } from 'yaml';
 import { yamlExpansionProblem } from './yaml-limits.js';
-import { tryParseIp } from './targets.js';
+import { parseTargets, TargetError, tryParseIp } from './targets.js';
+import { isTalconfig, talconfigToProfile } from './talconfig.js';
 
 export type Role = 'controlplane' | 'worker';
 
@@ -36,12 +41,42 @@ export interface InventoryNode {
   /** The address without its prefix, or null. */
   readonly ip: string | null;
   readonly patches: readonly string[];
+  /** The hostname the node's config gets: `hostname:`, else the name. */
+  readonly hostname: string;
+  /** Per-node install disk (talhelper's installDisk), or null for the cluster's. */
+  readonly installDisk: string | null;
+}
+
+export interface ClusterSpec {
+  readonly name: string;
+  readonly endpoint: string;
+  /** The version contract (seed 000), e.g. "v1.13"; null when not given. */
+  readonly talosVersion: string | null;
+  readonly kubernetesVersion: string | null;
+  readonly installDisk: string | null;
+  readonly installImage: string | null;
+}
+
+/** Patch files by scope, applied in this order before the node's own. */
+export interface ProfilePatches {
+  readonly all: readonly string[];
+  readonly controlplane: readonly string[];
+  readonly worker: readonly string[];
 }
 
 export interface Inventory {
   readonly source: string;
-  readonly cluster: { readonly name: string; readonly endpoint: string } | null;
+  readonly cluster: ClusterSpec | null;
   readonly configDir: string | null;
+  /** Secrets bundle for native generation (relative to the file), or null. */
+  readonly secrets: string | null;
+  /** Where maintenance nodes are looked for (target specs as `discover` takes them). */
+  readonly scan: readonly string[];
+  readonly patches: ProfilePatches;
+  /** 'talhelper' when read from a talconfig.yaml. */
+  readonly format: 'inventory' | 'talhelper';
+  /** Things read but not used (talhelper keys talos-tui ignores), one sentence each. */
+  readonly warnings: readonly string[];
   readonly nodes: readonly InventoryNode[];
 }
 
@@ -69,9 +104,11 @@ function unusableMacReason(mac: string): string | null {
   return null;
 }
 
-const TOP_KEYS = ['cluster', 'configDir', 'nodes'];
-const CLUSTER_KEYS = ['name', 'endpoint'];
-const NODE_KEYS = ['name', 'role', 'mac', 'macs', 'address', 'patches'];
+const TOP_KEYS = ['cluster', 'configDir', 'secrets', 'scan', 'patches', 'nodes'];
+const CLUSTER_KEYS = ['name', 'endpoint', 'talosVersion', 'kubernetesVersion', 'installDisk', 'installImage'];
+const NODE_KEYS = ['name', 'role', 'mac', 'macs', 'address', 'hostname', 'installDisk', 'patches'];
+const PATCH_SCOPES = ['all', 'controlplane', 'worker'];
+const HOSTNAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const NAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,62})$/;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -170,6 +207,11 @@ function parseNode(source: string, index: number, raw: unknown): InventoryNode {
   }
   const macs = parseMacs(where, raw);
   const address = parseAddress(where, raw.address);
+  // The default is checked by validateProfile (an older inventory's name need not be a hostname).
+  const hostname = typeof raw.hostname === 'string' ? raw.hostname : name.toLowerCase();
+  if (raw.hostname !== undefined && (typeof raw.hostname !== 'string' || !isHostname(hostname))) {
+    throw new InventoryError(`${where}: hostname ${JSON.stringify(raw.hostname)} is not a valid hostname (lower-case letters, digits, dashes, dots)`);
+  }
   return {
     name,
     role: raw.role,
@@ -178,7 +220,46 @@ function parseNode(source: string, index: number, raw: unknown): InventoryNode {
     address: address?.address ?? null,
     ip: address?.ip ?? null,
     patches: parsePatches(where, raw.patches),
+    hostname,
+    installDisk: optionalText(where, 'installDisk', raw.installDisk),
   };
+}
+
+export function isHostname(text: string): boolean {
+  return HOSTNAME_PATTERN.test(text) && text.length <= 253;
+}
+
+function optionalText(where: string, key: string, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '') throw new InventoryError(`${where}: ${key} must be a non-empty string`);
+  return value.trim();
+}
+
+function parseScopedPatches(source: string, raw: unknown): ProfilePatches {
+  if (raw === undefined || raw === null) return { all: [], controlplane: [], worker: [] };
+  if (!isPlainObject(raw)) throw new InventoryError(`${source}: patches must be a mapping with all, controlplane and worker lists`);
+  rejectUnknownKeys(`${source}: patches`, raw, PATCH_SCOPES);
+  return {
+    all: parsePatches(`${source}: patches.all`, raw.all),
+    controlplane: parsePatches(`${source}: patches.controlplane`, raw.controlplane),
+    worker: parsePatches(`${source}: patches.worker`, raw.worker),
+  };
+}
+
+function parseScan(source: string, raw: unknown): string[] {
+  if (raw === undefined || raw === null) return [];
+  const list = Array.isArray(raw) ? raw : [raw];
+  const specs = list.map((item) => {
+    if (typeof item !== 'string' || item.trim() === '') throw new InventoryError(`${source}: scan must be a list of addresses, ranges or CIDRs`);
+    return item.trim();
+  });
+  try {
+    parseTargets(specs);
+  } catch (err) {
+    if (err instanceof TargetError) throw new InventoryError(`${source}: scan: ${err.message}`);
+    throw err;
+  }
+  return specs;
 }
 
 function parseCluster(source: string, raw: unknown): Inventory['cluster'] {
@@ -200,7 +281,23 @@ function parseCluster(source: string, raw: unknown): Inventory['cluster'] {
       `${source}: cluster.endpoint ${JSON.stringify(endpoint)} must be an https URL like https://127.0.10.15:6443`,
     );
   }
-  return { name: raw.name, endpoint: endpoint as string };
+  const where = `${source}: cluster`;
+  return {
+    name: raw.name,
+    endpoint: endpoint as string,
+    talosVersion: parseContract(where, raw.talosVersion),
+    kubernetesVersion: optionalText(where, 'kubernetesVersion', raw.kubernetesVersion)?.replace(/^v/, '') ?? null,
+    installDisk: optionalText(where, 'installDisk', raw.installDisk),
+    installImage: optionalText(where, 'installImage', raw.installImage),
+  };
+}
+
+/** "v1.13", "1.13" or "v1.13.9" -> "v1.13" (the contract is major.minor). */
+function parseContract(where: string, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const m = typeof value === 'string' || typeof value === 'number' ? /^v?(\d+)\.(\d+)(\.\d+)?$/.exec(String(value).trim()) : null;
+  if (!m) throw new InventoryError(`${where}: talosVersion ${JSON.stringify(value)} must be a Talos version like v1.13`);
+  return `v${m[1]}.${m[2]}`;
 }
 
 /** Throws InventoryError naming both entries when a name or MAC appears twice. */
@@ -233,7 +330,17 @@ export function parseInventory(text: string, sourceName: string): Inventory {
   }
   const tooBig = yamlExpansionProblem(doc);
   if (tooBig) throw new InventoryError(`${sourceName} is refused: ${tooBig}`);
-  const root: unknown = doc.toJS();
+  const parsed: unknown = doc.toJS();
+  const talhelper = isTalconfig(parsed);
+  let root: unknown = parsed;
+  let warnings: string[] = [];
+  if (talhelper) {
+    try {
+      ({ profile: root, warnings } = talconfigToProfile(parsed));
+    } catch (err) {
+      throw new InventoryError(`${sourceName}: ${(err as Error).message}`);
+    }
+  }
   if (!isPlainObject(root)) {
     throw new InventoryError(`${sourceName}: expected a mapping with a "nodes" list at the top`);
   }
@@ -241,14 +348,28 @@ export function parseInventory(text: string, sourceName: string): Inventory {
   if (!Array.isArray(root.nodes) || root.nodes.length === 0) {
     throw new InventoryError(`${sourceName}: "nodes" must be a non-empty list of expected machines`);
   }
-  const configDir = root.configDir;
-  if (configDir !== undefined && configDir !== null && (typeof configDir !== 'string' || configDir.trim() === '')) {
-    throw new InventoryError(`${sourceName}: configDir must be a directory path`);
-  }
+  const configDir = optionalPath(sourceName, 'configDir', 'a directory path', root.configDir);
+  const secrets = optionalPath(sourceName, 'secrets', 'the path of a secrets bundle (secrets.yaml)', root.secrets);
   const cluster = parseCluster(sourceName, root.cluster);
   const nodes = root.nodes.map((raw, index) => parseNode(sourceName, index, raw));
   rejectDuplicates(sourceName, nodes);
-  return { source: sourceName, cluster, configDir: (configDir as string | undefined) ?? null, nodes };
+  return {
+    source: sourceName,
+    cluster,
+    configDir,
+    secrets,
+    scan: parseScan(sourceName, root.scan),
+    patches: parseScopedPatches(sourceName, root.patches),
+    format: talhelper ? 'talhelper' : 'inventory',
+    warnings,
+    nodes,
+  };
+}
+
+function optionalPath(source: string, key: string, what: string, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '') throw new InventoryError(`${source}: ${key} must be ${what}`);
+  return value;
 }
 
 /** True when at least one entry carries a MAC, i.e. matching is by MAC. */

@@ -11,4 +11,5 @@ export const panes: readonly PaneDefinition[] = [
   { id: 'meta', number: 3, title: 'META', Component: lazy(() => import('./meta/index.js')) },
   { id: 'status', number: 4, title: 'Status', Component: lazy(() => import('./status/index.js')) },
   { id: 'logs', number: 5, title: 'Logs', Component: lazy(() => import('./logs/index.js')) },
+  { id: 'provision', number: 6, title: 'Provision', Component: lazy(() => import('./provision/index.js')) },
 ];

@@ -152,7 +152,17 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   // ---- machines
   const etcd = new EtcdCluster(createRng(hashSeed(o.seed, 'etcd')));
   const nodes: SimNodeImpl[] = [];
-  const ctx: ClusterContext = { etcd, seed: o.seed, clusterName: contextName, logRate: o.logLinesPerSecond, machines: () => nodes.map((n) => n.machine) };
+  // A machine configured with a config carrying its own CA (a cluster provisioned inside the
+  // simulator) belongs to that cluster's etcd, which stays empty until Bootstrap.
+  const otherEtcds = new Map<string, EtcdCluster>();
+  const etcdOf = (m: SimMachine): EtcdCluster => {
+    const ca = m.mode === 'configured' ? m.config?.ca?.certPem : undefined;
+    if (!ca) return etcd;
+    let other = otherEtcds.get(ca);
+    if (!other) otherEtcds.set(ca, (other = new EtcdCluster(createRng(hashSeed(o.seed, 'etcd', ca)))));
+    return other;
+  };
+  const ctx: ClusterContext = { etcd, etcdOf, seed: o.seed, clusterName: contextName, logRate: o.logLinesPerSecond, machines: () => nodes.map((n) => n.machine) };
   const endpoint = `https://${plans.find((p) => p.role === 'controlplane')?.ip ?? firstIp}:6443`;
 
   const timers = new Set<NodeJS.Timeout>();
@@ -186,7 +196,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     later(REBOOT_GRACE_MS, () => {
       node.close('error reading from server: EOF');
       node.machine.up = false;
-      etcd.elect();
+      node.machine.etcd.elect();
       refreshAll();
       note(`${node.name} (${node.address}) is rebooting`);
       later(o.rebootMs, async () => {
@@ -224,13 +234,12 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     bootstrapped: (machine) => {
       for (const n of nodes) {
         const m = n.machine;
-        if (m === machine || !m.up || m.mode !== 'configured' || m.role !== 'controlplane') continue;
-        etcd.join(m);
+        if (m === machine || !m.up || m.mode !== 'configured' || m.role !== 'controlplane' || m.etcd !== machine.etcd) continue;
+        m.etcd.join(m);
         m.startEtcd();
       }
       refreshAll();
     },
-    configuredNodes: () => nodes.filter((n) => n.mode === 'configured').map((n) => n.machine),
   };
 
   const directory: NodeDirectory = {

@@ -17,6 +17,8 @@ export interface ParsedConfig {
   /** First static address (prefix stripped) from machine.network.interfaces or a LinkConfig document. */
   staticAddress?: string;
   clusterName?: string;
+  /** machine.ca (PEM, decoded from the config's base64): the CA the node's apid serves with and trusts. */
+  ca?: { certPem: string; keyPem: string };
   warnings: string[];
 }
 
@@ -46,6 +48,19 @@ function stripPrefix(address: unknown): string | undefined {
 function lineOf(doc: Document.Parsed, text: string): number {
   const offset = doc.contents?.range?.[0] ?? 0;
   return text.slice(0, offset).split('\n').length;
+}
+
+// What trustd does for a worker (its config has no CA key: a control plane signs its certificate):
+// the keys of the CAs seen in control-plane configs, by CA certificate.
+const caKeys = new Map<string, string>();
+
+function rememberCaKey(certPem: string, keyPem: string): void {
+  caKeys.set(certPem, keyPem);
+}
+
+/** The key of a CA a control-plane config carried, or undefined. */
+export function knownCaKey(certPem: string): string | undefined {
+  return caKeys.get(certPem);
 }
 
 export function parseMachineConfig(data: Uint8Array): ParsedConfig {
@@ -118,6 +133,13 @@ export function parseMachineConfig(data: Uint8Array): ParsedConfig {
     }
     const clusterName = get(v1, 'cluster', 'clusterName');
     if (typeof clusterName === 'string') parsed.clusterName = clusterName;
+    const crt = get(machine, 'ca', 'crt');
+    const key = get(machine, 'ca', 'key');
+    // A worker's config carries the CA certificate without its key (trustd on a control plane signs).
+    if (typeof crt === 'string' && crt !== '') {
+      parsed.ca = { certPem: Buffer.from(crt, 'base64').toString('utf8'), keyPem: typeof key === 'string' ? Buffer.from(key, 'base64').toString('utf8') : '' };
+      if (parsed.ca.keyPem !== '') rememberCaKey(parsed.ca.certPem, parsed.ca.keyPem);
+    }
   }
   return parsed;
 }

@@ -16,7 +16,13 @@ export type NodeRole = 'controlplane' | 'worker';
 
 /** What a machine needs from the cluster around it. */
 export interface ClusterContext {
+  /** The etcd of the simulator's own cluster. */
   etcd: EtcdCluster;
+  /**
+   * The etcd a machine belongs to: its config's cluster's (a cluster provisioned inside the
+   * simulator has its own, empty until Bootstrap), else the simulator's own.
+   */
+  etcdOf(machine: SimMachine): EtcdCluster;
   seed: number;
   clusterName: string;
   /** Lines per second for each log; Infinity = flood. */
@@ -92,6 +98,16 @@ export class SimMachine implements EtcdPeer {
     return ids;
   }
 
+  /** The etcd cluster of the cluster this machine is configured for. */
+  get etcd(): EtcdCluster {
+    return this.cluster.etcdOf(this);
+  }
+
+  /** Machines configured for the same cluster (same etcd), this one included. */
+  clusterPeers(): SimMachine[] {
+    return this.cluster.machines().filter((m) => m.mode === 'configured' && m.etcd === this.etcd);
+  }
+
   get address(): string {
     return `${this.ip}:${this.port}`;
   }
@@ -116,8 +132,8 @@ export class SimMachine implements EtcdPeer {
     this.logs = new Map();
     this.kmsg = undefined;
     this.store = new ResourceStore();
-    if (this.mode === 'configured' && this.role === 'controlplane' && this.cluster.etcd.bootstrapped) this.cluster.etcd.join(this);
-    const isMember = this.cluster.etcd.member(this.memberId) !== undefined;
+    if (this.mode === 'configured' && this.role === 'controlplane' && this.etcd.bootstrapped) this.etcd.join(this);
+    const isMember = this.etcd.member(this.memberId) !== undefined;
     this.services = bootServices({
       mode: this.mode,
       role: this.role,
@@ -160,10 +176,7 @@ export class SimMachine implements EtcdPeer {
   refresh(): void {
     if (!this.up) return;
     const { ready, unmet } = this.readiness();
-    const members = this.cluster
-      .machines()
-      .filter((m) => m.mode === 'configured')
-      .map((m) => ({ nodeId: m.nodeId, hostname: m.hostname, ip: m.ip, machineType: m.role }));
+    const members = this.clusterPeers().map((m) => ({ nodeId: m.nodeId, hostname: m.hostname, ip: m.ip, machineType: m.role }));
     this.store.sync(
       renderResources({
         mode: this.mode,

@@ -19,7 +19,8 @@ import { machineHandlers } from './handlers/machine.js';
 import { statsHandlers } from './handlers/stats.js';
 import { storageHandlers } from './handlers/storage.js';
 import type { SimMachine } from './machine-state.js';
-import { issueCertificate, spkiFingerprint, type Issued, type SimKey } from './pki.js';
+import { knownCaKey } from './machine-config.js';
+import { issueCertificate, issuerFromPem, spkiFingerprint, type Issued, type SimKey } from './pki.js';
 import { createRng, hashSeed } from './rng.js';
 import { routedServices, type ActiveStream, type NodeDirectory, type RoutableNode } from './routing.js';
 import type { EtcdAlarmName } from './etcd.js';
@@ -128,7 +129,21 @@ export class SimNodeImpl implements SimNode, RoutableNode {
       const throwawayCa = issueCertificate(null, this.maintenanceKey, { commonName: `talos-maintenance-${m.name}`, organizations: ['talos'], usage: 'ca', validityDays: 365, serialHex: this.serial('mca') });
       return issueCertificate(throwawayCa, this.maintenanceKey, { commonName: m.hostname, usage: 'server', validityDays: 365, serialHex: this.serial('mleaf'), ...sans });
     }
-    return issueCertificate(this.pki.ca, this.pki.configuredKey, { commonName: m.hostname, usage: 'server', validityDays: 365, serialHex: this.serial('leaf'), ...sans });
+    return issueCertificate(this.configuredCa(), this.pki.configuredKey, { commonName: m.hostname, usage: 'server', validityDays: 365, serialHex: this.serial('leaf'), ...sans });
+  }
+
+  private ownCa?: { pem: string; issuer: Issued };
+
+  /**
+   * The CA a configured node serves with and trusts: its config's machine.ca, as Talos's apid does
+   * (so a talosconfig generated with that config works), else the simulator's CA.
+   */
+  private configuredCa(): Issued {
+    const ca = this.machine.config?.ca;
+    const keyPem = ca ? ca.keyPem || knownCaKey(ca.certPem) : undefined;
+    if (!ca || !keyPem) return this.pki.ca;
+    if (this.ownCa?.pem !== ca.certPem) this.ownCa = { pem: ca.certPem, issuer: issuerFromPem(ca.certPem, keyPem) };
+    return this.ownCa.issuer;
   }
 
   /**
@@ -147,7 +162,7 @@ export class SimNodeImpl implements SimNode, RoutableNode {
     const tls =
       this.machine.mode === 'maintenance'
         ? { keyPem: this.maintenanceKey.privateKeyPem, certChainPem: this.leaf.certPem }
-        : { keyPem: this.pki.configuredKey.privateKeyPem, certChainPem: this.leaf.certPem, clientCaPem: this.pki.ca.certPem };
+        : { keyPem: this.pki.configuredKey.privateKeyPem, certChainPem: this.leaf.certPem, clientCaPem: this.configuredCa().certPem };
     const { ip, port } = this.machine;
     const deadline = Date.now() + BIND_RETRY_MS;
     for (;;) {
@@ -190,7 +205,7 @@ export class SimNodeImpl implements SimNode, RoutableNode {
     if (!this.server) return;
     this.close('error reading from server: EOF');
     this.machine.up = false;
-    this.machine.cluster.etcd.elect();
+    this.machine.etcd.elect();
     this.hooks.changed();
   }
 
@@ -215,7 +230,7 @@ export class SimNodeImpl implements SimNode, RoutableNode {
   }
 
   setEtcdAlarm(alarm: EtcdAlarmName | 'NONE'): void {
-    const etcd = this.machine.cluster.etcd;
+    const etcd = this.machine.etcd;
     if (alarm === 'NONE') etcd.alarms = etcd.alarms.filter((a) => a.memberId !== this.machine.memberId);
     else etcd.raise(this.machine.memberId, alarm);
   }
@@ -233,7 +248,7 @@ export class SimNodeImpl implements SimNode, RoutableNode {
     if (!rec) throw new Error(`no service ${id} on ${this.name}`);
     rec.state = state;
     rec.events.push({ msg: `State changed to ${state} (simulator)`, state, ts: new Date() });
-    if (id === 'etcd') this.machine.cluster.etcd.elect();
+    if (id === 'etcd') this.machine.etcd.elect();
     this.machine.refresh();
   }
 

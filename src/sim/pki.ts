@@ -133,7 +133,10 @@ function subjectAttrs(commonName: string, organizations: string[] = []): forge.p
 /** Issue a certificate for `key`, signed by `issuer` (or self-signed when issuer is null). */
 export function issueCertificate(issuer: Issued | null, key: SimKey, opts: CertOptions): Issued {
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(key.publicKeyPem);
+  const rsaSubject = createPublicKey(key.publicKeyPem).asymmetricKeyType === 'rsa';
+  // forge only models RSA keys: another subject key gets a placeholder here and its real
+  // SubjectPublicKeyInfo is put into the TBSCertificate by assemble().
+  cert.publicKey = rsaSubject ? forge.pki.publicKeyFromPem(key.publicKeyPem) : forge.pki.setRsaPublicKey(new forge.jsbn.BigInteger('3'), new forge.jsbn.BigInteger('3'));
   // Positive serial: DER integers are signed, so keep the top bit clear.
   cert.serialNumber = '1' + opts.serialHex.slice(1);
   const now = Date.now();
@@ -148,8 +151,8 @@ export function issueCertificate(issuer: Issued | null, key: SimKey, opts: CertO
     extensions.push(
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-      { name: 'subjectKeyIdentifier' },
     );
+    if (rsaSubject) extensions.push({ name: 'subjectKeyIdentifier' });
   } else {
     extensions.push(
       { name: 'basicConstraints', cA: false },
@@ -164,8 +167,9 @@ export function issueCertificate(issuer: Issued | null, key: SimKey, opts: CertO
   }
   cert.setExtensions(extensions);
 
-  // forge computes the TBSCertificate inside sign(); the "key" below signs those exact bytes with node:crypto.
   const signingKey = (issuer ?? { key }).key.privateKey;
+  if (signingKey.asymmetricKeyType !== 'rsa' || !rsaSubject) return assemble(cert, signingKey, key, rsaSubject);
+  // forge computes the TBSCertificate inside sign(); the "key" below signs those exact bytes with node:crypto.
   const nativeSigner = {
     sign: () =>
       cryptoSign('sha256', Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary'), signingKey).toString('binary'),
@@ -174,8 +178,75 @@ export function issueCertificate(issuer: Issued | null, key: SimKey, opts: CertO
   return { certPem: forge.pki.certificateToPem(cert), cert, key };
 }
 
+// Talos's own CAs are Ed25519 (or ECDSA), which forge cannot handle: such a certificate is
+// assembled here from forge's TBSCertificate with the right AlgorithmIdentifier and subject key,
+// and a node:crypto signature.
+const SIGNATURE_OIDS: Record<string, { oid: string; digest: string | null; nullParams: boolean }> = {
+  ed25519: { oid: '1.3.101.112', digest: null, nullParams: false },
+  ec: { oid: '1.2.840.10045.4.3.2', digest: 'sha256', nullParams: false }, // ecdsa-with-SHA256
+  rsa: { oid: '1.2.840.113549.1.1.11', digest: 'sha256', nullParams: true }, // sha256WithRSAEncryption
+};
+
+function assemble(cert: forge.pki.Certificate, signingKey: KeyObject, key: SimKey, rsaSubject: boolean): Issued {
+  const algo = SIGNATURE_OIDS[signingKey.asymmetricKeyType ?? ''];
+  if (!algo) throw new Error(`the simulator cannot sign with a ${signingKey.asymmetricKeyType} CA key`);
+  const { asn1 } = forge;
+  const U = asn1.Class.UNIVERSAL;
+  const algorithmId = () =>
+    asn1.create(U, asn1.Type.SEQUENCE, true, [
+      asn1.create(U, asn1.Type.OID, false, asn1.oidToDer(algo.oid).getBytes()),
+      ...(algo.nullParams ? [asn1.create(U, asn1.Type.NULL, false, '')] : []),
+    ]);
+  cert.siginfo.algorithmOid = algo.oid; // replaced below; forge needs some OID to build the TBS
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  // TBSCertificate: [0] version, serial, signature AlgorithmIdentifier, issuer, validity, subject, SPKI, ...
+  const fields = tbs.value as forge.asn1.Asn1[];
+  fields[2] = algorithmId();
+  if (!rsaSubject) {
+    const spkiDer = createPublicKey(key.publicKeyPem).export({ type: 'spki', format: 'der' });
+    fields[6] = asn1.fromDer(forge.util.createBuffer(spkiDer.toString('binary')));
+  }
+  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
+  const signature = cryptoSign(algo.digest, tbsDer, signingKey);
+  const whole = asn1.create(U, asn1.Type.SEQUENCE, true, [
+    tbs,
+    algorithmId(),
+    asn1.create(U, asn1.Type.BITSTRING, false, String.fromCharCode(0) + signature.toString('binary')),
+  ]);
+  const der = Buffer.from(asn1.toDer(whole).getBytes(), 'binary');
+  const certPem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  return { certPem, cert, key };
+}
+
+/**
+ * A CA given as PEM (a machine config's machine.ca): usable as `issuer`. forge parses RSA
+ * certificates only; for the others the subject is read with node:crypto and rebuilt for forge.
+ */
+export function issuerFromPem(certPem: string, keyPem: string): Issued {
+  const privateKey = createPrivateKey(normalizeKeyPem(keyPem));
+  const key: SimKey = {
+    privateKey,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicKeyPem: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }) as string,
+  };
+  let cert: forge.pki.Certificate;
+  try {
+    cert = forge.pki.certificateFromPem(certPem);
+  } catch {
+    const x509 = new X509Certificate(certPem);
+    cert = forge.pki.createCertificate();
+    const attrs = x509.subject.split('\n').map((line) => {
+      const [type, ...rest] = line.split('=');
+      return { shortName: type, value: rest.join('=') };
+    });
+    cert.setSubject(attrs);
+  }
+  return { certPem, cert, key };
+}
+
 /** talosctl's --cert-fingerprint of a certificate: the client's own function, so both sides agree by construction. */
 export { spkiFingerprint } from '../talos/identity.js';
+import { normalizeKeyPem } from '../talos/talosconfig.js';
 
 /** Organisation values of a DER client certificate's subject: Talos reads roles (os:admin, ...) from them. */
 export function subjectOrganizations(der: Buffer): string[] {

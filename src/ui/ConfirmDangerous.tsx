@@ -16,6 +16,8 @@ export interface ConfirmRequest {
   detail?: readonly string[];
   /** Text the user must type (the node name); null for a y/N question. */
   expect: string | null;
+  /** What `expect` is, for the prompt line (default "node name"). */
+  expectLabel?: string;
   onConfirm: () => void;
 }
 
@@ -50,7 +52,7 @@ export function ConfirmDangerous({ request, typed, wrong, width }: ConfirmDanger
         <Text wrap="truncate">{fit('Proceed? [y/N]', w)}</Text>
       ) : (
         <>
-          <Text wrap="truncate">{fit(`Type the node name (${expect}) and press Enter, Esc to cancel:`, w)}</Text>
+          <Text wrap="truncate">{fit(`Type the ${request.expectLabel ?? 'node name'} (${expect}) and press Enter, Esc to cancel:`, w)}</Text>
           <TextField prompt="> " value={typed} width={w} cursor="_" />
           <Text wrap="truncate" {...toneProps('warn')}>
             {wrong !== null ? fit(`"${wrong}" is not ${expect}: nothing was done`, w) : ' '}

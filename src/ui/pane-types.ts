@@ -27,7 +27,7 @@ import { useEffect, useLayoutEffect, type FC } from 'react';
 import type { TalosSession } from '../talos/session.js';
 import type { MessageTone } from '../core/tone.js';
 
-export type PaneId = 'discovery' | 'apply' | 'meta' | 'status' | 'logs';
+export type PaneId = 'discovery' | 'apply' | 'meta' | 'status' | 'logs' | 'provision';
 
 /**
  * One key as the shell dispatches it. A chunk of several keys (a paste, keys typed faster than a frame,
@@ -138,7 +138,7 @@ export interface PaneProps {
 export interface PaneDefinition {
   id: PaneId;
   /** The number key that opens it. */
-  number: 1 | 2 | 3 | 4 | 5;
+  number: 1 | 2 | 3 | 4 | 5 | 6;
   title: string;
   Component: FC<PaneProps>;
   /**

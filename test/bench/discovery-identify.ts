@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { command } from '../../src/cli/commands/discover.js';
-import { discover } from '../../src/features/discovery/pipeline.js';
+import { discover } from '../../src/ops/discover.js';
 import { parseTargets } from '../../src/core/targets.js';
 import { startSimCluster } from '../../src/sim/index.js';
 import type { DiscoverJson } from '../../src/features/discovery/report.js';

@@ -40,7 +40,7 @@ describeBuilt('talos-tui --demo in tmux (80x24)', () => {
     // Discovery offers the simulator's /24 and finds its maintenance nodes (s opens the prefilled field).
     await waitForScreen('main', (t) => t.includes(`targets: ${net}.0/24`), 'the demo /24 offered as the scan target');
     keys('main', 's', 'Enter');
-    await waitForScreen('main', (t) => /\b2 maintenance · 3 configured\b/.test(t), 'the scan to identify the simulated nodes');
+    await waitForScreen('main', (t) => /\b7 maintenance · 3 configured\b/.test(t), 'the scan to identify the simulated nodes');
 
     keys('main', '4');
     await waitForScreen('main', (t) => t.includes('[4 Status]'), 'the Status pane');

@@ -59,8 +59,9 @@ describe('Apply pane flow', () => {
       await until('n node');
       await press(`n${M1}\r`);
       await until(`Node ${M1}`);
-      await press('i');
-      await until('maintenance, insecure');
+      // A typed node is asked what it is: maintenance, pinned to the certificate it presents now.
+      await until('maintenance, insecure, pinned');
+      await until('pinned to the certificate it presents now');
       await press(`f${path.join(dir, 'worker.yaml')}\r`);
       await until('hostname: base');
       await press(`p${path.join(dir, 'w1.yaml')}\r`);
@@ -78,6 +79,10 @@ describe('Apply pane flow', () => {
       // The simulator answers as Talos does: a unified diff with hunk headers and context.
       await until(/@@ -\d+,\d+ \+\d+,\d+ @@/);
       expect(sim.node('m1')!.mode).toBe('maintenance');
+      // A patch edited since the render is read again before sending (never a stale config).
+      writeFileSync(path.join(dir, 'w1.yaml'), readFileSync(path.join(dir, 'w1.yaml'), 'utf8').replace('w-new', 'w-edited'));
+      await press('d');
+      await until('+    hostname: w-edited');
 
       // A wrong name does nothing.
       await press('\r');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { commandLoaders } from '../../src/cli/commands/index.js';
-import { applyConfig, flattenMultiError, parseGoDuration, type ApplyConnector } from '../../src/features/apply/apply-run.js';
+import { applyConfig, flattenMultiError, parseGoDuration, type ApplyConnector } from '../../src/ops/apply-run.js';
 import { MachineService } from '../../src/talos/proto/gen/machine/machine_pb.js';
 import type { NodeTarget, TalosSession } from '../../src/talos/index.js';
 import { runCommand } from '../helpers/run-command.js';

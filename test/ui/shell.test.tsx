@@ -175,7 +175,7 @@ describe('shell', () => {
     await s.press('?');
     await s.until('Global keys');
     const help = s.frame();
-    for (const k of ['1-5', '?', ':', 'q', 'Esc', 'Ctrl+C']) expect(help).toMatch(new RegExp(`^  ${k.replace(/[?+]/g, '\\$&')} +\\S`, 'm'));
+    for (const k of ['1-6', '?', ':', 'q', 'Esc', 'Ctrl+C']) expect(help).toMatch(new RegExp(`^  ${k.replace(/[?+]/g, '\\$&')} +\\S`, 'm'));
     expect(help).toContain('Discovery keys');
     for (const h of ['refresh the machine list', 'wipe the selected node', 'open Apply for the selected machine', 'type a filter', 'next row']) {
       expect(help).toContain(h);

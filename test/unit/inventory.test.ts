@@ -31,7 +31,7 @@ describe('parseInventory: a valid file', () => {
   const inventory = parseInventory(GOOD, 'inv.yaml');
 
   it('keeps cluster, configDir and the nodes in order', () => {
-    expect(inventory.cluster).toEqual({ name: 'prod-1', endpoint: 'https://127.0.10.15:6443' });
+    expect(inventory.cluster).toMatchObject({ name: 'prod-1', endpoint: 'https://127.0.10.15:6443', talosVersion: null });
     expect(inventory.configDir).toBe('./talos');
     expect(inventory.nodes.map((n) => [n.name, n.role])).toEqual([
       ['cp1', 'controlplane'],

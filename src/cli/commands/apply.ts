@@ -11,8 +11,8 @@
 //
 // Exit: 0 applied (or dry run answered); 1 the node refused (Talos's validation text), could not be
 // reached, or its certificate did not match; 2 usage (flags, unreadable or malformed files).
-import { insecureClient, TalosError } from '../../talos/index.js';
-import { APPLY_MODES, applyConfig, formatOutcome, isApplyMode, parseGoDuration, type ApplyConnector } from '../../features/apply/apply-run.js';
+import { normalizeFingerprint, insecureClient, TalosError } from '../../talos/index.js';
+import { APPLY_MODES, applyConfig, formatOutcome, isApplyMode, parseGoDuration, type ApplyConnector } from '../../ops/apply-run.js';
 import { CommandError, commaList, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { sessionFromFlags } from '../connection.js';
 import { readBaseConfig, renderConfigFiles } from '../render-config.js';

@@ -8,22 +8,34 @@ import { CommandError, connectionOptions, parseCommandLine, UsageError } from '.
 import { requireNodes, sessionFromFlags } from '../connection.js';
 import { toJson } from '../output.js';
 import type { Command } from './types.js';
+import { etcdSnapshotUpload } from '../../ops/etcd-recover.js';
 
-export { checkBootstrap, bootstrapRefusal, type BootstrapCheck } from '../../features/apply/bootstrap-guard.js';
-import { checkBootstrap, bootstrapRefusal } from '../../features/apply/bootstrap-guard.js';
+export { checkBootstrap, bootstrapRefusal, type BootstrapCheck } from '../../ops/bootstrap-guard.js';
+import { checkBootstrap, bootstrapRefusal } from '../../ops/bootstrap-guard.js';
 
-const options = { ...connectionOptions, json: { type: 'boolean' } } as const;
+const options = { ...connectionOptions, json: { type: 'boolean' }, 'recover-from': { type: 'string' }, 'recover-skip-hash-check': { type: 'boolean' } } as const;
 
 export const command: Command = {
   name: 'bootstrap',
   summary: 'bootstrap etcd on one control-plane node (refuses when etcd already has members)',
-  usage: 'talos-tui bootstrap -n IP [--json] [--talosconfig FILE] [--context NAME] [-e IP]\n  --json prints {node, bootstrapped, refused?, checks}; a refusal still exits 1.',
+  usage:
+    'talos-tui bootstrap -n IP [--json] [--recover-from FILE [--recover-skip-hash-check]] [--talosconfig FILE] [--context NAME] [-e IP]\n' +
+    '  --json prints {node, bootstrapped, refused?, checks}; a refusal still exits 1.\n' +
+    '  --recover-from: recover etcd from a snapshot (seed 002 section 6); not available in this build yet.',
   async run(argv, io) {
     const { values, positionals } = parseCommandLine('bootstrap', argv, options);
     if (positionals.length > 0) throw new UsageError(`bootstrap: unexpected argument "${positionals[0]}"`);
     const nodes = requireNodes('bootstrap', values);
     if (nodes.length !== 1) throw new UsageError(`bootstrap: name exactly one node, not ${nodes.length} (-n ${nodes.join(',')})`);
     const target = nodes[0]!;
+    if (values['recover-skip-hash-check'] && !values['recover-from']) throw new UsageError('bootstrap: --recover-skip-hash-check goes with --recover-from FILE');
+    if (values['recover-from']) {
+      try {
+        etcdSnapshotUpload(values['recover-from'], values['recover-skip-hash-check'] ?? false);
+      } catch (err) {
+        throw new CommandError(`bootstrap: ${(err as Error).message}; nothing was sent`);
+      }
+    }
     const session = sessionFromFlags(values, io.env);
     try {
       const checks = await checkBootstrap(session, target);

@@ -13,4 +13,5 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   apply: () => import('./apply.js').then((m) => m.command),
   meta: () => import('./meta.js').then((m) => m.command),
   gen: () => import('./gen.js').then((m) => m.command),
+  provision: () => import('./provision.js').then((m) => m.command),
 };

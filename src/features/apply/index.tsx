@@ -16,10 +16,12 @@ import { usePrompt } from '../../ui/use-prompt.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { cluster, insecureClient, machine, TalosError, type TalosSession } from '../../talos/index.js';
 import type { InventoryNode } from '../../core/inventory.js';
-import { applyConfig, formatOutcome, type ApplyConnector, type ApplyMode } from './apply-run.js';
-import { hostPart, inputsFromInventory, machineTypeOf, renderInputs, shortPath, staticAddressOf, type ApplyInputs } from './apply-inputs.js';
-import { bootstrapRefusal, checkBootstrap } from './bootstrap-guard.js';
-import { followReboot, secs, type FollowPhase } from './follow.js';
+import { applyConfig, formatOutcome, type ApplyConnector, type ApplyMode } from '../../ops/apply-run.js';
+import { hostPart, inputsFromInventory, machineTypeOf, renderInputs, shortPath, staticAddressOf, type ApplyInputs } from '../../ops/apply-inputs.js';
+import { bootstrapRefusal, checkBootstrap } from '../../ops/bootstrap-guard.js';
+import { followReboot, secs, type FollowPhase } from '../../ops/follow-reboot.js';
+import { reachNode } from '../../ops/reach-node.js';
+import { identifyNode } from '../../talos/identify.js';
 import { defaultKubeconfigPath, describeSaved, saveKubeconfig } from '../../ops/kubeconfig.js';
 
 /** ~/… for a path under the home directory (what the user typed or will recognise). */
@@ -55,6 +57,8 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
   const [workerNode, setWorkerNode] = useState<string | null>(null);
   const [, setTick] = useState(0);
   const runRef = useRef<AbortController | null>(null);
+  const noteRef = useRef<Note | null>(null);
+  noteRef.current = note;
   const prompt = usePrompt(shell);
   const entryField = useTextEntry<Field>(shell, {
     onSubmit(field, value) {
@@ -66,7 +70,9 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
         setEntry(null);
         setFingerprint(null);
         setFollow(null);
-        setNote({ text: `node ${v}: ${insecure ? 'maintenance (insecure)' : 'configured (mTLS over the session)'}; i switches`, tone: 'info' });
+        // The previous node's patches (hostname, static address) are its own: they do not carry over.
+        setInputs((i) => ({ ...i, patches: [] }));
+        void identifyTyped(v);
       } else if (field === 'base') {
         setInputs((i) => ({ ...i, base: path.resolve(v) }));
         setNote(null); // the "press f to name the base" hint has been answered
@@ -126,6 +132,26 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
   // A node this pane just made a worker has no etcd: bootstrap is not offered for it (the guard would refuse).
   const nodeIsWorker = workerNode !== null && workerNode === node;
 
+  /** A typed node: ask it what it is (maintenance or configured) and pin what it presents, saying so. */
+  async function identifyTyped(v: string) {
+    const m = /^(.+):(\d+)$/.exec(v);
+    const asking: Note = { text: `node ${v}: asking what it is…`, tone: 'info' };
+    setNote(asking);
+    const id = await identifyNode(m ? m[1]! : v, m ? Number(m[2]) : 50000, { session, timeoutMs: 3000 });
+    // A late answer must not undo what the admin did meanwhile (another node, a bootstrap, i).
+    if (noteRef.current !== asking) return;
+    if (id.kind === 'maintenance') {
+      setInsecure(true);
+      setFingerprint(id.certFingerprint ?? null);
+      setNote({ text: `node ${v}: maintenance mode; ${id.certFingerprint ? 'pinned to the certificate it presents now' : 'NOT pinned (no certificate seen)'}; patches cleared (p adds)`, tone: id.certFingerprint ? 'info' : 'warn' });
+    } else if (id.kind === 'configured') {
+      setInsecure(false);
+      setNote({ text: `node ${v}: configured: mTLS over the session; patches cleared (p adds)`, tone: 'info' });
+    } else {
+      setNote({ text: `node ${v}: ${id.error ?? id.kind}; i switches maintenance/mTLS`, tone: 'warn' });
+    }
+  }
+
   function stopRun() {
     runRef.current?.abort();
     runRef.current = null;
@@ -155,9 +181,16 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
   });
 
   async function send(dryRun: boolean) {
-    if (!node || !rendered.ok) return;
+    if (!node) return;
+    // Read the files again: a base or patch edited since the last render must not be sent stale.
+    const fresh = renderInputs(inputs);
+    setRenderNonce((n) => n + 1);
+    if (!fresh.ok) {
+      setNote({ text: fresh.error, tone: 'error' });
+      return;
+    }
     const target = node;
-    const config = rendered.config;
+    const config = fresh.config;
     const wasInsecure = insecure;
     const run = newRun();
     const clients: { close(): void }[] = [];
@@ -201,8 +234,13 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
       signal: run.signal,
       answers: async (signal) => {
         if (!session) throw new Error(`no session: ${sessionProblem ?? 'no talosconfig'}`);
-        const v = await machine.version(session.target(to), { deadlineMs: 2000, signal });
-        return v.version?.tag ?? '';
+        const reach = reachNode(session, to);
+        try {
+          const v = await machine.version(reach.session.target(to), { deadlineMs: 2000, signal });
+          return v.version?.tag ?? '';
+        } finally {
+          reach.close();
+        }
       },
       onPhase: (phase, detail) => {
         setFollow({ phase, detail, started });
@@ -222,8 +260,9 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
 
   async function guardBootstrap() {
     if (!session || !host) return;
-    const s: TalosSession = session;
     const target = host;
+    const reach = reachNode(session, target);
+    const s: TalosSession = reach.session;
     setBusy(`checking etcd before bootstrapping ${target}…`);
     try {
       const checks = await checkBootstrap(s, target);
@@ -238,16 +277,21 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
         expect: target,
         onConfirm: () => {
           setBusy(`bootstrapping ${target}…`);
+          const sending = reachNode(session, target);
           machine
-            .bootstrap(s.target(target))
+            .bootstrap(sending.session.target(target))
             .then(() => setNote({ text: `bootstrap sent to ${target}: etcd starts there and the other control-plane nodes join it`, tone: 'ok' }))
             .catch((err: unknown) => setNote({ text: `bootstrap of ${target} failed: ${errorLine(err)}`, tone: 'error' }))
-            .finally(() => setBusy(null));
+            .finally(() => {
+              sending.close();
+              setBusy(null);
+            });
         },
       });
     } catch (err) {
       setNote({ text: `bootstrap check failed: ${errorLine(err)}`, tone: 'error' });
     } finally {
+      reach.close();
       setBusy(null);
     }
   }
@@ -256,13 +300,15 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
     if (!session || !host) return;
     const target = host;
     setBusy(`fetching the kubeconfig from ${target}…`);
+    const reach = reachNode(session, target);
     try {
-      const text = await machine.kubeconfig(session.target(target));
+      const text = await machine.kubeconfig(reach.session.target(target));
       const saved = await saveKubeconfig(text, file, { force });
       setNote({ text: describeSaved(saved, homePath(saved.path)), tone: 'ok' });
     } catch (err) {
       setNote({ text: `kubeconfig not saved: ${errorLine(err)}`, tone: 'error' });
     } finally {
+      reach.close();
       setBusy(null);
     }
   }
@@ -301,12 +347,15 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
     const target = host;
     setBusy(`health check on ${target} (Esc stops)…`);
     show(`health check from ${target}`, []);
+    const reach = reachNode(session, target);
+    if (reach.note) append(reach.note);
     try {
-      for await (const line of cluster.healthCheck(session.target(target), { waitTimeoutMs: followTimeoutMs }, { signal: run.signal })) append(line);
+      for await (const line of cluster.healthCheck(reach.session.target(target), { waitTimeoutMs: followTimeoutMs }, { signal: run.signal })) append(line);
       setNote({ text: `health check on ${target} passed`, tone: 'ok' });
     } catch (err) {
       if (!run.signal.aborted) setNote({ text: `health check on ${target}: ${errorLine(err)}`, tone: 'error' });
     } finally {
+      reach.close();
       if (runRef.current === run) runRef.current = null;
       setBusy(null);
     }

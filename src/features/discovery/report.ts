@@ -3,7 +3,7 @@
 import { matchInventory, type Ambiguity, type DiscoveredNode, type MatchResult } from '../../core/match.js';
 import type { Inventory, InventoryNode } from '../../core/inventory.js';
 import type { IdentifiedDisk, IdentifiedNode } from '../../talos/identify.js';
-import { compareNodes } from './pipeline.js';
+import { compareNodes } from '../../ops/discover.js';
 
 /** Talos nodes take part in inventory matching; other open ports do not. */
 export function isTalos(node: Pick<IdentifiedNode, 'kind'>): boolean {

@@ -14,7 +14,7 @@ import { ThrottledStore } from '../../core/throttled-store.js';
 import { readUserFile, UserFileError } from '../../io/user-file.js';
 import type { IdentifiedNode } from '../../talos/identify.js';
 import type { TalosSession } from '../../talos/session.js';
-import { compareNodes, discover, DEFAULT_PORT, type ScanProgress } from './pipeline.js';
+import { compareNodes, discover, DEFAULT_PORT, type ScanProgress } from '../../ops/discover.js';
 import { matchNodes, rowMatch, summaryText, type RowMatch } from './report.js';
 
 export type Phase = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';

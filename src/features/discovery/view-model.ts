@@ -3,7 +3,7 @@
 import type { Segment, Tone } from '../../ui/shell/header-model.js';
 import { displayWidth, fit, fitPad } from '../../ui/text.js';
 import type { DiscoveryRow, DiscoverySnapshot } from './source.js';
-import type { ScanProgress } from './pipeline.js';
+import type { ScanProgress } from '../../ops/discover.js';
 import { disksShort, disksText, formatBytes, matchText, stateText } from './report.js';
 
 export interface Column {

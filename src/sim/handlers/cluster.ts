@@ -27,7 +27,7 @@ const CHECKS: Check[] = [
   {
     name: 'etcd members to be control plane nodes',
     test: (nodes) => {
-      const etcd = nodes[0]?.cluster.etcd;
+      const etcd = nodes[0]?.etcd;
       const cps = new Set(nodes.filter((n) => n.role === 'controlplane').map((n) => n.memberId));
       const stray = etcd?.memberList().filter((m) => !cps.has(m.id)) ?? [];
       return stray.length ? `etcd member ${stray[0].name} is not a control plane node` : '';
@@ -67,8 +67,9 @@ const CHECKS: Check[] = [
 ];
 
 export const clusterHandlers: SimHandlers<typeof ClusterService> = {
-  async healthCheck(req, { actions, signal }, send) {
-    const nodes = actions.configuredNodes();
+  async healthCheck(req, { machine, signal }, send) {
+    // The nodes of the receiver's own cluster (a cluster provisioned inside the simulator is separate).
+    const nodes = machine.clusterPeers();
     const cps = req.clusterInfo?.controlPlaneNodes.length ? req.clusterInfo.controlPlaneNodes : nodes.filter((n) => n.role === 'controlplane').map((n) => n.ip);
     const workers = req.clusterInfo?.workerNodes.length ? req.clusterInfo.workerNodes : nodes.filter((n) => n.role === 'worker').map((n) => n.ip);
     const deadline = Date.now() + Number(req.waitTimeout?.seconds ?? BigInt(DEFAULT_WAIT_S)) * 1000;

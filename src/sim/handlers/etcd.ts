@@ -30,7 +30,7 @@ function alarmType(name: 'NOSPACE' | 'CORRUPT'): AlarmType {
 export const etcdHandlers: SimHandlers<typeof MachineService> = {
   async etcdMemberList(req, { machine }) {
     requireControlPlane(machine, 'member list');
-    const etcd = machine.cluster.etcd;
+    const etcd = machine.etcd;
     if (req.queryLocal) requireLocalEtcd(machine, 'failed to create etcd client');
     else if (!etcd.memberList().some((m) => m.peer.etcdRunning())) {
       throw new RpcError(Code.UNKNOWN, 'failed to create etcd client: context deadline exceeded');
@@ -55,21 +55,21 @@ export const etcdHandlers: SimHandlers<typeof MachineService> = {
   async etcdStatus(_req, { machine }) {
     requireControlPlane(machine, 'etcd status');
     requireLocalEtcd(machine, 'failed to query etcd status');
-    const s = machine.cluster.etcd.status(machine.memberId);
+    const s = machine.etcd.status(machine.memberId);
     return { messages: [{ memberStatus: s }] };
   },
 
   async etcdAlarmList(_req, { machine }) {
     requireControlPlane(machine, 'etcd alarm list');
     requireLocalEtcd(machine, 'failed to list etcd alarms');
-    const alarms = machine.cluster.etcd.alarms;
+    const alarms = machine.etcd.alarms;
     return { messages: [{ memberAlarms: alarms.map((a) => ({ memberId: a.memberId, alarm: alarmType(a.alarm) })) }] };
   },
 
   async etcdAlarmDisarm(_req, { machine }) {
     requireControlPlane(machine, 'etcd alarm disarm');
     requireLocalEtcd(machine, 'failed to disarm etcd alarm');
-    const was = machine.cluster.etcd.disarm();
+    const was = machine.etcd.disarm();
     for (const m of machine.cluster.machines()) m.refresh();
     return { messages: [{ memberAlarms: was.map((a) => ({ memberId: a.memberId, alarm: alarmType(a.alarm) })) }] };
   },
@@ -79,7 +79,7 @@ export const etcdHandlers: SimHandlers<typeof MachineService> = {
     requireLocalEtcd(machine, 'failed to defragment etcd');
     machine.serviceLog('etcd')?.append(JSON.stringify({ level: 'info', ts: new Date().toISOString(), caller: 'backend/backend.go:497', msg: 'defragmenting', path: '/var/lib/etcd/member/snap/db' }));
     // Defragmentation blocks the member for a moment.
-    const etcd = machine.cluster.etcd;
+    const etcd = machine.etcd;
     const startedAt = Date.now();
     etcd.defragsRunning++;
     etcd.maxConcurrentDefrags = Math.max(etcd.maxConcurrentDefrags, etcd.defragsRunning);
@@ -98,7 +98,7 @@ export const etcdHandlers: SimHandlers<typeof MachineService> = {
     requireControlPlane(machine, 'etcd forfeit leadership');
     requireLocalEtcd(machine, 'failed to create etcd client');
     try {
-      const member = machine.cluster.etcd.forfeit(machine.memberId);
+      const member = machine.etcd.forfeit(machine.memberId);
       if (member) machine.machinedLog(`[talos] moving leadership from "${machine.hostname}" to "${member}"`);
       return { messages: [{ member }] };
     } catch (err) {
@@ -109,7 +109,7 @@ export const etcdHandlers: SimHandlers<typeof MachineService> = {
   async etcdLeaveCluster(_req, { machine }) {
     requireControlPlane(machine, 'etcd leave cluster');
     requireLocalEtcd(machine, 'failed to create etcd client');
-    machine.cluster.etcd.remove(machine.memberId);
+    machine.etcd.remove(machine.memberId);
     const rec = machine.services.get('etcd');
     if (rec) {
       rec.state = 'Finished';
@@ -122,7 +122,7 @@ export const etcdHandlers: SimHandlers<typeof MachineService> = {
   async etcdRemoveMemberByID(req, { machine }) {
     requireControlPlane(machine, 'etcd remove member');
     requireLocalEtcd(machine, 'failed to create etcd client');
-    if (!machine.cluster.etcd.remove(req.memberId)) {
+    if (!machine.etcd.remove(req.memberId)) {
       throw new RpcError(Code.UNKNOWN, `failed to remove member ${req.memberId.toString(16)}: etcdserver: member not found`);
     }
     return { messages: [{}] };

@@ -63,11 +63,11 @@ function doStop(machine: SimMachine, rec: ServiceRecord): void {
 function doStart(machine: SimMachine, rec: ServiceRecord): void {
   startService(rec, machine.pid(rec.id) + machine.services.size * rec.events.length);
   machine.serviceEventLogged(rec.id, 'Running', rec.events[rec.events.length - 1].msg);
-  if (rec.id === 'etcd') machine.cluster.etcd.elect();
+  if (rec.id === 'etcd') machine.etcd.elect();
 }
 
 function kubeconfigText(machine: SimMachine): string {
-  const name = machine.cluster.clusterName;
+  const name = machine.config?.clusterName ?? machine.cluster.clusterName;
   const fake = (label: string) => Buffer.from(`-----BEGIN ${label}-----\nsimulated\n-----END ${label}-----\n`).toString('base64');
   return [
     'apiVersion: v1',
@@ -294,7 +294,7 @@ export const machineHandlers: SimHandlers<typeof MachineService> = {
   async bootstrap(_req, call) {
     const { machine } = call;
     requireControlPlane(machine, 'bootstrap');
-    const etcd = machine.cluster.etcd;
+    const etcd = machine.etcd;
     // Talos checks the local etcd data directory; a member (or a node of a bootstrapped cluster) has data.
     if (etcd.bootstrapped || etcd.member(machine.memberId)) throw new RpcError(Code.ALREADY_EXISTS, 'etcd data directory is not empty');
     machine.machinedLog('[talos] bootstrap request received');

@@ -15,8 +15,6 @@ export interface ClusterActions {
   reboot(machine: SimMachine, plan?: RebootPlan): void;
   /** etcd was bootstrapped on `machine`: the other control-plane nodes join. */
   bootstrapped(machine: SimMachine): void;
-  /** Addresses of the configured nodes by role, for HealthCheck's "discovered nodes". */
-  configuredNodes(): SimMachine[];
 }
 
 export interface SimCall {

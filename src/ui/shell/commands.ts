@@ -19,11 +19,12 @@ const paneCommands: Record<string, PaneId> = {
   services: 'status',
   etcd: 'status',
   logs: 'logs',
+  provision: 'provision',
 };
 
 /** The commands as the ? help lists them; the first word of each is what Tab completes. */
 export const commandHelp: ReadonlyArray<{ usage: string; help: string }> = [
-  { usage: 'discover', help: 'open Discovery (also: apply, meta, status, logs)' },
+  { usage: 'discover', help: 'open Discovery (also: apply, meta, status, logs, provision)' },
   { usage: 'node IP[,IP]', help: 'aim calls at these nodes (shown in the header)' },
   { usage: 'ctx NAME', help: 'switch to another talosconfig context (new session)' },
   { usage: 'messages', help: 'the last messages in full (the status row wraps or replaces them)' },
@@ -32,7 +33,7 @@ export const commandHelp: ReadonlyArray<{ usage: string; help: string }> = [
 ];
 
 /** Command words Tab completes: the commands and every pane name. */
-export const commandWords = ['discover', 'discovery', 'apply', 'meta', 'status', 'services', 'etcd', 'logs', 'node', 'ctx', 'messages', 'help', 'quit'] as const;
+export const commandWords = ['discover', 'discovery', 'apply', 'meta', 'status', 'services', 'etcd', 'logs', 'provision', 'node', 'ctx', 'messages', 'help', 'quit'] as const;
 
 /** What Tab can complete besides command words. */
 export interface CompletionSources {
@@ -129,6 +130,6 @@ export function parseShellCommand(line: string): ShellCommand {
     case 'exit':
       return { kind: 'quit' };
     default:
-      return { kind: 'error', message: `unknown command ":${word}": try :discover :apply :meta :status :logs :ctx NAME :node IP :messages` };
+      return { kind: 'error', message: `unknown command ":${word}": try :discover :apply :meta :status :logs :provision :ctx NAME :node IP :messages` };
   }
 }

@@ -15,7 +15,7 @@ export interface GlobalKey {
 
 export function globalKeys(paneCount: number, canGoBack: boolean): GlobalKey[] {
   return [
-    { key: `1-${paneCount}`, label: 'panes', help: 'switch pane: 1 Discovery 2 Apply 3 META 4 Status 5 Logs' },
+    { key: `1-${paneCount}`, label: 'panes', help: 'switch pane: 1 Discovery 2 Apply 3 META 4 Status 5 Logs 6 Provision' },
     { key: '?', label: 'help', help: 'this help (q, ? or Esc closes it)' },
     { key: ':', label: 'cmd', help: 'command line (commands below; Tab completes)' },
     { key: 'q', label: canGoBack ? 'back' : 'quit', help: 'back: close overlay, return to previous pane; quits at the top' },

@@ -4,10 +4,10 @@
 // the node will answer at after its reboot (the first static address of machine.network.interfaces).
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ConfigPatchError, parseConfig, renderPatched } from '../../core/config-patch/index.js';
-import { parseInventory, type InventoryNode } from '../../core/inventory.js';
-import { displayPath } from '../../core/display-path.js';
-import { readUserFile } from '../../io/user-file.js';
+import { ConfigPatchError, parseConfig, renderPatched } from '../core/config-patch/index.js';
+import { parseInventory, type InventoryNode } from '../core/inventory.js';
+import { displayPath } from '../core/display-path.js';
+import { readUserFile } from '../io/user-file.js';
 
 export interface ApplyInputs {
   base: string | null;

@@ -1,8 +1,8 @@
 // The bootstrap guard, shared by `talos-tui bootstrap` and the Apply pane: the node must be a control
 // plane, and no control-plane node the session can reach may already list etcd members (bootstrapping
 // twice would split etcd). Nodes that cannot be asked are reported and do not block.
-import { formatMemberId } from '../../core/etcd/health.js';
-import { cosi, hostOf, machine, type TalosSession } from '../../talos/index.js';
+import { formatMemberId } from '../core/etcd/health.js';
+import { cosi, hostOf, machine, type TalosSession } from '../talos/index.js';
 
 export interface BootstrapCheck {
   node: string;

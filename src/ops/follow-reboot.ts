@@ -17,6 +17,8 @@ export interface FollowOptions {
   reachable?(signal: AbortSignal): Promise<boolean>;
   timeoutMs: number;
   intervalMs?: number;
+  /** How often a still-waiting follow says what it tries and the last error (default 5 s). */
+  reportEveryMs?: number;
   signal: AbortSignal;
   onPhase(phase: FollowPhase, detail: string): void;
 }
@@ -41,11 +43,13 @@ export function tcpReachable(address: string, timeoutMs = 1000): Promise<boolean
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 /** Poll until the node has gone away from `from` and then answers at `to`, the timeout, or abort. */
@@ -55,6 +59,9 @@ export async function followReboot(o: FollowOptions): Promise<FollowPhase> {
   const reachable = o.reachable ?? ((_s: AbortSignal) => tcpReachable(o.from, Math.min(1000, interval * 4)));
   const moved = hostPart(o.from) !== o.to;
   let gone = false;
+  let lastError = '';
+  let lastReport = started;
+  const reportEvery = o.reportEveryMs ?? 5000;
   o.onPhase('going', `waiting for ${o.from} to go away`);
   // Something already answering at a new address is not this node (it has not rebooted yet): say
   // so, and keep waiting for the node itself to go away before believing an answer there.
@@ -68,8 +75,15 @@ export async function followReboot(o: FollowOptions): Promise<FollowPhase> {
   }
   while (!o.signal.aborted) {
     if (Date.now() - started > o.timeoutMs) {
-      o.onPhase('timeout', `${o.to} did not answer over mTLS within ${Math.round(o.timeoutMs / 1000)}s`);
+      const tried = gone ? `asked ${o.to} for its version over mTLS every ${secs(interval)}` : `${o.from} never went away (it did not reboot)`;
+      o.onPhase('timeout', `${o.to} did not answer over mTLS within ${Math.round(o.timeoutMs / 1000)}s: ${tried}${lastError ? `; last error: ${lastError}` : ''}`);
       return 'timeout';
+    }
+    // Never wait silently: say what is tried and the last error now and then.
+    if (Date.now() - lastReport >= reportEvery) {
+      lastReport = Date.now();
+      const what = gone ? `asking ${o.to} over mTLS` : `waiting for ${o.from} to go away`;
+      o.onPhase(gone ? 'rebooting' : 'going', `still ${what} after ${secs(Date.now() - started)}${lastError ? `; last error: ${lastError}` : ''}`);
     }
     if (!gone && !(await reachable(o.signal))) {
       gone = true;
@@ -81,8 +95,8 @@ export async function followReboot(o: FollowOptions): Promise<FollowPhase> {
         const version = await o.answers(o.signal);
         o.onPhase('up', `${o.to} answers over mTLS${version ? ` (Talos ${version})` : ''} after ${secs(Date.now() - started)}`);
         return 'up';
-      } catch {
-        // not yet
+      } catch (err) {
+        lastError = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
       }
     }
     await sleep(interval, o.signal);

@@ -2,7 +2,7 @@
 // pane: choose the connection (maintenance/insecure with optional fingerprint pins, or the session's
 // mutual TLS), send ApplyConfiguration with the mode always set, and turn the reply or the refusal
 // into text an operator can read. No React, no argv, no files.
-import { describeError, machine, TalosError, Code, type NodeTarget, type TalosSession, type InsecureOptions } from '../../talos/index.js';
+import { describeError, machine, TalosError, Code, type NodeTarget, type TalosSession, type InsecureOptions } from '../talos/index.js';
 
 export type ApplyMode = machine.ApplyMode;
 

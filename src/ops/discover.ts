@@ -1,11 +1,11 @@
 // Scan + identify, shared by the Discovery pane's source and the headless `discover` command.
 // Identification starts as soon as the scan finds a port open (it does not wait for the sweep to
 // end), at most `identifyConcurrency` at a time, so results appear while the sweep runs.
-import { scanPorts, type ScanResult } from '../../talos/portscan.js';
-import type { IdentifiedNode } from '../../talos/identify.js';
-import { identifyQueue } from '../../talos/identify-queue.js';
-import type { TalosSession } from '../../talos/session.js';
-import { compareIp, probeCount, type TargetSet } from '../../core/targets.js';
+import { scanPorts, type ScanResult } from '../talos/portscan.js';
+import type { IdentifiedNode } from '../talos/identify.js';
+import { identifyQueue } from '../talos/identify-queue.js';
+import type { TalosSession } from '../talos/session.js';
+import { compareIp, probeCount, type TargetSet } from '../core/targets.js';
 
 export const DEFAULT_PORT = 50000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;

@@ -1,0 +1,99 @@
+// Reading a cluster profile and what it names from disk, and rendering every node's config:
+// the base of its role (configDir's controlplane.yaml / worker.yaml, or native generation from the
+// secrets bundle) + patches (all, role, node) + the node identity patch (hostname, static address,
+// install disk/image). Paths are relative to the profile file. Errors are one sentence each.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigPatchError, renderPatched } from '../core/config-patch/index.js';
+import { InventoryError, parseInventory, type Inventory } from '../core/inventory.js';
+import { nodeIdentityPatch, renderedAddress } from '../core/provision/node-patch.js';
+import type { RenderedNode } from '../core/provision/plan.js';
+import { patchOrder, validateProfile } from '../core/provision/validate.js';
+import { shortPath } from './apply-inputs.js';
+
+/** The profile is unusable: one sentence (exit 2 headless). */
+export class ProfileError extends Error {
+  override name = 'ProfileError';
+}
+
+export interface LoadedProfile {
+  profile: Inventory;
+  file: string;
+  dir: string;
+  warnings: string[];
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
+    throw new ProfileError(`${what} ${shortPath(file)} ${why}`);
+  }
+}
+
+/** Read, parse and validate a profile (or talconfig.yaml); every patch file it names must exist. */
+export function loadProfile(file: string): LoadedProfile {
+  const abs = path.resolve(file);
+  let profile: Inventory;
+  try {
+    profile = parseInventory(readText(abs, 'profile'), file);
+  } catch (err) {
+    if (err instanceof InventoryError) throw new ProfileError(err.message);
+    throw err;
+  }
+  const check = validateProfile(profile);
+  if (check.errors.length > 0) throw new ProfileError(check.errors[0]!);
+  const dir = path.dirname(abs);
+  for (const node of profile.nodes) {
+    for (const p of patchOrder(profile, node.name)) readText(path.resolve(dir, p), `${file}: ${node.name}: patch file`);
+  }
+  return { profile, file, dir, warnings: check.warnings };
+}
+
+export interface BaseConfigs {
+  controlplane: string;
+  worker: string;
+  /** The talosconfig that goes with them (its CA signed the configs' machine.ca). */
+  talosconfig: string;
+  /** Where they came from, for messages. */
+  origin: string;
+}
+
+/**
+ * Native generation from `secrets:`. It is wired to src/ops/gen.ts once that exists; until then a
+ * profile with `secrets:` is refused rather than generating configs some other way.
+ */
+export function generateFromSecrets(loaded: LoadedProfile): BaseConfigs {
+  throw new ProfileError(
+    `${loaded.file}: native config generation from "secrets: ${loaded.profile.secrets}" is not available yet: generate the configs with talosctl gen config and name their directory with "configDir:"`,
+  );
+}
+
+export function readBaseConfigs(loaded: LoadedProfile): BaseConfigs {
+  const { profile, dir, file } = loaded;
+  if (!profile.configDir) return generateFromSecrets(loaded);
+  const configDir = path.resolve(dir, profile.configDir);
+  const read = (name: string) => readText(path.join(configDir, name), `${file}: configDir file`);
+  return { controlplane: read('controlplane.yaml'), worker: read('worker.yaml'), talosconfig: read('talosconfig'), origin: shortPath(configDir) };
+}
+
+/** Every node's rendered config (or the sentence saying why it does not render). */
+export function renderProfile(loaded: LoadedProfile, base: BaseConfigs): Map<string, RenderedNode> {
+  const out = new Map<string, RenderedNode>();
+  for (const node of loaded.profile.nodes) {
+    try {
+      const baseText = node.role === 'controlplane' ? base.controlplane : base.worker;
+      const patches = patchOrder(loaded.profile, node.name).map((p) => ({ name: p, text: readText(path.resolve(loaded.dir, p), 'patch file') }));
+      let config = renderPatched({ name: `${base.origin}/${node.role}.yaml`, text: baseText }, patches);
+      const identity = nodeIdentityPatch(config, node, loaded.profile.cluster);
+      if (identity) config = renderPatched({ name: node.name, text: config }, [{ name: `${node.name} (profile)`, text: identity }]);
+      out.set(node.name, { config, error: null, address: renderedAddress(config) });
+    } catch (err) {
+      const message = err instanceof ConfigPatchError || err instanceof Error ? err.message.replace(/\s*\n\s*/g, ' ') : String(err);
+      out.set(node.name, { config: null, error: message, address: null });
+    }
+  }
+  return out;
+}
