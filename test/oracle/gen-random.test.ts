@@ -2,7 +2,6 @@
 // endpoint (IPv4, IPv6, DNS name), Kubernetes version and any mix of the generator options, with the
 // pinned machinery's stability bundle. Comments off: identical bytes. Comments on (talosctl's default):
 // Talos adds documentation, so the documents are compared as parsed values.
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';

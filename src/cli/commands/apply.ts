@@ -11,7 +11,7 @@
 //
 // Exit: 0 applied (or dry run answered); 1 the node refused (Talos's validation text), could not be
 // reached, or its certificate did not match; 2 usage (flags, unreadable or malformed files).
-import { normalizeFingerprint, insecureClient, TalosError } from '../../talos/index.js';
+import { insecureClient, TalosError } from '../../talos/index.js';
 import { APPLY_MODES, applyConfig, formatOutcome, isApplyMode, parseGoDuration, type ApplyConnector } from '../../ops/apply-run.js';
 import { CommandError, commaList, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { sessionFromFlags } from '../connection.js';

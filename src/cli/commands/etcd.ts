@@ -6,7 +6,7 @@ import { analyzeEtcd, alarmName, formatMemberId, humanBytes, type EtcdFinding } 
 import { planDefragOrder, runDefragSequence } from '../../core/etcd/defrag-plan.js';
 import { machine, SaveCancelledError, saveEtcdSnapshot, type NodeResult, type TalosSession } from '../../talos/index.js';
 import { FileTargetError } from '../../io/atomic-file.js';
-import type { EtcdMember, EtcdMemberAlarm, EtcdMemberStatus } from '../../talos/api/machine.js';
+import type { EtcdMember, EtcdMemberAlarm } from '../../talos/api/machine.js';
 import { CommandError, connectionOptions, parseCommandLine, UsageError } from '../args.js';
 import { requireNodes, sessionFromFlags } from '../connection.js';
 import { formatTable, namingNode, toJson } from '../output.js';

@@ -159,7 +159,7 @@ function applyOp(root: TreeNode, op: JsonPatchOp): TreeNode {
     case 'replace': {
       if (op.pointer.length === 0) return clone(op.value!);
       // evanphx/json-patch (talosctl's) replaces a missing key of a mapping too; a list index must exist.
-      const { parent, token } = parentOf(root, op.pointer);
+      const { parent } = parentOf(root, op.pointer);
       if (parent.kind === 'map') return add(root, op.pointer, clone(op.value!));
       mustGet(root, op.pointer);
       return add(remove(root, op.pointer).root, op.pointer, clone(op.value!));

@@ -122,6 +122,12 @@ export function privateKeyPem(key: KeyObject): string {
       return pem('EC PRIVATE KEY', key.export({ type: 'sec1', format: 'der' }));
     case 'rsa':
       return pem('RSA PRIVATE KEY', key.export({ type: 'pkcs1', format: 'der' }));
+    case 'dsa':
+    case 'ed448':
+    case 'rsa-pss':
+    case 'x25519':
+    case 'x448':
+    case undefined:
     default:
       throw new Error(`unsupported key type ${key.asymmetricKeyType}`);
   }

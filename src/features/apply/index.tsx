@@ -7,7 +7,6 @@ import { errorLine } from '../../ui/text.js';
 import { documentScroll, DocumentView, type Note } from '../../ui/DocumentView.js';
 import type { MessageTone } from '../../core/tone.js';
 import { existsSync } from 'node:fs';
-import { writeFileAtomic } from '../../io/atomic-file.js';
 import os from 'node:os';
 import path from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';

@@ -17,7 +17,7 @@ import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { displayWidth, errorLine, wrapWords } from '../../ui/text.js';
 import { Code, insecureClient, TalosError, type NodeTarget } from '../../talos/index.js';
 import {
-  encodeProblem, errorsOf, formatProblem, KERNEL_CMDLINE_MAX, META_NETWORK_ID, META_NETWORK_KEY, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
+  encodeProblem, errorsOf, formatProblem, KERNEL_CMDLINE_MAX, META_NETWORK_ID, parseMetaNetworkConfig, renderMetaNetworkConfig, summarize, type MetaParseResult, META_ENV_VAR,
 } from '../../core/meta/index.js';
 import { diffStat, unifiedDiff } from '../../core/diff/unified.js';
 import { bootRoute, deleteMetaNetwork, isMaintenanceRefusal, qrCode, readMetaNetwork, writeMetaNetwork, type BootRoute } from '../../ops/meta.js';

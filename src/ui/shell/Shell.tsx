@@ -197,7 +197,8 @@ export function Shell(props: ShellProps) {
   const help = state.overlay === 'help' ? helpFor(state) : [];
   const messages = state.overlay === 'messages' ? messageLines(state.messages, width) : [];
 
-  const quitNow = useCallback(() => (props.onQuit ? props.onQuit() : exit()), [props.onQuit, exit]);
+  const { onQuit } = props;
+  const quitNow = useCallback(() => (onQuit ? onQuit() : exit()), [onQuit, exit]);
   /** What would be lost, pane by pane, in number order. */
   const runningWork = () => panes.flatMap((p) => (work.current.has(p.id) ? [`${p.title}: ${work.current.get(p.id)!}`] : []));
   // Quitting with running work (a reboot being followed, log streams, a scan) asks first.
