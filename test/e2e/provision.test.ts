@@ -69,6 +69,9 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     keys('p', '-l', 'new-cp2');
     keys('p', 'Enter');
     await waitForScreen('p', (t) => /new-cp2\s.*\bdrift-applied\b/.test(t), 'the drift applied to new-cp2', 30_000);
+    // q walks back to where the pane was opened from (k9s history), then quits at the top.
+    keys('p', 'q');
+    await waitForScreen('p', (t) => t.includes('[1 Discovery]'), 'q to go back to Discovery');
     keys('p', 'q');
     await waitForScreen('p', (t) => t.includes('EXITED rc=0'), 'the console to quit');
   }, 120_000);

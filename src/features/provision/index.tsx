@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { documentScroll, DocumentView } from '../../ui/DocumentView.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { usePrompt } from '../../ui/use-prompt.js';
-import { usePaneActions, type Action, type PaneProps } from '../../ui/pane-types.js';
+import { usePaneActions, usePaneWork, type Action, type PaneProps } from '../../ui/pane-types.js';
 import { useProvision } from './use-provision.js';
 import { nodeLines, phaseNote, planLines } from './views.js';
 import type { ApplyMode } from '../../ops/apply-run.js';
@@ -106,6 +106,8 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
 
   const w = Math.max(10, width - 2);
   const heading = s.profile ? `Profile ${s.profile}` : 'Profile: none. Press o to open one (README: "the cluster profile").';
+  // Quitting mid-run would leave nodes half provisioned: q and :q ask first while it runs.
+  usePaneWork(shell, s.phase === 'running' && plan ? `provisioning ${plan.clusterName} (${plan.rows.length} node(s))` : null);
   const sub = plan ? `Cluster ${plan.clusterName} · ${plan.rows.length} node(s) · ${s.phase}` : s.phase;
   return (
     <DocumentView
