@@ -1,16 +1,17 @@
-// The end of a provisioning run (runbook steps 11-12): the cluster's kubeconfig merged into the
-// admin's (~/.kube/config, or $KUBECONFIG's first file) and its talosconfig context written or merged
+// The end of a provisioning run (runbook steps 11-12): the cluster's kubeconfig saved the way the
+// Apply pane saves it (src/ops/kubeconfig.ts: merged into ~/.kube/config or the one $KUBECONFIG file,
+// as talosctl kubeconfig) and its talosconfig context written or merged
 // ($TALOSCONFIG, else ~/.talos/config) with endpoints = the control planes and nodes = all nodes.
 import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Plan } from '../core/provision/plan.js';
-import { mergeKubeconfig } from '../core/provision/kubeconfig-merge.js';
 import { mergeTalosconfig } from '../core/provision/talosconfig-merge.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { machine, type ResolvedContext, type TalosSession } from '../talos/index.js';
 import { shortPath } from './apply-inputs.js';
+import { defaultKubeconfigPath, describeSaved, saveKubeconfig } from './kubeconfig.js';
 
 export interface FinishOptions {
   session: TalosSession;
@@ -21,11 +22,6 @@ export interface FinishOptions {
   force: boolean;
   kubeconfigPath?: string;
   talosconfigPath?: string;
-}
-
-export function defaultKubeconfigPath(env: NodeJS.ProcessEnv): string {
-  const first = (env.KUBECONFIG ?? '').split(path.delimiter).find((p) => p !== '');
-  return first ?? path.join(env.HOME ?? os.homedir(), '.kube', 'config');
 }
 
 export function defaultTalosconfigPath(env: NodeJS.ProcessEnv): string {
@@ -57,10 +53,8 @@ export async function finishCluster(o: FinishOptions): Promise<string[]> {
   const notes: string[] = [];
   const active = o.plan.rows.filter((r) => r.target && r.action !== 'none');
   const kubeconfig = await machine.kubeconfig(o.session.target(o.controlPlane));
-  const kubePath = o.kubeconfigPath ?? defaultKubeconfigPath(o.env);
-  const kube = mergeKubeconfig(await readIfExists(kubePath), kubeconfig, { force: o.force });
-  await writeMerged(kubePath, kube.text);
-  notes.push(`kubeconfig: context ${kube.context} merged into ${shortPath(kubePath)}${kube.changes.length ? ` (${kube.changes.join('; ')})` : ''}`);
+  const kubePath = o.kubeconfigPath ?? defaultKubeconfigPath(o.env, o.env.HOME ?? os.homedir());
+  notes.push(describeSaved(await saveKubeconfig(kubeconfig, kubePath, { force: o.force }), shortPath(kubePath)));
   const talosPath = o.talosconfigPath ?? defaultTalosconfigPath(o.env);
   const talos = mergeTalosconfig(await readIfExists(talosPath), talosconfigText(o.talosconfig), {
     clusterName: o.plan.clusterName,

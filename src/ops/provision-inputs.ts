@@ -10,6 +10,7 @@ import { nodeIdentityPatch, renderedAddress } from '../core/provision/node-patch
 import type { RenderedNode } from '../core/provision/plan.js';
 import { patchOrder, validateProfile } from '../core/provision/validate.js';
 import { shortPath } from './apply-inputs.js';
+import { BundleError, GenInputError, generateClusterConfigs, parseSecretsBundle } from './gen.js';
 
 /** The profile is unusable: one sentence (exit 2 headless). */
 export class ProfileError extends Error {
@@ -62,13 +63,30 @@ export interface BaseConfigs {
 }
 
 /**
- * Native generation from `secrets:`. It is wired to src/ops/gen.ts once that exists; until then a
- * profile with `secrets:` is refused rather than generating configs some other way.
+ * Native generation from `secrets:` (src/ops/gen.ts, as `gen config --with-secrets`): the bundle is
+ * read relative to the profile, the configs are generated for the profile's cluster name, endpoint,
+ * version contract (the newest supported when absent), Kubernetes version, install disk and image;
+ * the profile's patches are applied afterwards by renderProfile, as for configDir.
  */
 export function generateFromSecrets(loaded: LoadedProfile): BaseConfigs {
-  throw new ProfileError(
-    `${loaded.file}: native config generation from "secrets: ${loaded.profile.secrets}" is not available yet: generate the configs with talosctl gen config and name their directory with "configDir:"`,
-  );
+  const { profile, dir, file } = loaded;
+  const cluster = profile.cluster!;
+  const bundleFile = path.resolve(dir, profile.secrets!);
+  try {
+    const configs = generateClusterConfigs({
+      secrets: parseSecretsBundle(readText(bundleFile, `${file}: secrets bundle`), shortPath(bundleFile)),
+      clusterName: cluster.name,
+      endpoint: cluster.endpoint,
+      contract: cluster.talosVersion ?? undefined,
+      kubernetesVersion: cluster.kubernetesVersion ?? undefined,
+      installDisk: cluster.installDisk ?? undefined,
+      installImage: cluster.installImage ?? undefined,
+    });
+    return { controlplane: configs.controlplane, worker: configs.worker, talosconfig: configs.talosconfig, origin: `generated(${shortPath(bundleFile)}, ${configs.contract})` };
+  } catch (err) {
+    if (err instanceof GenInputError || err instanceof BundleError) throw new ProfileError(`${file}: ${err.message}`);
+    throw err;
+  }
 }
 
 export function readBaseConfigs(loaded: LoadedProfile): BaseConfigs {
