@@ -8,10 +8,13 @@ import { ConfigPatchError, parseConfig, renderPatched } from '../core/config-pat
 import { parseInventory, type InventoryNode } from '../core/inventory.js';
 import { displayPath } from '../core/display-path.js';
 import { readUserFile } from '../io/user-file.js';
+import { generateFromSecrets, loadProfile } from './provision-inputs.js';
 
 export interface ApplyInputs {
   base: string | null;
   patches: string[];
+  /** No base file: the profile names a secrets bundle, and the role's base is generated from it (as provisioning does). */
+  generated?: { profile: string; role: 'controlplane' | 'worker' };
 }
 
 /** Base and patches of an inventory entry, as absolute paths; throws a one-sentence Error when the inventory cannot be read. */
@@ -21,6 +24,7 @@ export function inputsFromInventory(entry: Pick<InventoryNode, 'role' | 'patches
   let configDir = '.';
   if (file) {
     const inv = parseInventory(readText(file, 'inventory'), file);
+    if (inv.secrets && !inv.configDir) return { base: null, generated: { profile: file, role: entry.role }, patches: entry.patches.map((p) => path.resolve(dir, p)) };
     configDir = inv.configDir ?? '.';
   }
   return { base: path.resolve(dir, configDir, `${entry.role}.yaml`), patches: entry.patches.map((p) => path.resolve(dir, p)) };
@@ -33,20 +37,26 @@ function readText(file: string, what: string): string {
 /** A path as the user reads it: relative to the current directory when inside it. */
 export const shortPath = (file: string, cwd = process.cwd()): string => displayPath(file, cwd);
 
+/** The role's base generated from the profile's secrets bundle, read again on every render (the files may have changed). */
+function generatedBase(g: NonNullable<ApplyInputs['generated']>): { name: string; text: string } {
+  const base = generateFromSecrets(loadProfile(g.profile));
+  return { name: `${g.role}.yaml generated from ${shortPath(g.profile)}`, text: g.role === 'controlplane' ? base.controlplane : base.worker };
+}
+
 export type RenderResult = { ok: true; config: string } | { ok: false; error: string };
 
 /** Read and render; the error is one sentence naming the file or patch at fault. */
 export function renderInputs(inputs: ApplyInputs): RenderResult {
-  if (!inputs.base) return { ok: false, error: 'no base config yet: press f to name one (controlplane.yaml or worker.yaml)' };
+  if (!inputs.base && !inputs.generated) return { ok: false, error: 'no base config yet: press f to name one (controlplane.yaml or worker.yaml)' };
   try {
-    const baseText = readText(inputs.base, 'base config');
-    if (baseText.trim() === '') return { ok: false, error: `base config ${shortPath(inputs.base)} is empty` };
+    const { name, text: baseText } = inputs.base ? { name: shortPath(inputs.base), text: readText(inputs.base, 'base config') } : generatedBase(inputs.generated!);
+    if (baseText.trim() === '') return { ok: false, error: `base config ${name} is empty` };
     if (inputs.patches.length === 0) {
-      parseConfig(baseText, shortPath(inputs.base)); // sent verbatim, but never unchecked
+      parseConfig(baseText, name); // sent verbatim, but never unchecked
       return { ok: true, config: baseText };
     }
     const patches = inputs.patches.map((p) => ({ name: shortPath(p), text: readText(p, 'patch file') }));
-    return { ok: true, config: renderPatched({ name: shortPath(inputs.base), text: baseText }, patches) };
+    return { ok: true, config: renderPatched({ name, text: baseText }, patches) };
   } catch (err) {
     if (err instanceof ConfigPatchError || err instanceof Error) return { ok: false, error: err.message.replace(/\s*\n\s*/g, ' ') };
     return { ok: false, error: String(err) };

@@ -2,14 +2,14 @@
 // the base of its role (configDir's controlplane.yaml / worker.yaml, or native generation from the
 // secrets bundle) + patches (all, role, node) + the node identity patch (hostname, static address,
 // install disk/image). Paths are relative to the profile file. Errors are one sentence each.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigPatchError, renderPatched } from '../core/config-patch/index.js';
 import { InventoryError, parseInventory, type Inventory } from '../core/inventory.js';
 import { nodeIdentityPatch, renderedAddress } from '../core/provision/node-patch.js';
 import type { RenderedNode } from '../core/provision/plan.js';
 import { patchOrder, validateProfile } from '../core/provision/validate.js';
-import { shortPath } from './apply-inputs.js';
+import { displayPath } from '../core/display-path.js';
+import { readUserFile, UserFileError } from '../io/user-file.js';
 import { BundleError, GenInputError, generateClusterConfigs, parseSecretsBundle } from './gen.js';
 
 /** The profile is unusable: one sentence (exit 2 headless). */
@@ -24,13 +24,15 @@ export interface LoadedProfile {
   warnings: string[];
 }
 
+const shortPath = (file: string): string => displayPath(file, process.cwd());
+
+/** The one reader for user-named files (size, binary, FIFO and directory checks); its sentence becomes a ProfileError. */
 function readText(file: string, what: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readUserFile(file, what, { shown: shortPath(file) });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable (permission denied)' : (err as Error).message;
-    throw new ProfileError(`${what} ${shortPath(file)} ${why}`);
+    if (err instanceof UserFileError) throw new ProfileError(err.message);
+    throw err;
   }
 }
 

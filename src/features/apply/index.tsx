@@ -424,7 +424,7 @@ export default function ApplyPane({ session, sessionProblem, width, height, shel
   const conn = insecure ? `maintenance, insecure${fingerprint ? ', pinned' : ''}` : session ? 'configured, mTLS' : `no session: ${sessionProblem ?? 'loading…'}`;
   const nodeLine = node ? `Node ${node}${entry ? ` (${entry.name}, ${entry.role})` : ''} · ${conn}` : 'Node: none. Press n to type one, or send one from Discovery (1).';
   // Mode first: long paths are what gets cut at 80 columns, not the mode the apply will use.
-  const inputLine = `Mode ${mode} · base ${inputs.base ? shortPath(inputs.base) : '-'} · patches ${inputs.patches.length ? inputs.patches.map((p) => shortPath(p)).join(', ') : 'none'}`;
+  const inputLine = `Mode ${mode} · base ${inputs.base ? shortPath(inputs.base) : inputs.generated ? `generated (${shortPath(inputs.generated.profile)})` : '-'} · patches ${inputs.patches.length ? inputs.patches.map((p) => shortPath(p)).join(', ') : 'none'}`;
   const status: Note | null = busy
     ? { text: busy, tone: 'info' }
     : following && follow
