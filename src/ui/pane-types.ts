@@ -17,7 +17,7 @@
 // The table is published whether or not the pane is `active`: the `?` help lists it while the overlay
 // is open (the shell only dispatches keys to the visible pane's table when no overlay is open).
 //
-// Global keys belong to the shell and are never passed to a pane's actions: 1-5 (switch pane), `?`
+// Global keys belong to the shell and are never passed to a pane's actions: 1-6 (switch pane), `?`
 // (help), `:` (command line), `q` (back / quit). `escape` goes to the pane's action table first (to
 // clear a filter, say) and means "back" only when the pane has no enabled escape action.
 //

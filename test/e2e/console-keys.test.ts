@@ -27,6 +27,7 @@ const PANES: [string, string, RegExp, string[]][] = [
   ['3', 'META', /o open/, ['write a commented template', 'edit the file in $VISUAL', 'the boot-time route']],
   ['4', 'Status', /Tab view/, ['next view: services', 'the node summary']],
   ['5', 'Logs', /Enter open/, ['follow the checked logs', 'check or uncheck']],
+  ['6', 'Provision', /o profile/, ['open a cluster profile or talconfig.yaml', 'scan again and rebuild the plan']],
 ];
 
 describe.skipIf(!hasTmux)('? and the editor in tmux', () => {

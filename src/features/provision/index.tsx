@@ -14,7 +14,7 @@ import type { ApplyMode } from '../../ops/apply-run.js';
 
 const DRIFT_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged'];
 
-export default function ProvisionPane({ width, height, active, shell }: PaneProps) {
+export default function ProvisionPane({ width, height, shell }: PaneProps) {
   const { source, snapshot: s } = useProvision();
   const [scroll, setScroll] = useState(0);
   const [selected, setSelected] = useState(0);
@@ -92,7 +92,7 @@ export default function ProvisionPane({ width, height, active, shell }: PaneProp
           { key: 'escape', label: 'stop', help: 'stop the run (nodes already applied carry on; a rerun resumes)', when: () => s.phase === 'running', run: () => source.cancel() },
           ...scrollActions,
         ];
-  usePaneActions(shell, active ? actions : []);
+  usePaneActions(shell, actions);
 
   function confirmDrift(names: string[], expect: string) {
     prompt.confirm({
