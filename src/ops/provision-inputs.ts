@@ -10,7 +10,7 @@ import type { RenderedNode } from '../core/provision/plan.js';
 import { patchOrder, validateProfile } from '../core/provision/validate.js';
 import { displayPath } from '../core/display-path.js';
 import { readUserFile, UserFileError } from '../io/user-file.js';
-import { BundleError, GenInputError, generateClusterConfigs, parseSecretsBundle } from './gen.js';
+import { BundleError, GenInputError, generateClusterConfigs, parseSecretsBundle, SUPPORTED_CONTRACTS } from './gen.js';
 
 /** The profile is unusable: one sentence (exit 2 headless). */
 export class ProfileError extends Error {
@@ -67,13 +67,18 @@ export interface BaseConfigs {
 /**
  * Native generation from `secrets:` (src/ops/gen.ts, as `gen config --with-secrets`): the bundle is
  * read relative to the profile, the configs are generated for the profile's cluster name, endpoint,
- * version contract (the newest supported when absent), Kubernetes version, install disk and image;
+ * version contract (which must be pinned in the profile), Kubernetes version, install disk and image;
  * the profile's patches are applied afterwards by renderProfile, as for configDir.
  */
 export function generateFromSecrets(loaded: LoadedProfile): BaseConfigs {
   const { profile, dir, file } = loaded;
   const cluster = profile.cluster!;
   const bundleFile = path.resolve(dir, profile.secrets!);
+  // The contract is fixed when the cluster is created (seed 000): taking "the newest supported" here
+  // would make a later release of the product regenerate different configs, so the profile must say it.
+  if (!cluster.talosVersion) {
+    throw new ProfileError(`${file}: cluster.talosVersion is missing: with secrets: the version contract must be pinned in the profile (add talosVersion: ${SUPPORTED_CONTRACTS.at(-1)} for a new cluster)`);
+  }
   try {
     const configs = generateClusterConfigs({
       secrets: parseSecretsBundle(readText(bundleFile, `${file}: secrets bundle`), shortPath(bundleFile)),

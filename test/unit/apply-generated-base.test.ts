@@ -52,9 +52,17 @@ describe('Apply inputs from a secrets: profile', () => {
     expect(v1alpha1.cluster.clusterName).toBe('second');
   });
 
+  it('refuses a secrets: profile whose version contract is not pinned (a later release would regenerate other bytes)', () => {
+    const other = path.join(dir, 'unpinned.yaml');
+    writeFileSync(other, `cluster: { name: x, endpoint: "https://127.0.0.1:6443" }\nsecrets: secrets.yaml\nnodes:\n  - { name: cp1, role: controlplane, mac: "02:00:00:00:00:01" }\n`);
+    const r = renderInputs(inputsFromInventory({ role: 'controlplane', patches: [] }, other));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/cluster\.talosVersion is missing.*add talosVersion: v1\.\d+/);
+  });
+
   it('says which file is at fault when the bundle is missing', () => {
     const other = path.join(dir, 'broken.yaml');
-    writeFileSync(other, `cluster: { name: x, endpoint: "https://127.0.0.1:6443" }\nsecrets: nowhere.yaml\nnodes:\n  - { name: cp1, role: controlplane, mac: "02:00:00:00:00:01" }\n`);
+    writeFileSync(other, `cluster: { name: x, endpoint: "https://127.0.0.1:6443", talosVersion: v1.13 }\nsecrets: nowhere.yaml\nnodes:\n  - { name: cp1, role: controlplane, mac: "02:00:00:00:00:01" }\n`);
     const r = renderInputs(inputsFromInventory({ role: 'controlplane', patches: [] }, other));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(/nowhere\.yaml/);
