@@ -1,11 +1,7 @@
-// The Status pane's bridge to its source: one StatusSource per session (made on mount, disposed,
-// with every call aborted, on unmount), fed the nodes to watch, read through useSyncExternalStore.
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+// The Status pane's services/etcd source (StatusSource): the selected nodes, else the context's.
 import type { TalosSession } from '../../talos/index.js';
 import { StatusSource, type StatusSnapshot, type StatusSourceOptions } from './source.js';
-
-const noSubscribe = () => () => {};
-const nothing = () => null;
+import { useNodeSource } from './use-node-source.js';
 
 export function useStatus(
   session: TalosSession | null,
@@ -13,21 +9,6 @@ export function useStatus(
   active: boolean,
   options?: StatusSourceOptions,
 ): { source: StatusSource | null; snapshot: StatusSnapshot | null } {
-  // Options are read once: a new source per render would refetch everything.
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- options are read once (see above)
-  const source = useMemo(() => (session ? new StatusSource(session, options) : null), [session]);
-  useEffect(() => () => source?.dispose(), [source]);
-
   const wanted = nodes.length > 0 ? nodes : (session?.info.nodes ?? []);
-  const key = wanted.join(',');
-  useEffect(() => {
-    source?.setNodes(key === '' ? [] : key.split(','));
-  }, [source, key]);
-
-  useEffect(() => {
-    source?.setActive(active);
-  }, [source, active]);
-
-  const snapshot = useSyncExternalStore(source?.store.subscribe ?? noSubscribe, source?.store.getSnapshot ?? nothing);
-  return { source, snapshot };
+  return useNodeSource<StatusSnapshot, StatusSource>(session, (s) => new StatusSource(s, options), wanted, active);
 }

@@ -233,18 +233,14 @@ class Follower {
 
   /**
    * Reads the kernel ring once, keeping only its last `keep` lines (returned); `onLines` also gets
-   * every line in batches as they arrive; `track` records the newest record seen (for the follow).
+   * every line in batches as they arrive. Reads without follow only: the follow reads its ring in firstKernelOpen.
    */
-  private async readKernelRing(signal: AbortSignal, o: { keep: number; onLines?: (lines: string[]) => Promise<void>; track?: boolean }): Promise<string[]> {
+  private async readKernelRing(signal: AbortSignal, o: { keep: number; onLines?: (lines: string[]) => Promise<void> }): Promise<string[]> {
     let kept: string[] = [];
     let batch: string[] = [];
     const idleTimeoutMs = this.o.readIdleTimeoutMs ?? DEFAULT_READ_IDLE_TIMEOUT_MS;
     for await (const chunk of machine.dmesg(this.o.target, { follow: false, tail: false, signal, idleTimeoutMs })) {
       for (const l of recordLines(chunk, this.decoder)) {
-        if (o.track) {
-          const k = kmsgKey(l);
-          if (k && (this.lastKmsg === null || kmsgAfter(k, this.lastKmsg))) this.lastKmsg = k;
-        }
         if (o.keep > 0) kept.push(l);
         if (o.onLines) batch.push(l);
       }
