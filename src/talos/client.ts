@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { create, type DescMethod } from '@bufbuild/protobuf';
 import { parseEndpoint, type Endpoint } from './address.js';
+import { CallSlots, waitSignal, type CallKind, type CallLimits, type Release } from './call-slots.js';
 import { describeError, isConnectFailure, isTlsFailure, TalosError, type ErrorContext } from './errors.js';
 import { grpcMethodDefinition, MAX_MESSAGE_BYTES } from './rpc-definitions.js';
 import { safeMessage } from './safe-message.js';
@@ -12,6 +13,8 @@ import { DEFAULT_DEADLINE_MS, type CallOptions, type NodeTarget, type RequestOf,
 export interface ClientCallOptions extends CallOptions {
   /** Sets the `node` metadata: the endpoint proxies the call to that node. */
   node?: string;
+  /** A call slot already taken on this client's connection (by an endpoint pool, endpoint-pool.ts). */
+  slot?: Release;
 }
 
 export interface TalosClientOptions {
@@ -27,6 +30,8 @@ export interface TalosClientOptions {
    * them again once (the maintenance node rebooted and made a new certificate) before giving up.
    */
   refreshCredentialsOnTlsFailure?: boolean;
+  /** Calls in flight on this client's connection (call-slots.ts); more wait in line. */
+  callLimits?: Partial<CallLimits>;
 }
 
 export type Connectivity = 'idle' | 'connecting' | 'ready' | 'transient_failure' | 'shutdown';
@@ -74,6 +79,8 @@ export class TalosClient implements NodeTarget {
   /** The same client once made, for synchronous state reads. */
   private ready: grpc.Client | null = null;
   private closed = false;
+  /** The calls in flight on this connection and those waiting for a slot. */
+  readonly slots: CallSlots;
 
   constructor(opts: TalosClientOptions) {
     // grpc-js sets TLS SNI to the IP it dials and Node prints DEP0123 for that on stderr, which
@@ -82,6 +89,7 @@ export class TalosClient implements NodeTarget {
     this.opts = opts;
     this.endpoint = parseEndpoint(opts.address);
     this.node = this.endpoint.host;
+    this.slots = new CallSlots(opts.callLimits);
   }
 
   get address(): string {
@@ -134,15 +142,46 @@ export class TalosClient implements NodeTarget {
   }
 
   async unary<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions = {}): Promise<ResponseOf<M>> {
+    // The deadline covers the wait for a slot too: a poll queued behind a full connection fails in time.
+    const deadlineMs = opts.deadlineMs ?? this.opts.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
+    const queuedAt = performance.now();
+    const release = await this.slot('unary', method, opts, deadlineMs);
+    const rest = { ...opts, deadlineMs: Math.max(1, deadlineMs - (performance.now() - queuedAt)) };
     try {
-      return await this.unaryOnce(method, request, opts);
+      return await this.unaryOnce(method, request, rest);
     } catch (err) {
       if (err instanceof TalosError && this.shouldRefresh(err)) {
         this.resetChannel();
-        return this.unaryOnce(method, request, opts);
+        return this.unaryOnce(method, request, rest);
       }
       throw err;
+    } finally {
+      release();
     }
+  }
+
+  /** A call slot on this connection (call-slots.ts): given, at once, or after waiting in line (told through opts.onQueued). */
+  private async slot(kind: CallKind, method: DescMethod, opts: ClientCallOptions, deadlineMs: number | undefined): Promise<Release> {
+    if (opts.slot) return opts.slot;
+    const now = this.slots.tryTake(kind);
+    if (now) return now;
+    try {
+      return await this.slots.take(kind, { signal: waitSignal(opts.signal, deadlineMs), onQueued: opts.onQueued });
+    } catch {
+      throw this.queueFailure(method, opts, deadlineMs);
+    }
+  }
+
+  /** Why a call waiting in line for a slot (here or in an endpoint pool) stopped waiting. */
+  queueFailure(method: DescMethod, opts: ClientCallOptions, deadlineMs: number | undefined): TalosError {
+    if (opts.signal?.aborted) return this.cancelled(method, opts);
+    const node = opts.node ?? this.node;
+    return new TalosError({
+      code: Code.DEADLINE_EXCEEDED,
+      message: `${method.name} to ${node} waited ${(deadlineMs ?? 0) / 1000} s in line for a free call on the connection to ${this.address}: too many calls in flight`,
+      node,
+      endpoint: this.address,
+    });
   }
 
   /** The connected client for a call, or the call's error: cancelled when its signal fired, else described. */
@@ -185,6 +224,8 @@ export class TalosClient implements NodeTarget {
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
+        // Held for as long as the stream runs; the wait for it is not counted by idleTimeoutMs.
+        const release = await self.slot('stream', method, opts, undefined);
         let received = false;
         try {
           for await (const msg of self.streamOnce(method, request, opts)) {
@@ -198,6 +239,8 @@ export class TalosClient implements NodeTarget {
             return;
           }
           throw err;
+        } finally {
+          release();
         }
       },
     };

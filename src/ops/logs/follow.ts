@@ -60,6 +60,8 @@ export interface FollowHandlers {
   lines(lines: string[]): void;
   /** The stream delivers (first data after each open). */
   live?(): void;
+  /** The connection is full: the open waits in line for a free call (true), or got one (false). See src/talos/call-slots.ts. */
+  queued?(waiting: boolean): void;
   gap?(info: GapInfo): void;
   /** Called once per gap that followed shown lines, before the lines that come after it. */
   resumed?(info: ResumeInfo): void;
@@ -264,6 +266,11 @@ class Follower {
 
   // ---- following
 
+  /** A follow's call options: its signal, and the wait for a free call on a full connection reported. */
+  private followCall(signal: AbortSignal): { signal: AbortSignal; onQueued: (waiting: boolean) => void } {
+    return { signal, onQueued: (waiting) => this.h.queued?.(waiting) };
+  }
+
   /** One open of the stream, as batches of lines (resilientStream reopens it). */
   private async *open(signal: AbortSignal): AsyncGenerator<string[]> {
     this.resumingOpen = this.delivered;
@@ -275,7 +282,7 @@ class Follower {
     // A fresh splitter per open: the half line the broken stream left behind comes again whole.
     const splitter = new LineSplitter();
     const tailLines = this.resumingOpen ? this.resumeTail : this.o.tail;
-    const stream = machine.logs(this.o.target, { id: selector.id, kubernetes: selector.kind === 'container', follow: true, tailLines }, { signal });
+    const stream = machine.logs(this.o.target, { id: selector.id, kubernetes: selector.kind === 'container', follow: true, tailLines }, this.followCall(signal));
     for await (const chunk of stream) {
       const lines = splitter.push(chunk);
       if (lines.length > 0) yield lines;
@@ -291,7 +298,7 @@ class Follower {
     // records newer than the last one shown are kept (resync.ts).
     const filter = new KmsgReplayFilter(this.lastKmsg);
     this.kmsgFilter = filter;
-    for await (const chunk of machine.dmesg(this.o.target, { follow: true, tail: false, signal })) {
+    for await (const chunk of machine.dmesg(this.o.target, { follow: true, tail: false, ...this.followCall(signal) })) {
       const kept = filter.filter(recordLines(chunk, this.decoder));
       this.lastKmsg = filter.newest;
       // Empty batches too: they tell the consumer the stream is live again.
@@ -309,7 +316,7 @@ class Follower {
    */
   private async *firstKernelOpen(signal: AbortSignal): AsyncGenerator<string[]> {
     const tail = this.o.tail;
-    const records = machine.dmesg(this.o.target, { follow: true, tail: tail === 0, signal })[Symbol.asyncIterator]();
+    const records = machine.dmesg(this.o.target, { follow: true, tail: tail === 0, ...this.followCall(signal) })[Symbol.asyncIterator]();
     const take = (chunk: Uint8Array): string[] => {
       const lines = recordLines(chunk, this.decoder);
       for (const l of lines) {
