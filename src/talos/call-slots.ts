@@ -64,9 +64,14 @@ export class WaitLine<T> {
     return this.waiting[kind].length;
   }
 
+  /** Started now when nothing of its kind waits and there is room, else null (nothing queued). */
+  tryTake(kind: CallKind): T | null {
+    return this.waiting[kind].length === 0 ? this.start(kind) : null;
+  }
+
   /** Started at once when nothing of its kind waits and there is room; else in line until there is. */
   take(kind: CallKind, opts: TakeOptions = {}): Promise<T> {
-    const now = this.waiting[kind].length === 0 ? this.start(kind) : null;
+    const now = this.tryTake(kind);
     if (now !== null) return Promise.resolve(now);
     const { signal, onQueued } = opts;
     if (signal?.aborted) return Promise.reject(signal.reason);

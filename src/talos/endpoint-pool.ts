@@ -82,11 +82,16 @@ export class EndpointPool {
 
   stream<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions = {}): AsyncIterable<ResponseOf<M>> {
     const self = this;
+    async function* queued() {
+      const { client, slot } = await self.take('stream', method, opts);
+      yield* client.stream(method, request, { ...opts, slot });
+    }
     return {
-      // The connection is chosen when the stream starts, not when the iterable is made.
-      async *[Symbol.asyncIterator]() {
-        const { client, slot } = await self.take('stream', method, opts);
-        yield* client.stream(method, request, { ...opts, slot });
+      // The connection is chosen when the stream starts, not when the iterable is made. With room
+      // at once, the client's own iterator: no extra step per message for the usual case.
+      [Symbol.asyncIterator]: () => {
+        const now = this.line.tryTake('stream');
+        return now ? now.client.stream(method, request, { ...opts, slot: now.slot })[Symbol.asyncIterator]() : queued();
       },
     };
   }
