@@ -6,7 +6,9 @@
 //         header, messages counted and dropped: what the wire and grpc-js cost by themselves.
 //   pane  the console's path: TalosSession -> LogsController (follow.ts, LogModel, ThrottledStore) ->
 //         a real Ink render of the shell and the Logs pane at 120x40, with a key ('w', wrap on/off)
-//         every 250 ms whose latency is the time until a frame shows the new state.
+//         every 250 ms whose latency is the time until a frame shows the new state (while the rings
+//         are read and over the second half of the following; the first half has no keys, so its
+//         CPU, frames/s and CPU per line are the lines' own).
 // Figures per client: wire messages (every kernel record that crossed the wire, replays included),
 // time to the first line shown, time until every node showed a line, time until every ring was
 // read and the rate meanwhile, the longest pause in deliveries while the rings were read (a stall),
@@ -302,12 +304,14 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
     }
   });
   let wrapOn = false;
-  const keyTimer = setInterval(() => {
-    if (pendingKey) keyLatencies.push(performance.now() - pendingKey.at); // not answered yet: count what it took so far
-    wrapOn = !wrapOn;
-    pendingKey = { at: performance.now(), wantWrap: wrapOn };
-    ui.stdin.write('w');
-  }, 250);
+  const pressKeys = () =>
+    setInterval(() => {
+      if (pendingKey) keyLatencies.push(performance.now() - pendingKey.at); // not answered yet: count what it took so far
+      wrapOn = !wrapOn;
+      pendingKey = { at: performance.now(), wantWrap: wrapOn };
+      ui.stdin.write('w');
+    }, 250);
+  let keyTimer = pressKeys();
 
   // A poll beside the streams, as Status or the source picker would make: is it starved?
   const pollLatencies: number[] = [];
@@ -323,9 +327,15 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
 
   await waitFor(() => !Number.isNaN(p.ringsReadMs) && !Number.isNaN(p.allNodesMs), 120_000);
   const connections = Object.values(session.callLoad())[0]?.connections ?? 0;
+  // Following: the first half without keys, so CPU per line is the lines' own cost (a key is a
+  // frame of its own); keys again over the second half.
+  clearInterval(keyTimer);
+  pendingKey = null;
   const frames0 = frames;
-  const followed = await follow(seconds, p);
+  const followed = await follow(seconds / 2, p);
   const framesPerSecond = (frames - frames0) / followed.followSeconds;
+  keyTimer = pressKeys();
+  await sleep((seconds / 2) * 1000);
   clearInterval(keyTimer);
   clearInterval(pollTimer);
   if (process.env['SCALE_BENCH_FRAME']) process.stderr.write(`${ui.lastFrame()}\n`);
