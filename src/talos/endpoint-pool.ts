@@ -65,6 +65,9 @@ export class EndpointPool {
 
   /** A connection and a slot on it; the wait, if any, ends with the signal or the deadline (for unary calls). */
   private async take(kind: CallKind, method: DescMethod, opts: ClientCallOptions): Promise<Started> {
+    // Room at once: no signal or timer is made for a wait that does not happen.
+    const now = this.line.tryTake(kind);
+    if (now) return now;
     const deadlineMs = kind === 'unary' ? opts.deadlineMs : undefined;
     try {
       return await this.line.take(kind, { signal: waitSignal(opts.signal, deadlineMs), onQueued: opts.onQueued });

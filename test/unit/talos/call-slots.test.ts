@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallSlots, WaitLine, type CallKind, type Release } from '../../../src/talos/call-slots.js';
+import { CallSlots, WaitLine, waitSignal, type CallKind, type Release } from '../../../src/talos/call-slots.js';
 
 const flush = () => new Promise((r) => setImmediate(r));
 
@@ -80,6 +80,20 @@ describe('CallSlots', () => {
     expect(slots.tryTake('stream')).toBeNull();
     s();
     (await waiting)();
+  });
+
+  it("a unary call's deadline ends its wait in line (the wait counts towards the deadline)", async () => {
+    const slots = new CallSlots({ maxCalls: 1 });
+    slots.tryTake('unary');
+    const started = performance.now();
+    await expect(slots.take('unary', { signal: waitSignal(undefined, 50) })).rejects.toThrow();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    expect(slots.queued).toBe(0);
+    // The caller's own signal ends it too, whichever comes first.
+    const ac = new AbortController();
+    const waiting = slots.take('unary', { signal: waitSignal(ac.signal, 60_000) });
+    ac.abort(new Error('closed'));
+    await expect(waiting).rejects.toThrow('closed');
   });
 
   it('refuses nonsense limits by clamping them: one slot at least, streams below the total', () => {
