@@ -6,9 +6,8 @@
 //         header, messages counted and dropped: what the wire and grpc-js cost by themselves.
 //   pane  the console's path: TalosSession -> LogsController (follow.ts, LogModel, ThrottledStore) ->
 //         a real Ink render of the shell and the Logs pane at 120x40, with a key ('w', wrap on/off)
-//         every 250 ms whose latency is the time until a frame shows the new state (while the rings
-//         are read and over the second half of the following; the first half has no keys, so its
-//         CPU, frames/s and CPU per line are the lines' own).
+//         every 250 ms over the second half of the following, whose latency is the time until a frame
+//         shows the new state (no keys before: CPU, frames/s and CPU per line are the lines' own).
 // Figures per client: wire messages (every kernel record that crossed the wire, replays included),
 // time to the first line shown, time until every node showed a line, time until every ring was
 // read and the rate meanwhile, the longest pause in deliveries while the rings were read (a stall),
@@ -311,7 +310,7 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
       pendingKey = { at: performance.now(), wantWrap: wrapOn };
       ui.stdin.write('w');
     }, 250);
-  let keyTimer = pressKeys();
+  let keyTimer: ReturnType<typeof setInterval>;
 
   // A poll beside the streams, as Status or the source picker would make: is it starved?
   const pollLatencies: number[] = [];
@@ -327,10 +326,8 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
 
   await waitFor(() => !Number.isNaN(p.ringsReadMs) && !Number.isNaN(p.allNodesMs), 120_000);
   const connections = Object.values(session.callLoad())[0]?.connections ?? 0;
-  // Following: the first half without keys, so CPU per line is the lines' own cost (a key is a
-  // frame of its own); keys again over the second half.
-  clearInterval(keyTimer);
-  pendingKey = null;
+  // No keys while the rings are read nor over the first half of the following, so CPU per line is
+  // the lines' own cost (a key is a frame of its own); keys over the second half.
   const frames0 = frames;
   const followed = await follow(seconds / 2, p);
   const framesPerSecond = (frames - frames0) / followed.followSeconds;
