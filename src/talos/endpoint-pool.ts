@@ -1,7 +1,8 @@
 // The connections of one endpoint. Each TalosClient is its own HTTP/2 connection with its own call
 // slots (call-slots.ts); a call goes to the first connection with room for it, and when every one is
-// full another connection is opened, up to `maxConnections`. Past that, calls wait in line on the
-// connection with the shortest line (and say so through onQueued).
+// full another connection is opened, up to `maxConnections`. Past that, calls wait in one line for
+// the whole endpoint (unary calls first) and start on whichever connection frees a slot; they say
+// so through onQueued.
 import type { DescMethod } from '@bufbuild/protobuf';
 import type { ClientCallOptions, Connectivity, TalosClient } from './client.js';
 import { WaitLine, waitSignal, type CallKind, type Release } from './call-slots.js';
