@@ -223,32 +223,44 @@ export class TalosClient implements NodeTarget {
   stream<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions = {}): AsyncIterable<ResponseOf<M>> {
     const self = this;
     return {
-      async *[Symbol.asyncIterator]() {
-        // Held for as long as the stream runs; the wait for it is not counted by idleTimeoutMs.
-        const release = await self.slot('stream', method, opts, undefined);
-        let received = false;
-        try {
-          for await (const msg of self.streamOnce(method, request, opts)) {
-            received = true;
-            yield msg;
-          }
-        } catch (err) {
-          if (!received && err instanceof TalosError && self.shouldRefresh(err)) {
-            self.resetChannel();
-            yield* self.streamOnce(method, request, opts);
-            return;
-          }
-          throw err;
-        } finally {
-          release();
-        }
+      [Symbol.asyncIterator]() {
+        // A slot already taken (an endpoint pool) and no credentials to refresh: the call itself,
+        // which gives the slot back when it ends (no extra step per message).
+        if (opts.slot && !self.opts.refreshCredentialsOnTlsFailure) return self.streamOnce(method, request, opts);
+        return self.streamWithSlot(method, request, opts);
       },
     };
   }
 
-  private async *streamOnce<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
-    const idleMs = opts.idleTimeoutMs;
-    if (idleMs === undefined) return yield* this.streamCall(method, request, opts);
+  /** A stream that takes its own slot (or holds the given one) and may refresh its credentials once. */
+  private async *streamWithSlot<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
+    // Held for as long as the stream runs; the wait for it is not counted by idleTimeoutMs.
+    const release = await this.slot('stream', method, opts, undefined);
+    const call = { ...opts, slot: undefined };
+    let received = false;
+    try {
+      for await (const msg of this.streamOnce(method, request, call)) {
+        received = true;
+        yield msg;
+      }
+    } catch (err) {
+      if (!received && err instanceof TalosError && this.shouldRefresh(err)) {
+        this.resetChannel();
+        yield* this.streamOnce(method, request, call);
+        return;
+      }
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  private streamOnce<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
+    // Without an idle timeout, the call itself: no generator in between, no extra step per message.
+    return opts.idleTimeoutMs === undefined ? this.streamCall(method, request, opts) : this.streamIdle(method, request, opts, opts.idleTimeoutMs);
+  }
+
+  private async *streamIdle<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions, idleMs: number): AsyncGenerator<ResponseOf<M>> {
     // One controller per call: the idle timer aborts it like the caller's signal would.
     const ac = new AbortController();
     const onAbort = () => ac.abort();
@@ -282,30 +294,35 @@ export class TalosClient implements NodeTarget {
   }
 
   private async *streamCall<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
-    const { signal } = opts;
-    const client = await this.connectedFor(method, opts, opts.deadlineMs);
-    const def = definition(method);
-    const call = client.makeServerStreamRequest(
-      def.path,
-      def.requestSerialize,
-      def.responseDeserialize,
-      create(method.input, request as never),
-      this.metadata(opts),
-      opts.deadlineMs !== undefined ? { deadline: Date.now() + opts.deadlineMs } : {},
-    );
-    const onAbort = () => call.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) call.cancel();
+    // The slot an endpoint pool took for this call goes back however the call ends (connecting included).
     try {
-      for await (const msg of call) yield msg as ResponseOf<M>;
-    } catch (err) {
-      throw signal?.aborted ? this.cancelled(method, opts) : describeError(err, this.errorContext(method, opts, opts.deadlineMs));
+      const { signal } = opts;
+      const client = await this.connectedFor(method, opts, opts.deadlineMs);
+      const def = definition(method);
+      const call = client.makeServerStreamRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        create(method.input, request as never),
+        this.metadata(opts),
+        opts.deadlineMs !== undefined ? { deadline: Date.now() + opts.deadlineMs } : {},
+      );
+      const onAbort = () => call.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) call.cancel();
+      try {
+        for await (const msg of call) yield msg as ResponseOf<M>;
+      } catch (err) {
+        throw signal?.aborted ? this.cancelled(method, opts) : describeError(err, this.errorContext(method, opts, opts.deadlineMs));
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        // The consumer stopped early (break, throw, abort): tell the server. A no-op after the end.
+        call.cancel();
+      }
+      if (signal?.aborted) throw this.cancelled(method, opts);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
-      // The consumer stopped early (break, throw, abort): tell the server. A no-op after the end.
-      call.cancel();
+      opts.slot?.();
     }
-    if (signal?.aborted) throw this.cancelled(method, opts);
   }
 
   private metadata(opts: ClientCallOptions): grpc.Metadata {

@@ -56,12 +56,15 @@ describe('calls in flight per connection', () => {
   });
 
   it('more follows than one connection allows: another connection opens and every node delivers', async () => {
-    const { session, nodes, delivering } = followAll({ callLimits: { maxCalls: SERVER_LIMIT, maxStreams: SERVER_LIMIT - 1 } });
+    const { session, logs, nodes, delivering } = followAll({ callLimits: { maxCalls: SERVER_LIMIT, maxStreams: SERVER_LIMIT - 1 } });
     await until(() => delivering().length === nodes.length, () => `every node's dmesg (${delivering().length} of ${nodes.length})`, { timeout: 15_000 });
     const load = endpointLoad(session);
     expect(load.connections).toBe(Math.ceil(NODES / (SERVER_LIMIT - 1)));
     expect(load.streams).toBe(NODES);
     expect(load.queued).toBe(0);
+    // Every slot goes back when the follows stop.
+    logs.dispose();
+    await until(() => endpointLoad(session).inFlight === 0, () => `every slot back (${JSON.stringify(endpointLoad(session))})`);
   });
 
   it('past the connections allowed, follows say "queued", and start once others close', async () => {

@@ -271,11 +271,15 @@ class Follower {
     return { signal, onQueued: (waiting) => this.h.queued?.(waiting) };
   }
 
-  /** One open of the stream, as batches of lines (resilientStream reopens it). */
-  private async *open(signal: AbortSignal): AsyncGenerator<string[]> {
+  /**
+   * One open of the stream, as batches of lines (resilientStream reopens it and iterates it at once).
+   * Plain functions hand over the one generator that reads: every generator in between would cost
+   * each message another round of promises.
+   */
+  private open(signal: AbortSignal): AsyncGenerator<string[]> {
     this.resumingOpen = this.delivered;
-    if (this.o.selector.kind === 'dmesg') yield* this.openKernelRing(signal);
-    else yield* this.openLog(signal, this.o.selector);
+    if (this.o.selector.kind === 'dmesg') return this.openKernelRing(signal);
+    return this.openLog(signal, this.o.selector);
   }
 
   private async *openLog(signal: AbortSignal, selector: Extract<LogSelector, { id: string }>): AsyncGenerator<string[]> {
@@ -289,13 +293,15 @@ class Follower {
     }
   }
 
-  private async *openKernelRing(signal: AbortSignal): AsyncGenerator<string[]> {
-    if (!this.resumingOpen && this.lastKmsg === null) {
-      yield* this.firstKernelOpen(signal);
-      return;
-    }
-    // A reopen after a gap: the wire has no "from record X", so the ring is replayed and only the
-    // records newer than the last one shown are kept (resync.ts).
+  private openKernelRing(signal: AbortSignal): AsyncGenerator<string[]> {
+    return !this.resumingOpen && this.lastKmsg === null ? this.firstKernelOpen(signal) : this.replayKernelRing(signal);
+  }
+
+  /**
+   * A reopen after a gap: the wire has no "from record X", so the ring is replayed and only the
+   * records newer than the last one shown are kept (resync.ts).
+   */
+  private async *replayKernelRing(signal: AbortSignal): AsyncGenerator<string[]> {
     const filter = new KmsgReplayFilter(this.lastKmsg);
     this.kmsgFilter = filter;
     for await (const chunk of machine.dmesg(this.o.target, { follow: true, tail: false, ...this.followCall(signal) })) {
