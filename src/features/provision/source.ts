@@ -7,7 +7,7 @@ import { parseTalosconfig, type ResolvedContext } from '../../talos/index.js';
 import { loadProfile, readBaseConfigs, renderProfile } from '../../ops/provision-inputs.js';
 import { gatherFacts, planFrom } from '../../ops/provision-plan.js';
 import { runProvision, type ProvisionEvent, type RowStage } from '../../ops/provision-run.js';
-import { finishCluster } from '../../ops/provision-finish.js';
+import { finishCluster, kubeconfigDestination } from '../../ops/provision-finish.js';
 import { clusterSession } from '../../ops/provision-plan.js';
 import { applyConfig, type ApplyMode } from '../../ops/apply-run.js';
 
@@ -56,6 +56,12 @@ export class ProvisionSource {
   async plan(profile: string, targets: readonly string[] = []): Promise<void> {
     this.set({ profile, phase: 'planning', plan: null, rows: [], log: [], error: null, healthy: null });
     try {
+      // Refused before the scan: the run would end unable to save the kubeconfig.
+      try {
+        kubeconfigDestination(this.env);
+      } catch (err) {
+        throw new Error(`${(err as Error).message} in $KUBECONFIG before starting the console (or provision headless with --kubeconfig FILE)`);
+      }
       const loaded = loadProfile(profile);
       const base = readBaseConfigs(loaded);
       this.talosconfig = parseTalosconfig(base.talosconfig, `${base.origin}/talosconfig`);
