@@ -6,7 +6,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ProvisionSource } from '../../src/features/provision/source.js';
+import { planLines } from '../../src/features/provision/views.js';
 import { simClusterConfigs } from '../../src/sim/cluster-configs.js';
 import type { SimCluster } from '../../src/sim/index.js';
 import { machine, parseTalosconfig, TalosSession } from '../../src/talos/index.js';
@@ -190,4 +192,49 @@ describe('bootstrap --recover-from', () => {
     expect(r.stderr).toMatch(/refused: etcd already has members/);
     expect(sim.node('cp1')!.machine.etcdRecoverCalls).toBe(2);
   });
+});
+
+describe('the Provision pane with a recovery snapshot (its source and plan view, no terminal)', () => {
+  let sim: SimCluster;
+
+  beforeAll(async () => {
+    sim = await startSimOnFreeLoopback({ configured: 0, maintenance: 2, rebootMs: 150, logLinesPerSecond: 0 });
+  }, 30_000);
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('refuses a damaged snapshot when it is given, then plans and runs the recovery', async () => {
+    const { profile, env } = writeProfile(sim);
+    const source = new ProvisionSource(env);
+    // What the pane renders: the store publishes at most 10 times a second.
+    const published = async (check: (s: ReturnType<typeof source.store.getSnapshot>) => boolean) => {
+      await vi.waitFor(() => expect(check(source.store.getSnapshot())).toBe(true), { timeout: 5_000 });
+      return source.store.getSnapshot();
+    };
+    try {
+      await source.plan(profile);
+      let s = await published((x) => x.phase === 'planned');
+      expect(planLines(s)).toContain('bootstrap: cp1');
+
+      await source.setRecovery(flipped(), false);
+      s = await published((x) => x.error !== null);
+      expect(s.error).toMatch(/fails its integrity check/);
+      expect(s.recovery).toBeNull();
+
+      await source.setRecovery(snapshot, false);
+      s = await published((x) => x.recovery !== null);
+      expect(s.error).toBeNull();
+      expect(planLines(s).find((l) => l.startsWith('bootstrap: '))).toMatch(/^bootstrap: cp1 \(recovering etcd from .*db\.snapshot, \d+ bytes, sha256 [0-9a-f]{12}… verified\)$/);
+
+      await source.run();
+      s = await published((x) => x.phase === 'done');
+      expect(s.healthy, s.log.join('\n')).toBe(true);
+      expect(s.log.some((l) => /^bootstrap cp1: sent: etcd recovered on cp1 from /.test(l))).toBe(true);
+      expect(machineOf(sim, 'm1').etcd.restored?.dbSize).toBe(sourceDbSize);
+    } finally {
+      source.dispose();
+    }
+  }, 60_000);
 });

@@ -21,9 +21,10 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
   const [detail, setDetail] = useState(false);
   const [mode, setMode] = useState<ApplyMode>('auto');
   const prompt = usePrompt(shell);
-  const entry = useTextEntry<'profile'>(shell, {
-    onSubmit(_field, value) {
+  const entry = useTextEntry<'profile' | 'recover'>(shell, {
+    onSubmit(field, value) {
       const v = value.trim();
+      if (field === 'recover') return void source.setRecovery(v === '' ? '' : path.resolve(v), s.recoverySkipsHash);
       if (v === '') return;
       setScroll(0);
       void source.plan(path.resolve(v));
@@ -58,7 +59,7 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
               prompt.confirm({
                 title: `Provision cluster ${plan!.clusterName}?`,
                 detail: [
-                  `${plan!.rows.filter((r) => r.action === 'apply').length} node(s) get their config, control planes first${plan!.bootstrap ? `; etcd is bootstrapped on ${plan!.bootstrap}` : ''}.`,
+                  `${plan!.rows.filter((r) => r.action === 'apply').length} node(s) get their config, control planes first${plan!.bootstrap ? `; etcd is ${s.recovery ? 'RECOVERED from the snapshot' : 'bootstrapped'} on ${plan!.bootstrap}` : ''}.`,
                   unpinned ? 'Some applies are UNPINNED: their certificates are not checked.' : 'Every apply is pinned to the certificate seen at the scan.',
                 ],
                 expect: plan!.clusterName,
@@ -67,6 +68,21 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
               }),
           },
           { key: 'o', label: 'profile', help: 'open a cluster profile or talconfig.yaml and build the plan (scan + reads only)', when: () => s.phase !== 'running' && s.phase !== 'planning', run: () => entry.open('profile', s.profile ?? '') },
+          {
+            key: 'e',
+            label: s.recovery ? 'recovering' : 'recover etcd',
+            help: 'bootstrap by recovering etcd from a snapshot (talos-tui etcd snapshot): give its path, empty for a fresh bootstrap',
+            when: () => s.phase !== 'running',
+            run: () => entry.open('recover', source.recoveryFile()),
+          },
+          {
+            key: 'E',
+            label: s.recoverySkipsHash ? 'hash check off' : 'hash check on',
+            hidden: true,
+            help: 'toggle the snapshot hash check (off: --recover-skip-hash-check, for a copy of the data directory)',
+            when: () => s.phase !== 'running' && source.recoveryFile() !== '',
+            run: () => void source.setRecovery(source.recoveryFile(), !s.recoverySkipsHash),
+          },
           { key: 'r', label: 'rescan', help: 'scan again and rebuild the plan (configured nodes are recognised)', when: () => s.profile !== null && (s.phase === 'planned' || s.phase === 'done' || s.phase === 'idle'), run: () => void source.plan(s.profile!) },
           {
             key: 'a',
@@ -122,7 +138,7 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
       bodyRows={bodyRows}
       lineTone={(line) => (detail && /^[+-](?![+-])/.test(line) ? (line.startsWith('+') ? 'ok' : 'error') : line.startsWith('error:') || /\sfailed\s/.test(line) ? 'error' : /\s(services-up|in-sync)\s/.test(line) || line.startsWith('done') ? 'ok' : undefined)}
     >
-      {entry.field !== null ? <TextField prompt="cluster profile> " value={entry.value} width={w} /> : null}
+      {entry.field !== null ? <TextField prompt={entry.field === 'recover' ? 'etcd snapshot to recover from> ' : 'cluster profile> '} value={entry.value} width={w} /> : null}
       {prompt.render(w)}
     </DocumentView>
   );

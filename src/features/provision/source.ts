@@ -10,6 +10,7 @@ import { runProvision, type ProvisionEvent, type RowStage } from '../../ops/prov
 import { finishCluster, kubeconfigDestination } from '../../ops/provision-finish.js';
 import { clusterSession } from '../../ops/provision-plan.js';
 import { applyConfig, type ApplyMode } from '../../ops/apply-run.js';
+import { checkRecoverySnapshot, describeRecovery, type RecoverySnapshot } from '../../ops/etcd-recover.js';
 
 export type Phase = 'idle' | 'planning' | 'planned' | 'running' | 'done';
 
@@ -34,12 +35,19 @@ export interface ProvisionSnapshot {
   log: readonly string[];
   error: string | null;
   healthy: boolean | null;
+  /** The etcd snapshot the bootstrap recovers from (describeRecovery), or null: a fresh bootstrap. */
+  recovery: string | null;
+  /** The recovery skips the sha256 check (--recover-skip-hash-check). */
+  recoverySkipsHash: boolean;
 }
 
 const MAX_LOG = 200;
 
 export class ProvisionSource {
-  private state: ProvisionSnapshot = { profile: null, phase: 'idle', plan: null, rows: [], log: [], error: null, healthy: null };
+  private state: ProvisionSnapshot = { profile: null, phase: 'idle', plan: null, rows: [], log: [], error: null, healthy: null, recovery: null, recoverySkipsHash: false };
+  private recovery: RecoverySnapshot | null = null;
+  /** The snapshot file last given, kept when its check failed so the hash check can be toggled on it. */
+  private recoveryPath = '';
   private configs = new Map<string, string>();
   private talosconfig: ResolvedContext | null = null;
   private stop: AbortController | null = null;
@@ -78,6 +86,31 @@ export class ProvisionSource {
     }
   }
 
+  /**
+   * Recover etcd from this snapshot instead of a fresh bootstrap ('' drops it). The file is checked
+   * now (readable, its sha256 trailer unless skipHash), so a bad one is refused before the run.
+   */
+  async setRecovery(file: string, skipHash: boolean): Promise<void> {
+    this.recoveryPath = file;
+    if (file === '') {
+      this.recovery = null;
+      this.set({ recovery: null, recoverySkipsHash: false, error: null });
+      return;
+    }
+    try {
+      this.recovery = await checkRecoverySnapshot(file, skipHash);
+      this.set({ recovery: describeRecovery(this.recovery), recoverySkipsHash: skipHash, error: null });
+    } catch (err) {
+      this.recovery = null;
+      this.set({ recovery: null, recoverySkipsHash: skipHash, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** The snapshot file currently chosen, for the pane's prompt. */
+  recoveryFile(): string {
+    return this.recoveryPath;
+  }
+
   /** Run the plan (the pane has confirmed it). */
   async run(): Promise<void> {
     const plan = this.state.plan;
@@ -91,6 +124,7 @@ export class ProvisionSource {
       talosconfig,
       concurrency: 8,
       signal: this.stop.signal,
+      recover: this.recovery ?? undefined,
       finish: (session, cp) => finishCluster({ session, controlPlane: cp, plan, talosconfig, env: this.env, force: false }),
       onEvent: (e) => this.onEvent(e),
     }).catch((err: unknown) => {

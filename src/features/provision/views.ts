@@ -19,7 +19,8 @@ export function planLines(s: ProvisionSnapshot, selected = -1): string[] {
   const out = [line(header), ...cells.map(line)];
   if (s.plan) {
     for (const e of s.plan.errors) out.push(`error: ${e}`);
-    if (s.plan.bootstrap && s.phase === 'planned') out.push(`bootstrap: ${s.plan.bootstrap}`);
+    if (s.plan.bootstrap && s.phase === 'planned') out.push(`bootstrap: ${s.plan.bootstrap}${s.recovery ? ` (recovering etcd from ${s.recovery})` : ''}`);
+    if (s.recovery && !s.plan.bootstrap && s.phase === 'planned') out.push('warning: the etcd snapshot is not used: there is nothing to bootstrap (etcd already has members)');
   }
   return [...out, ...(s.log.length ? ['', ...s.log] : [])];
 }
