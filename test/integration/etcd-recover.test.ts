@@ -50,7 +50,8 @@ function variant(name: string, edit: (b: Buffer) => Buffer): string {
 const flipped = () => variant('flipped.snapshot', (b) => ((b[5000] ^= 0xff), b));
 const noTrailer = () => variant('datadir-copy.db', (b) => b.subarray(0, b.length - 32));
 
-function writeProfile(sim: SimCluster): { profile: string; env: NodeJS.ProcessEnv } {
+/** A profile for cp1 (on m1) and w1 (on m2); `macs` overrides the MACs the two entries expect. */
+function writeProfile(sim: SimCluster, macs?: [string, string]): { profile: string; env: NodeJS.ProcessEnv } {
   const base = sim.nodes[0]!.ip.split('.').slice(0, 3).join('.');
   const pdir = path.join(dir, 'fresh');
   mkdirSync(path.join(pdir, 'talos'), { recursive: true });
@@ -58,7 +59,7 @@ function writeProfile(sim: SimCluster): { profile: string; env: NodeJS.ProcessEn
   for (const [f, text] of Object.entries({ 'controlplane.yaml': configs.controlplane, 'worker.yaml': configs.worker, talosconfig: configs.talosconfig })) {
     writeFileSync(path.join(pdir, 'talos', f), text, { mode: 0o600 });
   }
-  const [m1, m2] = [sim.node('m1')!, sim.node('m2')!];
+  const [cpMac, wMac] = macs ?? [sim.node('m1')!.machine.macs[0], sim.node('m2')!.machine.macs[0]];
   const profile = path.join(pdir, 'cluster.yaml');
   writeFileSync(
     profile,
@@ -67,8 +68,8 @@ function writeProfile(sim: SimCluster): { profile: string; env: NodeJS.ProcessEn
       'configDir: ./talos',
       `scan: [${base}.0/24]`,
       'nodes:',
-      `  - { name: cp1, role: controlplane, mac: "${m1.machine.macs[0]}", address: ${base}.61/24 }`,
-      `  - { name: w1, role: worker, mac: "${m2.machine.macs[0]}", address: ${base}.62/24 }`,
+      `  - { name: cp1, role: controlplane, mac: "${cpMac}", address: ${base}.61/24 }`,
+      `  - { name: w1, role: worker, mac: "${wMac}", address: ${base}.62/24 }`,
       '',
     ].join('\n'),
   );
@@ -203,6 +204,19 @@ describe('the Provision pane with a recovery snapshot (its source and plan view,
 
   afterAll(async () => {
     await sim?.stop();
+  });
+
+  it('provision: an ambiguous MAC (one machine carries the MACs of two entries) stops the plan, nothing sent', async () => {
+    const m1 = sim.node('m1')!;
+    expect(m1.machine.macs.length).toBeGreaterThanOrEqual(2);
+    const { profile, env } = writeProfile(sim, [m1.machine.macs[0]!, m1.machine.macs[1]!]);
+    const r = await runCommand('provision', [profile, '--yes', '--scan-timeout', '300', '--recover-from', snapshot], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('--recover-from is not used');
+    expect(r.stderr).toContain(`cp1: ambiguous: ${m1.ip} carries the MACs of cp1 and w1; nothing is applied to an ambiguous match`);
+    expect(r.stderr).toMatch(/the plan cannot run .*nothing was sent/);
+    expect(sim.nodes.filter((n) => n.mode === 'maintenance')).toHaveLength(2);
+    expect(recoverCalls(sim)).toBe(0);
   });
 
   it('refuses a damaged snapshot when it is given, then plans and runs the recovery', async () => {

@@ -63,10 +63,11 @@ const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--js
   Exit: 0 the cluster is healthy (dry run: the plan is valid), 1 the plan cannot run or a step
   failed (run again to resume), 2 usage or profile error.`;
 
+/** The plan as the issue lists its columns; PIN is the start of the certificate fingerprint seen at the scan (--json has it whole). */
 function planTable(plan: Plan): string {
   return formatTable(
-    ['NAME', 'ROLE', 'STATE', 'AT', 'TARGET', 'ACTION', 'NOTE'],
-    plan.rows.map((r) => [r.name, r.role, r.state, r.at ?? '-', r.target ?? '-', r.action, r.note]),
+    ['NAME', 'ROLE', 'MAC', 'STATE', 'AT', 'PIN', 'TARGET', 'ACTION', 'NOTE'],
+    plan.rows.map((r) => [r.name, r.role, r.macs[0] ?? '-', r.state, r.at ?? '-', r.fingerprint ? `${r.fingerprint.slice(0, 8)}…` : '-', r.target ?? '-', r.action, r.note]),
   );
 }
 
@@ -162,7 +163,7 @@ export const command: Command = {
       for (const w of plan.warnings) out(`warning: ${w}`);
       if (plan.bootstrap) out(`bootstrap: ${plan.bootstrap}${recover ? ` (recovering etcd from ${describeRecovery(recover)})` : ''}`);
     }
-    if (recover && !plan.bootstrap) io.stderr.write('talos-tui provision: warning: --recover-from is not used: there is nothing to bootstrap (etcd already has members)\n');
+    if (recover && !plan.bootstrap && plan.errors.length === 0) io.stderr.write('talos-tui provision: warning: --recover-from is not used: this run bootstraps no node (etcd already has members)\n');
     if (plan.errors.length > 0) {
       for (const e of plan.errors) io.stderr.write(`talos-tui provision: ${e}\n`);
       throw new CommandError(`provision: the plan cannot run (${plan.errors.length} problem${plan.errors.length === 1 ? '' : 's'} above); nothing was sent`);

@@ -24,6 +24,9 @@ export interface RowView {
   detail: string;
   /** What the node runs against what the profile regenerates (configured nodes), when it differs. */
   diff?: string;
+  /** The MACs the profile expects, and the certificate fingerprint pinned at the scan ('' when none). */
+  macs: string;
+  pin: string;
 }
 
 export interface ProvisionSnapshot {
@@ -79,7 +82,7 @@ export class ProvisionSource {
       if (scan.length === 0) throw new Error(`${profile} has no "scan:" targets`);
       const facts = await gatherFacts({ loaded, rendered, talosconfig: this.talosconfig, targets: scan, timeoutMs: 500 });
       const plan = planFrom(loaded, rendered, facts, {});
-      const rows = plan.rows.map((r) => ({ name: r.name, role: r.role, state: r.state, at: r.at ?? '-', target: r.target ?? '-', stage: 'planned' as const, detail: r.note }));
+      const rows = plan.rows.map((r) => ({ name: r.name, role: r.role, state: r.state, at: r.at ?? '-', target: r.target ?? '-', stage: 'planned' as const, detail: r.note, macs: r.macs.join(', '), pin: r.fingerprint ?? '' }));
       this.set({ phase: 'planned', plan, rows, log: [...loaded.warnings, ...plan.warnings].map((w) => `warning: ${w}`) });
     } catch (err) {
       this.set({ phase: 'idle', error: err instanceof Error ? err.message : String(err) });

@@ -4,7 +4,7 @@ import type { ProvisionSnapshot, RowView } from './source.js';
 
 /** One node's detail: its drift (Talos's own diff) first, then the config the profile renders for it. */
 export function nodeLines(row: RowView, config: string | null): string[] {
-  const out = [`${row.name} (${row.role}) · ${row.state} · ${row.stage}: ${row.detail}`];
+  const out = [`${row.name} (${row.role}) · ${row.state} · ${row.stage}: ${row.detail}`, `MAC ${row.macs || '-'} · ${row.pin ? `pinned to ${row.pin}` : 'no certificate pinned'}`];
   if (row.diff) out.push('', 'drift (what it runs -> what the profile regenerates):', ...row.diff.split('\n'));
   out.push('', config === null ? 'no rendered config (see the plan errors)' : 'rendered config:', ...(config ?? '').replace(/\n$/, '').split('\n'));
   return out;
@@ -20,7 +20,7 @@ export function planLines(s: ProvisionSnapshot, selected = -1): string[] {
   if (s.plan) {
     for (const e of s.plan.errors) out.push(`error: ${e}`);
     if (s.plan.bootstrap && s.phase === 'planned') out.push(`bootstrap: ${s.plan.bootstrap}${s.recovery ? ` (recovering etcd from ${s.recovery})` : ''}`);
-    if (s.recovery && !s.plan.bootstrap && s.phase === 'planned') out.push('warning: the etcd snapshot is not used: there is nothing to bootstrap (etcd already has members)');
+    if (s.recovery && !s.plan.bootstrap && s.plan.errors.length === 0 && s.phase === 'planned') out.push('warning: the etcd snapshot is not used: this run bootstraps no node (etcd already has members)');
   }
   return [...out, ...(s.log.length ? ['', ...s.log] : [])];
 }
