@@ -18,7 +18,16 @@ const ETCD_START_TIMEOUT_MS = 120_000;
 /** The snapshot cannot be used: one sentence naming the file; nothing was sent (exit 2). */
 export class RecoverySnapshotError extends Error {
   override name = 'RecoverySnapshotError';
+  /** 'no-trailer': usable with the hash check skipped (the pane offers its own key for that). */
+  constructor(
+    message: string,
+    readonly problem: 'file' | 'no-trailer' | 'hash-mismatch' = 'file',
+  ) {
+    super(message);
+  }
 }
+
+const SKIP_FLAG = '--recover-skip-hash-check';
 
 export interface RecoverySnapshot {
   file: string;
@@ -47,7 +56,8 @@ export async function checkRecoverySnapshot(file: string, skipHashCheck: boolean
   if (skipHashCheck) return snapshot;
   if (!hasHashTrailer(size)) {
     throw new RecoverySnapshotError(
-      `etcd snapshot ${file} has no sha256 trailer (${size} bytes; a snapshot from etcd snapshot ends with one): if it is a copy of the etcd data directory, pass --recover-skip-hash-check`,
+      `etcd snapshot ${file} has no sha256 trailer (${size} bytes; a snapshot from etcd snapshot ends with one): if it is a copy of the etcd data directory, pass ${SKIP_FLAG}`,
+      'no-trailer',
     );
   }
   const hash = createHash('sha256');
@@ -63,9 +73,14 @@ export async function checkRecoverySnapshot(file: string, skipHashCheck: boolean
   if (read !== size) throw new RecoverySnapshotError(`etcd snapshot ${file} changed while it was read (${size} bytes, then ${read}): copy it somewhere it stays still`);
   const digest = hash.digest();
   if (!digest.equals(Buffer.concat(tail))) {
-    throw new RecoverySnapshotError(`etcd snapshot ${file} fails its integrity check: the sha256 at its end does not match its content (the file is damaged or truncated)`);
+    throw new RecoverySnapshotError(`etcd snapshot ${file} fails its integrity check: the sha256 at its end does not match its content (the file is damaged or truncated)`, 'hash-mismatch');
   }
   return { ...snapshot, verifiedSha256: digest.toString('hex') };
+}
+
+/** The refusal worded for the Provision pane, where E (not the flag) skips the hash check. */
+export function paneWording(err: RecoverySnapshotError): string {
+  return err.problem === 'no-trailer' ? err.message.replace(`pass ${SKIP_FLAG}`, 'press E to skip the hash check') : err.message;
 }
 
 /** What the headless commands and the plan show about the recovery. */

@@ -232,6 +232,13 @@ describe('the Provision pane with a recovery snapshot (its source and plan view,
       let s = await published((x) => x.phase === 'planned');
       expect(planLines(s)).toContain('bootstrap: cp1');
 
+      await source.setRecovery(noTrailer(), false);
+      s = await published((x) => x.error !== null);
+      expect(s.error).toMatch(/has no sha256 trailer .*press E to skip the hash check$/);
+      await source.setRecovery(source.recoveryFile(), true); // what E does
+      s = await published((x) => x.recovery !== null);
+      expect(s.recovery).toMatch(/datadir-copy\.db, \d+ bytes, hash check skipped$/);
+
       await source.setRecovery(flipped(), false);
       s = await published((x) => x.error !== null);
       expect(s.error).toMatch(/fails its integrity check/);

@@ -10,7 +10,7 @@ import { runProvision, type ProvisionEvent, type RowStage } from '../../ops/prov
 import { finishCluster, kubeconfigDestination } from '../../ops/provision-finish.js';
 import { clusterSession } from '../../ops/provision-plan.js';
 import { applyConfig, type ApplyMode } from '../../ops/apply-run.js';
-import { checkRecoverySnapshot, describeRecovery, type RecoverySnapshot } from '../../ops/etcd-recover.js';
+import { checkRecoverySnapshot, describeRecovery, paneWording, RecoverySnapshotError, type RecoverySnapshot } from '../../ops/etcd-recover.js';
 
 export type Phase = 'idle' | 'planning' | 'planned' | 'running' | 'done';
 
@@ -105,7 +105,8 @@ export class ProvisionSource {
       this.set({ recovery: describeRecovery(this.recovery), recoverySkipsHash: skipHash, error: null });
     } catch (err) {
       this.recovery = null;
-      this.set({ recovery: null, recoverySkipsHash: skipHash, error: err instanceof Error ? err.message : String(err) });
+      const message = err instanceof RecoverySnapshotError ? paneWording(err) : err instanceof Error ? err.message : String(err);
+      this.set({ recovery: null, recoverySkipsHash: skipHash, error: message });
     }
   }
 
