@@ -15,20 +15,32 @@ export async function pumpUpload<T>(
   messages: AsyncIterable<T>,
   opts: { idleMs?: number; signal?: AbortSignal; callEnded: Promise<void> },
 ): Promise<UploadEnd> {
+  // One stop signal for the stall timer, the abort and the node ending the call. Each step waits on
+  // it through a callback cleared afterwards: racing the step against long-lived promises instead
+  // would leave a reaction on them per chunk, each holding that chunk until the upload ends.
+  let stopped: UploadEnd | null = null;
+  let interrupt: ((end: UploadEnd) => void) | null = null;
+  const stop = (end: UploadEnd) => {
+    if (stopped) return;
+    stopped = end;
+    interrupt?.(end);
+  };
   let idleTimer: NodeJS.Timeout | undefined;
-  let onIdle: () => void = () => undefined;
-  const idle = new Promise<UploadEnd>((resolve) => (onIdle = () => resolve({ kind: 'stalled' })));
   const armIdle = () => {
     clearTimeout(idleTimer);
-    if (opts.idleMs !== undefined) idleTimer = setTimeout(onIdle, opts.idleMs);
+    if (opts.idleMs !== undefined) idleTimer = setTimeout(() => stop({ kind: 'stalled' }), opts.idleMs);
   };
-  let onAbort: () => void = () => undefined;
-  const aborted = new Promise<UploadEnd>((resolve) => (onAbort = () => resolve({ kind: 'aborted' })));
+  const onAbort = () => stop({ kind: 'aborted' });
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
-  const ended = opts.callEnded.then((): UploadEnd => ({ kind: 'call-ended' }));
-  // Whichever comes first: the step itself, the node ending the call, a stall, or the caller's abort.
-  const race = <V>(step: Promise<V>) => Promise.race([step.then((value) => ({ kind: 'step' as const, value })), ended, idle, aborted]);
+  void opts.callEnded.then(() => stop({ kind: 'call-ended' }));
+  // Whichever comes first: the step itself, or the stop signal.
+  const race = <V>(step: Promise<V>) =>
+    new Promise<{ kind: 'step'; value: V } | UploadEnd>((resolve, reject) => {
+      if (stopped) return resolve(stopped);
+      interrupt = resolve;
+      step.then((value) => resolve({ kind: 'step', value }), reject);
+    }).finally(() => (interrupt = null));
   const iterator = messages[Symbol.asyncIterator]();
   try {
     armIdle();
