@@ -50,6 +50,8 @@ export interface RunOptions {
   healthTimeoutMs?: number;
   /** Apply drift on configured nodes with this mode; default: only report it. */
   driftMode?: ApplyMode;
+  /** With driftMode: apply it only to these nodes (profile names); the others' drift is reported. Default: all. */
+  driftNodes?: readonly string[];
   /** Etcd recovery instead of a fresh bootstrap (seed 002 §6): the snapshot checked beforehand (checkRecoverySnapshot). */
   recover?: RecoverySnapshot;
   /** After a healthy run: fetch and merge the kubeconfig, write the talosconfig context. */
@@ -178,11 +180,11 @@ export async function runProvision(o: RunOptions): Promise<RunResult> {
           row(r, 'in-sync', 'runs what the profile regenerates');
           continue;
         }
-        if (!o.driftMode) {
+        if (!o.driftMode || (o.driftNodes && !o.driftNodes.includes(r.name))) {
           row(r, 'drift', `runs a config that differs from the profile's (${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines)`, diff);
           continue;
         }
-        const applied = await applyConfig(connect, { node: r.target!, config: o.configs.get(r.name)!, mode: o.driftMode, signal: o.signal });
+        const applied = await applyConfig(connect, { node: r.target!, config: o.configs.get(r.name)!, mode: o.driftMode!, signal: o.signal });
         row(r, 'drift-applied', applied.modeDetails.trim() || `applied (${applied.mode})`, diff);
       } catch (err) {
         row(r, 'failed', `drift check: ${oneLine(err)}`);

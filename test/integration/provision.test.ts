@@ -118,6 +118,13 @@ describe('talos-tui provision (simulator)', () => {
     const drift = await runCommand('provision', [profile, '--yes', '--scan-timeout', '300'], { env });
     expect(drift.stdout.match(/^(cp|w)\d: drift: runs a config that differs/gm)).toHaveLength(5);
     expect(drift.stdout).toMatch(/^\s+[-+].*rotate-server-certificates/m);
+    // Per node: --drift-nodes picks which drifted nodes get the regenerated config.
+    const unknown = await runCommand('provision', [profile, '--yes', '--drift-mode', 'staged', '--drift-nodes', 'w9'], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--drift-nodes: ');
+    const one = await runCommand('provision', [profile, '--yes', '--scan-timeout', '300', '--drift-mode', 'staged', '--drift-nodes', 'w1'], { env });
+    expect(one.stdout.match(/^w1: drift-applied: /gm)).toHaveLength(1);
+    expect(one.stdout.match(/^(cp|w)\d: drift: runs a config that differs/gm)).toHaveLength(4);
   }, 60_000);
 
   it('a missing machine stops the run with the runbook advice; --only-found runs the others', async () => {

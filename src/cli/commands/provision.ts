@@ -28,6 +28,7 @@ const options = {
   'only-found': { type: 'boolean' },
   'allow-unpinned': { type: 'boolean' },
   'drift-mode': { type: 'string' },
+  'drift-nodes': { type: 'string' },
   'reboot-timeout': { type: 'string' },
   'scan-timeout': { type: 'string' },
   'recover-from': { type: 'string' },
@@ -38,7 +39,7 @@ const options = {
 } as const;
 
 const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--json] [--concurrency N]
-                    [--only-found] [--allow-unpinned] [--drift-mode auto|no-reboot|staged]
+                    [--only-found] [--allow-unpinned] [--drift-mode auto|no-reboot|staged [--drift-nodes N,..]]
                     [--reboot-timeout SECONDS] [--recover-from FILE [--recover-skip-hash-check]]
                     [--force] [--kubeconfig FILE] [--talosconfig FILE]
 
@@ -51,6 +52,7 @@ const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--js
   --only-found       run for the nodes found even when expected machines are missing
   --allow-unpinned   allow applying to a node whose certificate fingerprint the scan did not see
   --drift-mode MODE  apply the regenerated config to configured nodes that drifted (default: report)
+  --drift-nodes N,.. with --drift-mode: only to these nodes (profile names); the others are reported
   --reboot-timeout S how long a node may take to answer over mTLS after its apply (default 600)
   --recover-from F   bootstrap by recovering etcd from this snapshot (seed 002 §6): checked here (its
                      sha256 trailer) before anything is sent, uploaded with EtcdRecover, then restored
@@ -117,6 +119,8 @@ export const command: Command = {
       if (!isApplyMode(m) || m === 'reboot' || m === 'try') throw new UsageError(`provision: --drift-mode "${m}" is not one of auto, no-reboot, staged`);
       driftMode = m;
     }
+    const driftNodes = values['drift-nodes']?.split(',').map((n) => n.trim()).filter(Boolean);
+    if (driftNodes && !driftMode) throw new UsageError('provision: --drift-nodes goes with --drift-mode MODE');
     if (values['recover-skip-hash-check'] && !values['recover-from']) throw new UsageError('provision: --recover-skip-hash-check goes with --recover-from FILE');
     try {
       kubeconfigDestination(io.env, values.kubeconfig);
@@ -153,6 +157,8 @@ export const command: Command = {
     const out = (line: string) => io.stdout.write(`${line}\n`);
     const jsonLine = (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
     for (const w of loaded.warnings) io.stderr.write(`talos-tui provision: warning: ${w}\n`);
+    const unknownDrift = driftNodes?.find((n) => !loaded.profile.nodes.some((e) => e.name === n));
+    if (unknownDrift) throw new UsageError(`provision: --drift-nodes: ${profileFile} has no node named "${unknownDrift}"`);
 
     const rendered = renderProfile(loaded, base);
     const facts = await gatherFacts({ loaded, rendered, talosconfig, targets, timeoutMs: scanTimeoutMs, onProgress: (m) => !json && io.stderr.write(`${m}\n`) });
@@ -189,6 +195,7 @@ export const command: Command = {
       concurrency,
       rebootTimeoutMs: rebootTimeoutS * 1000,
       driftMode,
+      driftNodes,
       recover,
       finish: (session, cp) =>
         finishCluster({ session, controlPlane: cp, plan, talosconfig, env: io.env, force: values.force ?? false, kubeconfigPath: values.kubeconfig, talosconfigPath: values.talosconfig }),
