@@ -213,6 +213,9 @@ export class TalosSession {
     let lastError: unknown;
     try {
       for await (const { client, index, last } of this.attempts(opts.signal)) {
+        // The upload starts reading at once and cannot be replayed elsewhere: an endpoint that is
+        // not connected is passed over (the last one is still tried, for its precise error).
+        if (!last && client.connectivity() !== 'ready') continue;
         try {
           const response = await client.clientStream(method, once, { ...opts, node });
           this.setActive(index);

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { ProvisionSource } from '../../src/features/provision/source.js';
 import { planLines } from '../../src/features/provision/views.js';
 import { simClusterConfigs } from '../../src/sim/cluster-configs.js';
@@ -171,8 +172,13 @@ describe('bootstrap --recover-from', () => {
     expect(sim.node('cp1')!.machine.etcd.bootstrapped).toBe(false);
   });
 
-  it('passes --recover-skip-hash-check to the node: a copy without a trailer is recovered', async () => {
-    const r = await runCommand('bootstrap', ['-n', cp1, '--recover-from', noTrailer(), '--recover-skip-hash-check'], { env });
+  it('passes --recover-skip-hash-check to the node: a copy without a trailer is recovered (first endpoint down)', async () => {
+    // The context's first endpoint answers nothing: the upload goes through the next one, untouched.
+    const deadFirst = path.join(dir, 'b-talosconfig-dead-first');
+    const tc = parse(sim.talosconfigText) as { contexts: Record<string, { endpoints: string[] }> };
+    for (const c of Object.values(tc.contexts)) c.endpoints.unshift(`${cp1.split('.').slice(0, 3).join('.')}.250`);
+    writeFileSync(deadFirst, stringify(tc), { mode: 0o600 });
+    const r = await runCommand('bootstrap', ['-n', cp1, '--recover-from', noTrailer(), '--recover-skip-hash-check'], { env: { TALOSCONFIG: deadFirst } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/recovering from snapshot ".*datadir-copy\.db": .*hash check skipped/);
     expect(r.stdout).toContain(`etcd recovered on ${cp1} from the snapshot`);
