@@ -163,7 +163,8 @@ export function DiscoveryView(props: DiscoveryViewProps) {
           node: row.ip,
           port: row.port,
           inventoryEntry: entryOf(row),
-          inventory: source.store.getSnapshot().inventory?.source ?? null,
+          // The parsed inventory: Apply resolves the entry's paths from it, never reading the file again.
+          inventory: source.store.getSnapshot().inventory ?? null,
           insecure: row.node.kind === 'maintenance',
           certFingerprint: row.node.certFingerprint ?? null,
         });

@@ -76,7 +76,7 @@ export function wrapProblem(line: string, w: number): string[] {
   return rest === '' ? [first] : [first, ...wrapWords(rest, inner).map((l) => `  ${l}`)];
 }
 
-export default function MetaPane({ session, sessionProblem, width, height, shell, selectedNodes, params }: PaneProps) {
+export default function MetaPane({ session, sessionProblem, width, height, shell, selectedNodes, params }: PaneProps<'meta'>) {
   const initialFile = typeof params?.file === 'string' ? path.resolve(params.file) : null;
   const pollMs = typeof params?.pollMs === 'number' ? params.pollMs : DEFAULT_POLL_MS;
   const [file, setFile] = useState<string | null>(initialFile);
