@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ThrottledStore } from '../../core/throttled-store.js';
+import { ReducerStore } from '../../core/reducer-store.js';
 import { cluster, insecureClient, machine, TalosError, type TalosSession } from '../../talos/index.js';
 import { identifyNode } from '../../talos/identify.js';
 import { applyConfig, formatOutcome, type ApplyConnector } from '../../ops/apply-run.js';
@@ -30,24 +30,14 @@ export interface ApplyTiming {
   followIntervalMs: number;
 }
 
-export class ApplyController {
-  private state: ApplyState = initialApplyState(renderInputs(NO_INPUTS));
+export class ApplyController extends ReducerStore<ApplyState, ApplyEvent> {
   private session: TalosSession | null = null;
   private sessionProblem: string | null = null;
   private run: AbortController | null = null;
   private timing: ApplyTiming = { followTimeoutMs: DEFAULT_FOLLOW_TIMEOUT_MS, followIntervalMs: 1000 };
-  readonly store = new ThrottledStore(() => this.state, { maxPerSecond: 10 });
 
-  /** The state as of now (actions read it at key press, never an older frame's). */
-  get current(): ApplyState {
-    return this.state;
-  }
-
-  private dispatch(e: ApplyEvent): void {
-    const next = applyReducer(this.state, e);
-    if (next === this.state) return;
-    this.state = next;
-    this.store.notify();
+  constructor() {
+    super(applyReducer, initialApplyState(renderInputs(NO_INPUTS)));
   }
 
   private note(text: string, tone: Note['tone']): void {
@@ -56,7 +46,7 @@ export class ApplyController {
 
   /** Read the files again and render (a base or patch edited since must not be shown or sent stale). */
   rerender(): ApplyState['rendered'] {
-    const rendered = renderInputs(this.state.inputs);
+    const rendered = renderInputs(this.current.inputs);
     this.dispatch({ type: 'rendered', rendered });
     return rendered;
   }
@@ -163,7 +153,7 @@ export class ApplyController {
         return c;
       },
       session: () => {
-        if (!this.session) throw this.noSession(this.state.node ?? 'the node');
+        if (!this.session) throw this.noSession(this.current.node ?? 'the node');
         return this.session;
       },
     };
@@ -171,7 +161,7 @@ export class ApplyController {
 
   /** d (dryRun) or a confirmed apply: read the files again, send, show Talos's reply, follow a reboot. */
   async send(dryRun: boolean): Promise<void> {
-    const s = this.state;
+    const s = this.current;
     if (!s.node) return;
     const fresh = this.rerender();
     if (!fresh.ok) {
@@ -245,7 +235,7 @@ export class ApplyController {
 
   /** The host part of the node, when there is a session to reach it over mTLS. */
   private mtlsHost(): { session: TalosSession; host: string } | null {
-    const node = this.state.node;
+    const node = this.current.node;
     return this.session && node ? { session: this.session, host: hostPart(node) } : null;
   }
 
@@ -341,9 +331,9 @@ export class ApplyController {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.run?.abort();
     this.run = null;
-    this.store.dispose();
+    super.dispose();
   }
 }
