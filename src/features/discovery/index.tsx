@@ -11,7 +11,8 @@ import type { Segment } from '../../ui/shell/header-model.js';
 import { fit, fitOrPointToLog } from '../../ui/text.js';
 import { discoveryActions } from './actions.js';
 import { NodeDetail } from './components/NodeDetail.js';
-import { ResultsTable, visibleRowCount, windowOffset } from './components/ResultsTable.js';
+import { ResultsTable } from './components/ResultsTable.js';
+import { bodyRowCount, windowStart } from '../../ui/table-layout.js';
 import { demoTargets, type DiscoverySnapshot, type DiscoverySource, type DiscoveryRow } from './source.js';
 import { osc52, talosctlApplyCommand } from './talosctl.js';
 import { useDiscoverySnapshot, useDiscoverySource } from './use-discovery.js';
@@ -199,7 +200,7 @@ export function DiscoveryView(props: DiscoveryViewProps) {
   useEffect(() => shell.offerNodes(talosAddresses === '' ? [] : talosAddresses.split(',')), [shell, talosAddresses]);
 
   const bodyHeight = Math.max(1, height - 4);
-  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), visibleRowCount(rows.length, bodyHeight), rows.length);
+  offsetRef.current = windowStart(rows.length, Math.max(0, selected), bodyRowCount(rows.length, bodyHeight), offsetRef.current);
 
   const firstLine =
     entry.field === 'targets' ? (
