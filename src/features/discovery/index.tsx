@@ -23,7 +23,7 @@ import { useRowFilter } from '../../ui/row-filter.js';
 const rowFilterText = (r: DiscoveryRow) =>
   [r.ip, r.port, r.node?.kind, r.node?.hostname, r.node?.talosVersion, r.node?.stage, ...(r.node?.macs ?? []), r.match.state === 'matched' ? r.match.entry?.name : ''].filter(Boolean).join(' ');
 import { progressSegments, rowLabel } from './view-model.js';
-import { describeAmbiguity } from './report.js';
+import { describeAmbiguity } from '../../ops/discover-report.js';
 
 export interface DiscoveryViewProps extends PaneProps {
   /** A source made elsewhere (tests); by default the pane makes its own. */

@@ -5,7 +5,7 @@ import { displayWidth, fit, fitPad } from '../../ui/text.js';
 import type { Cell, Column as TableColumn, TableRow } from '../../ui/table-layout.js';
 import type { DiscoveryRow, DiscoverySnapshot } from './source.js';
 import type { ScanProgress } from '../../ops/discover.js';
-import { disksShort, disksText, formatBytes, matchText, stateText } from './report.js';
+import { disksShort, disksText, formatBytes, matchText, stateText } from '../../ops/discover-report.js';
 
 export interface Column {
   title: string;
