@@ -64,7 +64,11 @@ function CounterPane({ shell, active, selectedNodes }: PaneProps) {
     },
     { isActive: active && typing },
   );
-  return <Text>{`count=${count} text=${text} nodes=${selectedNodes.join(',')}`}</Text>;
+  // Ink attaches useInput's listener in an effect after the frame that turned typing on: this effect,
+  // declared after it, runs once the listener is there, and its frame says so (tests wait for it).
+  const [listening, setListening] = useState(false);
+  useEffect(() => setListening(active && typing), [active, typing]);
+  return <Text>{`count=${count} text=${text} nodes=${selectedNodes.join(',')}${listening ? ' listening' : ''}`}</Text>;
 }
 
 function ApplyProbe({ params }: PaneProps) {
@@ -274,6 +278,7 @@ describe('shell', () => {
     // This pane reads its field with its own useInput, live from its next render (the burst case,
     // with captureKeys, is the next test): wait for the field before typing.
     await s.until('typing');
+    await s.until('listening');
     await s.press('q', '2', '?', ':');
     await s.until('text=q2?:');
     expect(s.frame()).toContain('typing');
@@ -289,6 +294,7 @@ describe('shell', () => {
     await s.ready();
     s.stdin.write('/q');
     await s.until('typing');
+    await s.until('listening');
     await s.press('2', ':');
     await s.until('text=2:');
     expect(s.onQuit).not.toHaveBeenCalled();
