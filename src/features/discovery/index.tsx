@@ -14,7 +14,8 @@ import { NodeDetail } from './components/NodeDetail.js';
 import { ResultsTable } from './components/ResultsTable.js';
 import { bodyRowCount, windowStart } from '../../ui/table-layout.js';
 import { demoTargets, type DiscoverySnapshot, type DiscoverySource, type DiscoveryRow } from './source.js';
-import { osc52, talosctlApplyCommand } from './talosctl.js';
+import { talosctlApplyCommand } from './talosctl.js';
+import { copyToClipboard } from '../../ui/clipboard.js';
 import { useDiscoverySnapshot, useDiscoverySource } from './use-discovery.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { useRowFilter } from '../../ui/row-filter.js';
@@ -30,10 +31,6 @@ export interface DiscoveryViewProps extends PaneProps {
   source?: DiscoverySource;
   /** Puts text on the clipboard (default: OSC 52 to the terminal). */
   writeClipboard?: (text: string) => void;
-}
-
-function defaultClipboard(text: string): void {
-  if (process.stdout.isTTY) process.stdout.write(osc52(text));
 }
 
 function targetsLine(snap: DiscoverySnapshot, shownTargets: string, width: number): Segment[] {
@@ -182,7 +179,7 @@ export function DiscoveryView(props: DiscoveryViewProps) {
           insecure: maintenance,
           certFingerprint: maintenance ? row.node.certFingerprint : undefined,
         });
-        (props.writeClipboard ?? defaultClipboard)(cmd);
+        (props.writeClipboard ?? copyToClipboard)(cmd);
         shell.setStatus(`copied: ${cmd}`, 'ok');
       },
       move: (delta) => {
