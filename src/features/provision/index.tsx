@@ -10,6 +10,7 @@ import { usePrompt } from '../../ui/use-prompt.js';
 import { usePaneActions, usePaneWork, type Action, type PaneProps } from '../../ui/pane-types.js';
 import { useProvision } from './use-provision.js';
 import { nodeLines, phaseNote, planLines } from './views.js';
+import { provisionActions } from './actions.js';
 import type { ApplyMode } from '../../ops/apply-run.js';
 
 const DRIFT_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged'];
@@ -40,21 +41,19 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
   const bodyRows = Math.max(2, height - 5 - fieldRows - prompt.rows);
   const { top, actions: scrollActions } = documentScroll(scroll, setScroll, lines.length, bodyRows);
   const plan = s.plan;
-  const runnable = s.phase === 'planned' && plan !== null && plan.errors.length === 0;
-  const drifted = s.rows.filter((r) => r.stage === 'drift').map((r) => r.name);
   const unpinned = plan?.rows.some((r) => r.action === 'apply' && !r.fingerprint) ?? false;
 
   const actions: Action[] =
     prompt.open || entry.field !== null
       ? []
       : [
-          {
-            key: 'enter',
-            label: 'provision',
-            dangerous: true,
-            help: 'run the plan: apply every config, follow the reboots, bootstrap once, health, kubeconfig (type the cluster name)',
-            when: () => runnable,
-            run: () =>
+          ...provisionActions({
+            source,
+            snapshot: s,
+            row,
+            mode,
+            detail,
+            confirmRun: () =>
               prompt.confirm({
                 title: `Provision cluster ${plan!.clusterName}?`,
                 detail: [
@@ -65,31 +64,15 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
                 expectLabel: 'cluster name',
                 onConfirm: () => void source.run(),
               }),
-          },
-          { key: 'o', label: 'profile', help: 'open a cluster profile or talconfig.yaml and build the plan (scan + reads only)', when: () => s.phase !== 'running' && s.phase !== 'planning', run: () => entry.open('profile', s.profile ?? '') },
-          { key: 'r', label: 'rescan', help: 'scan again and rebuild the plan (configured nodes are recognised)', when: () => s.profile !== null && (s.phase === 'planned' || s.phase === 'done' || s.phase === 'idle'), run: () => void source.plan(s.profile!) },
-          {
-            key: 'a',
-            label: 'apply drift',
-            dangerous: true,
-            help: 'apply the regenerated config to the selected node that drifted (mode from m; type its name)',
-            when: () => s.phase !== 'running' && row?.stage === 'drift',
-            run: () => confirmDrift([row!.name], row!.name),
-          },
-          {
-            key: 'A',
-            label: 'apply all drift',
-            hidden: true,
-            dangerous: true,
-            help: 'apply the regenerated config to every node that drifted (mode from m; type the cluster name)',
-            when: () => s.phase !== 'running' && drifted.length > 0,
-            run: () => confirmDrift(drifted, plan!.clusterName),
-          },
-          { key: 'm', label: `mode ${mode}`, hidden: true, help: 'cycle the mode drift is applied with: auto, no-reboot, staged', run: () => setMode((m) => DRIFT_MODES[(DRIFT_MODES.indexOf(m) + 1) % DRIFT_MODES.length]!) },
-          { key: 'v', label: detail ? 'plan' : 'node', help: 'show the selected node: its drift (Talos\'s diff) and the config the profile renders for it; again: the plan', when: () => s.rows.length > 0, run: () => { setDetail((d) => !d); setScroll(0); } },
-          { key: 'tab', label: 'next', hidden: true, help: 'select the next node', when: () => s.rows.length > 0, run: () => pick(1) },
-          { key: 'shift+tab', label: 'previous', hidden: true, help: 'select the previous node', when: () => s.rows.length > 0, run: () => pick(-1) },
-          { key: 'escape', label: 'stop', help: 'stop the run (nodes already applied carry on; a rerun resumes)', when: () => s.phase === 'running', run: () => source.cancel() },
+            confirmDrift,
+            openProfile: () => entry.open('profile', s.profile ?? ''),
+            cycleMode: () => setMode((m) => DRIFT_MODES[(DRIFT_MODES.indexOf(m) + 1) % DRIFT_MODES.length]!),
+            toggleDetail: () => {
+              setDetail((d) => !d);
+              setScroll(0);
+            },
+            pick,
+          }),
           ...scrollActions,
         ];
   usePaneActions(shell, actions);
