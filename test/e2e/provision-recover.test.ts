@@ -39,7 +39,7 @@ describe.skipIf(!hasTmux)('Provision pane: recover etcd from a snapshot (tmux, -
     await waitForScreen('r', (t) => t.includes('cluster profile>'), 'the profile field');
     keys('r', '-l', profile);
     keys('r', 'Enter');
-    await waitForScreen('r', (t) => t.includes('plan ready: Enter provisions demo-new') && /^\s*bootstrap: new-cp1\s*$/m.test(t), 'the plan, a fresh bootstrap');
+    await waitForScreen('r', (t) => t.includes('plan ready: p provisions demo-new') && /^\s*bootstrap: new-cp1\s*$/m.test(t), 'the plan, a fresh bootstrap');
 
     keys('r', 'e');
     await waitForScreen('r', (t) => t.includes('etcd snapshot to recover from>'), 'the snapshot field');
@@ -51,7 +51,7 @@ describe.skipIf(!hasTmux)('Provision pane: recover etcd from a snapshot (tmux, -
     const planned = await waitForScreen('r', (t) => t.includes('hash check skipped)'), 'the recovery in the plan');
     expect(planned.replace(/\s*\n\s*/g, ' ')).toMatch(/bootstrap: new-cp1 \(recovering etcd from \S*db, \d+ bytes, hash check skipped\)/);
 
-    keys('r', 'Enter');
+    keys('r', 'p');
     const confirm = await waitForScreen('r', (t) => t.includes('Provision cluster demo-new?'), 'the confirmation');
     expect(confirm).toContain('etcd is RECOVERED from the snapshot on new-cp1');
     keys('r', 'Escape');

@@ -35,10 +35,10 @@ export function phaseNote(s: ProvisionSnapshot): { text: string; tone: 'info' | 
     case 'planned':
       return s.plan && s.plan.errors.length > 0
         ? { text: `the plan cannot run: ${s.plan.errors[0]}`, tone: 'error' }
-        : { text: `plan ready: Enter provisions ${s.plan?.clusterName} (type its name), r rescans`, tone: 'ok' };
+        : { text: `plan ready: p provisions ${s.plan?.clusterName} (type its name), Enter shows a node, r rescans`, tone: 'ok' };
     case 'running':
       return { text: 'provisioning… (Esc stops; the nodes carry on, a rerun resumes)', tone: 'warn' };
     case 'done':
-      return s.healthy ? { text: `cluster ${s.plan?.clusterName} is healthy`, tone: 'ok' } : { text: 'not healthy yet: r rescans, then Enter resumes', tone: 'error' };
+      return s.healthy ? { text: `cluster ${s.plan?.clusterName} is healthy`, tone: 'ok' } : { text: 'not healthy yet: r rescans, then p resumes', tone: 'error' };
   }
 }
