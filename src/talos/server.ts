@@ -59,6 +59,11 @@ export interface RunningServer {
   port: number;
   /** Stop accepting, cancel every call in flight, close connections. */
   forceClose(): void;
+  /**
+   * Stop accepting at once, let the calls in flight finish writing their replies (a machine that
+   * reboots after an apply has answered it first), then close; whatever is left after `graceMs` is cut.
+   */
+  drainClose(graceMs: number): void;
 }
 
 function toMetadataRecord(md: grpc.Metadata): Record<string, string[]> {
@@ -170,6 +175,10 @@ export async function serveGrpc(opts: {
     address: `${opts.host}:${port}`,
     port,
     forceClose: () => server.forceShutdown(),
+    drainClose: (graceMs) => {
+      const cut = setTimeout(() => server.forceShutdown(), graceMs);
+      server.tryShutdown(() => clearTimeout(cut));
+    },
   };
 }
 
