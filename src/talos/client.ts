@@ -332,6 +332,16 @@ export class TalosClient implements NodeTarget {
    * opts.deadlineMs, when given, bounds the whole call; the signal cancels it.
    */
   async clientStream<M extends DescMethod>(method: M, requests: AsyncIterable<RequestOf<M>>, opts: ClientCallOptions = {}): Promise<ResponseOf<M>> {
+    // An upload holds its HTTP/2 stream for as long as it sends: it counts as a stream (call-slots.ts).
+    const release = await this.slot('stream', method, opts, opts.deadlineMs);
+    try {
+      return await this.clientStreamCall(method, requests, opts);
+    } finally {
+      release();
+    }
+  }
+
+  private async clientStreamCall<M extends DescMethod>(method: M, requests: AsyncIterable<RequestOf<M>>, opts: ClientCallOptions): Promise<ResponseOf<M>> {
     const client = await this.connectedFor(method, opts, opts.deadlineMs);
     const def = definition(method);
     let settle!: (r: { err: grpc.ServiceError | null; response?: unknown }) => void;

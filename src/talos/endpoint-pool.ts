@@ -100,6 +100,11 @@ export class EndpointPool {
     };
   }
 
+  async clientStream<M extends DescMethod>(method: M, requests: AsyncIterable<RequestOf<M>>, opts: ClientCallOptions = {}): Promise<ResponseOf<M>> {
+    const { client, slot } = await this.take('stream', method, opts);
+    return client.clientStream(method, requests, { ...opts, slot });
+  }
+
   connectivity(): Connectivity {
     return this.primary.connectivity();
   }
