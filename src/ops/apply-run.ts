@@ -2,6 +2,8 @@
 // pane: choose the connection (maintenance/insecure with optional fingerprint pins, or the session's
 // mutual TLS), send ApplyConfiguration with the mode always set, and turn the reply or the refusal
 // into text an operator can read. No React, no argv, no files.
+import { REDACTED } from '../core/config-redact.js';
+import { redactNodeReply } from '../core/secret-lines.js';
 import { describeError, machine, TalosError, Code, type NodeTarget, type TalosSession, type InsecureOptions } from '../talos/index.js';
 
 export type ApplyMode = machine.ApplyMode;
@@ -44,6 +46,8 @@ export interface ApplyRequestPlan {
   fingerprints?: string[];
   /** After the config is applied, send Reboot (what --mode reboot did before Talos v1.14). */
   rebootAfter?: boolean;
+  /** Keep the secrets in Talos's dry-run diff (headless --show-secrets); otherwise they are replaced. */
+  showSecrets?: boolean;
   signal?: AbortSignal;
 }
 
@@ -97,7 +101,8 @@ export async function applyConfig(connect: ApplyConnector, plan: ApplyRequestPla
     );
   } catch (err) {
     const e = describeError(err, { node: plan.node, method: 'ApplyConfiguration', insecure: plan.insecure });
-    throw new TalosError({ code: e.code, message: refusalSentence(e, plan.node), node: e.node, endpoint: e.endpoint, details: e.details, cause: e });
+    // Talos's immediate-mode refusal quotes the config diff, secrets included.
+    throw new TalosError({ code: e.code, message: refusalSentence(e, plan.node), node: e.node, endpoint: e.endpoint, details: redactNodeReply(e.details, REDACTED), cause: e });
   }
   const note =
     v114 && mode === 'auto' && !plan.rebootAfter
@@ -113,7 +118,7 @@ export async function applyConfig(connect: ApplyConnector, plan: ApplyRequestPla
       throw new TalosError({ code: e.code, message: `the config was applied to ${plan.node}, but the reboot failed: ${oneLine(e.message)}`, node: e.node, details: e.details, cause: e });
     }
   }
-  return { node: plan.node, requestedMode: mode, mode: result.mode, dryRun, modeDetails: result.modeDetails, warnings: result.warnings, talosVersion, note, rebooted };
+  return { node: plan.node, requestedMode: mode, mode: result.mode, dryRun, modeDetails: plan.showSecrets ? result.modeDetails : redactNodeReply(result.modeDetails, REDACTED), warnings: result.warnings, talosVersion, note, rebooted };
 }
 
 async function versionOf(target: NodeTarget, signal?: AbortSignal): Promise<string> {

@@ -15,6 +15,7 @@ import { bootstrapRefusal, checkBootstrap } from './bootstrap-guard.js';
 import { recoverEtcd, type RecoverySnapshot } from './etcd-recover.js';
 import { followReboot, secs } from './follow-reboot.js';
 import { clusterSession } from './provision-plan.js';
+import { SECRETS_DIFFER } from '../core/secret-lines.js';
 
 export type RowStage =
   | 'waiting'
@@ -56,6 +57,8 @@ export interface RunOptions {
   recover?: RecoverySnapshot;
   /** After a healthy run: fetch and merge the kubeconfig, write the talosconfig context. */
   finish?: (session: TalosSession, controlPlane: string) => Promise<string[]>;
+  /** Keep the secrets in the drift diffs (headless --show-secrets); otherwise they are replaced. */
+  showSecrets?: boolean;
   signal?: AbortSignal;
   onEvent(event: ProvisionEvent): void;
 }
@@ -174,14 +177,15 @@ export async function runProvision(o: RunOptions): Promise<RunResult> {
     // ---- drift on configured nodes
     for (const r of active.filter((x) => x.action === 'check-drift')) {
       try {
-        const dry = await applyConfig(connect, { node: r.target!, config: o.configs.get(r.name)!, mode: o.driftMode ?? 'auto', dryRun: true, signal: o.signal });
+        const dry = await applyConfig(connect, { node: r.target!, config: o.configs.get(r.name)!, mode: o.driftMode ?? 'auto', dryRun: true, showSecrets: o.showSecrets, signal: o.signal });
         const diff = driftOf(dry.modeDetails);
         if (diff === null) {
           row(r, 'in-sync', 'runs what the profile regenerates');
           continue;
         }
         if (!o.driftMode || (o.driftNodes && !o.driftNodes.includes(r.name))) {
-          row(r, 'drift', `runs a config that differs from the profile's (${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines)`, diff);
+          const lines = diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length;
+          row(r, 'drift', diff === SECRETS_DIFFER ? "runs a config whose secrets differ from the profile's" : `runs a config that differs from the profile's (${lines} lines)`, diff);
           continue;
         }
         const applied = await applyConfig(connect, { node: r.target!, config: o.configs.get(r.name)!, mode: o.driftMode!, signal: o.signal });

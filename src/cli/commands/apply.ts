@@ -26,11 +26,12 @@ const options = {
   mode: { type: 'string', short: 'm' },
   timeout: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'show-secrets': { type: 'boolean' },
   reboot: { type: 'boolean' },
 } as const;
 
 const usage = `talos-tui apply -n IP -f BASE [--config-patch @FILE|INLINE]... [-i] [--cert-fingerprint FP]...
-                [--mode auto|no-reboot|reboot|staged|try] [--timeout 1m] [--dry-run] [--reboot]
+                [--mode auto|no-reboot|reboot|staged|try] [--timeout 1m] [--dry-run [--show-secrets]] [--reboot]
                 [--talosconfig FILE] [--context NAME] [-e IP[,IP]]
 
   -n, --nodes          the one node to configure (one per run: configs carry per-node details)
@@ -46,6 +47,8 @@ const usage = `talos-tui apply -n IP -f BASE [--config-patch @FILE|INLINE]... [-
                        after --timeout unless confirmed by another apply)
   --timeout            try mode only: how long until the node rolls back (Go duration, default 1m)
   --dry-run            ask the node what it would do and print its summary and diff; nothing changes
+  --show-secrets       print the diff's secret values (tokens, keys) in clear; by default they are
+                       replaced with ****** and a change of secrets alone reads "secrets differ"
   --reboot             once the config is applied, reboot the node (Talos v1.14 and later refuse
                        --mode reboot outside maintenance and never reboot for auto: this is the way)
 
@@ -107,7 +110,7 @@ export const command: Command = {
       session: () => (session ??= sessionFromFlags(values, io.env)),
     };
     try {
-      const outcome = await applyConfig(connect, { node, config, mode, dryRun: values['dry-run'] ?? false, tryTimeoutMs, insecure, fingerprints, rebootAfter });
+      const outcome = await applyConfig(connect, { node, config, mode, dryRun: values['dry-run'] ?? false, showSecrets: values['show-secrets'] ?? false, tryTimeoutMs, insecure, fingerprints, rebootAfter });
       const { warnings, details } = formatOutcome(outcome);
       for (const w of warnings) io.stderr.write(`${w}\n`);
       io.stdout.write(details);

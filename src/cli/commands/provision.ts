@@ -29,6 +29,7 @@ const options = {
   'allow-unpinned': { type: 'boolean' },
   'drift-mode': { type: 'string' },
   'drift-nodes': { type: 'string' },
+  'show-secrets': { type: 'boolean' },
   'reboot-timeout': { type: 'string' },
   'scan-timeout': { type: 'string' },
   'recover-from': { type: 'string' },
@@ -39,7 +40,7 @@ const options = {
 } as const;
 
 const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--json] [--concurrency N]
-                    [--only-found] [--allow-unpinned] [--drift-mode auto|no-reboot|staged [--drift-nodes N,..]]
+                    [--only-found] [--allow-unpinned] [--drift-mode auto|no-reboot|staged [--drift-nodes N,..]] [--show-secrets]
                     [--reboot-timeout SECONDS] [--recover-from FILE [--recover-skip-hash-check]]
                     [--force] [--kubeconfig FILE] [--talosconfig FILE]
 
@@ -53,6 +54,8 @@ const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--js
   --allow-unpinned   allow applying to a node whose certificate fingerprint the scan did not see
   --drift-mode MODE  apply the regenerated config to configured nodes that drifted (default: report)
   --drift-nodes N,.. with --drift-mode: only to these nodes (profile names); the others are reported
+  --show-secrets     print drift diffs with their secret values (tokens, keys) in clear; by default
+                     they are replaced with ****** and a change of secrets alone reads "secrets differ"
   --reboot-timeout S how long a node may take to answer over mTLS after its apply (default 600)
   --recover-from F   bootstrap by recovering etcd from this snapshot (seed 002 §6): checked here (its
                      sha256 trailer) before anything is sent, uploaded with EtcdRecover, then restored
@@ -195,6 +198,7 @@ export const command: Command = {
       concurrency,
       rebootTimeoutMs: rebootTimeoutS * 1000,
       driftMode,
+      showSecrets: values['show-secrets'] ?? false,
       driftNodes,
       recover,
       finish: (session, cp) =>

@@ -1,12 +1,16 @@
 // What the Provision pane shows, as text lines: the plan table (one row per expected node with its
 // latest stage), then bootstrap/health/finishing lines. Pure, so it is tested without a terminal.
+import { redactConfig } from '../../core/config-redact.js';
 import type { ProvisionSnapshot, RowView } from './source.js';
 
-/** One node's detail: its drift (Talos's own diff) first, then the config the profile renders for it. */
+/**
+ * One node's detail: its drift (Talos's own diff, redacted where it entered, src/ops/apply-run) first,
+ * then the config the profile renders for it, its secrets replaced: the screen never shows them.
+ */
 export function nodeLines(row: RowView, config: string | null): string[] {
   const out = [`${row.name} (${row.role}) · ${row.state} · ${row.stage}: ${row.detail}`, `MAC ${row.macs || '-'} · ${row.pin ? `pinned to ${row.pin}` : 'no certificate pinned'}`];
   if (row.diff) out.push('', 'drift (what it runs -> what the profile regenerates):', ...row.diff.split('\n'));
-  out.push('', config === null ? 'no rendered config (see the plan errors)' : 'rendered config:', ...(config ?? '').replace(/\n$/, '').split('\n'));
+  out.push('', config === null ? 'no rendered config (see the plan errors)' : 'rendered config:', ...redactConfig(config ?? '').replace(/\n$/, '').split('\n'));
   return out;
 }
 
