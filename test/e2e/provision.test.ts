@@ -37,6 +37,18 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     const planned = await waitForScreen('p', (t) => t.includes('plan ready: p provisions demo-new'), 'the plan');
     expect(planned.split('\n').filter((l) => /^\s*>?new-(cp|w)\d\s+(cp|worker)\s+found\s+\S+\s+\S+\s+planned\s+apply \(matched by mac\)/.test(l))).toHaveLength(5);
     expect(planned).toContain('bootstrap: new-cp1');
+    // The node view shows the rendered config with its secrets replaced: none of the values the demo's
+    // controlplane.yaml carries reaches the screen, not even the start of a key cut at the width.
+    keys('p', 'Enter');
+    const view = await waitForScreen('p', (t) => t.includes('rendered config:') && t.includes("token: '******'"), 'the node view, redacted');
+    const cp = readFileSync(path.join(home, dir, 'controlplane.yaml'), 'utf8');
+    const secrets = [...cp.matchAll(/^\s*(?:token|key|secret|secretboxEncryptionSecret|privateKey): (\S{12,})$/gm)].map((m) => m[1]!);
+    expect(secrets.length).toBe(2); // the demo's config carries machine.token and machine.ca.key
+    // 40 characters: past the base64 of "-----BEGIN " that the certificate beside the key starts with too.
+    for (const secret of secrets) expect(view).not.toContain(secret.slice(0, 40));
+    expect(view).toContain("key: '******'");
+    keys('p', 'Escape');
+    await waitForScreen('p', (t) => t.includes('plan ready') && !t.includes('rendered config:'), 'back to the plan');
 
     keys('p', 'p');
     await waitForScreen('p', (t) => t.includes('Provision cluster demo-new?') && t.includes('Type the cluster name (demo-new)'), 'the confirmation');

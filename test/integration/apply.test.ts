@@ -239,6 +239,24 @@ describe('apply to configured nodes through the talosconfig', () => {
     expect(sim.node('cp1')!.machine.config!.text).toBe(before);
   });
 
+  it("--dry-run never prints the secrets in the node's diff: a change of secrets alone reads so; --show-secrets prints them", async () => {
+    const running = /^ {2}token: (\S+)$/m.exec(sim.node('cp1')!.machine.config!.text)![1]!;
+    const token = 'machine: {token: zz9xq1.0123456789zzzzzz}';
+    const r = await apply('--talosconfig', talosconfig, '-n', CP1, '-f', cp1Config(), '--config-patch', token, '--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nConfig diff:\n\nsecrets differ \(not shown\)\n$/);
+    expect(r.stdout).not.toContain(running);
+    expect(r.stdout).not.toContain('zz9xq1');
+    // With another change, the diff shows it and the token lines carry no value.
+    const both = await apply('--talosconfig', talosconfig, '-n', CP1, '-f', cp1Config(), '--config-patch', token, '--config-patch', 'machine: {network: {hostname: cp1-sec}}', '--dry-run');
+    expect(both.stdout).toContain('+    hostname: cp1-sec');
+    expect(both.stdout).toContain("+  token: '******'");
+    expect(both.stdout).not.toMatch(new RegExp(`zz9xq1|${running.replaceAll('.', '\\.')}`));
+    const clear = await apply('--talosconfig', talosconfig, '-n', CP1, '-f', cp1Config(), '--config-patch', token, '--dry-run', '--show-secrets');
+    expect(clear.stdout).toContain('+  token: zz9xq1.0123456789zzzzzz');
+    expect(clear.stdout).toContain(`-  token: ${running}`);
+  });
+
   it('--mode staged stages the config for the next reboot', async () => {
     const r = await apply('--talosconfig', talosconfig, '-n', CP1, '-f', cp1Config(), '--config-patch', 'machine: {network: {hostname: cp1-staged}}', '--mode', 'staged');
     expect(r).toMatchObject({ code: 0, stdout: 'Staged configuration to be applied after the next reboot\n' });
