@@ -31,8 +31,8 @@ const options = {
 } as const;
 
 const usage = `talos-tui apply -n IP -f BASE [--config-patch @FILE|INLINE]... [-i] [--cert-fingerprint FP]...
-                [--mode auto|no-reboot|reboot|staged|try] [--timeout 1m] [--dry-run [--show-secrets]] [--reboot]
-                [--talosconfig FILE] [--context NAME] [-e IP[,IP]]
+                [--mode auto|no-reboot|reboot|staged|try] [--timeout 1m] [--dry-run] [--reboot]
+                [--show-secrets] [--talosconfig FILE] [--context NAME] [-e IP[,IP]]
 
   -n, --nodes          the one node to configure (one per run: configs carry per-node details)
   -f, --file           the base machine config (for example controlplane.yaml)

@@ -40,8 +40,8 @@ const options = {
 } as const;
 
 const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--json] [--concurrency N]
-                    [--only-found] [--allow-unpinned] [--drift-mode auto|no-reboot|staged [--drift-nodes N,..]] [--show-secrets]
-                    [--reboot-timeout SECONDS] [--recover-from FILE [--recover-skip-hash-check]]
+                    [--only-found] [--allow-unpinned] [--drift-mode auto|no-reboot|staged [--drift-nodes N,..]]
+                    [--reboot-timeout SECONDS] [--recover-from FILE [--recover-skip-hash-check]] [--show-secrets]
                     [--force] [--kubeconfig FILE] [--talosconfig FILE]
 
   PROFILE            a cluster profile or a talhelper talconfig.yaml (README: "the cluster profile")
@@ -54,8 +54,8 @@ const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--js
   --allow-unpinned   allow applying to a node whose certificate fingerprint the scan did not see
   --drift-mode MODE  apply the regenerated config to configured nodes that drifted (default: report)
   --drift-nodes N,.. with --drift-mode: only to these nodes (profile names); the others are reported
-  --show-secrets     print drift diffs with their secret values (tokens, keys) in clear; by default
-                     they are replaced with ****** and a change of secrets alone reads "secrets differ"
+  --show-secrets     print drift diffs with their secret values (tokens, keys) in clear; by
+                     default they are ****** and a change of secrets alone reads "secrets differ"
   --reboot-timeout S how long a node may take to answer over mTLS after its apply (default 600)
   --recover-from F   bootstrap by recovering etcd from this snapshot (seed 002 §6): checked here (its
                      sha256 trailer) before anything is sent, uploaded with EtcdRecover, then restored
