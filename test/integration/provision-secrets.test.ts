@@ -94,4 +94,26 @@ describe('talos-tui provision with secrets: (native generation, simulator)', () 
     expect(r.stdout).not.toMatch(/: (sending|drift): /);
     expect(r.stdout.match(/: in-sync: /g)).toHaveLength(2);
   }, 60_000);
+
+  it('drift in secrets alone is reported without them ("secrets differ"); --show-secrets prints the diff', async () => {
+    const profile = writeProfile(dir, sim, 'v1.13');
+    const bundle = parse(bundleText);
+    const old = [bundle.secrets.bootstraptoken, bundle.trustdinfo.token, bundle.cluster.secret, bundle.secrets.secretboxencryptionsecret] as string[];
+    // New tokens and cluster secrets; the CAs stay, so the nodes still answer the generated talosconfig.
+    const fresh = ['abcdef.0123456789abcdef', 'fedcba.fedcba9876543210', Buffer.alloc(32, 7).toString('base64'), Buffer.alloc(32, 9).toString('base64')];
+    let changed = bundleText;
+    old.forEach((v, i) => (changed = changed.replaceAll(v, fresh[i]!)));
+    writeFileSync(path.join(dir, 'bundle', 'secrets.yaml'), changed, { mode: 0o600 });
+    try {
+      const r = await runCommand('provision', [profile, '--yes', '--scan-timeout', '300'], { env });
+      expect(r.code).toBe(0);
+      expect(r.stdout.match(/: drift: runs a config whose secrets differ from the profile's\n\s+secrets differ \(not shown\)$/gm)).toHaveLength(2);
+      for (const s of [...old, ...fresh]) expect(r.stdout).not.toContain(s);
+      const clear = await runCommand('provision', [profile, '--yes', '--scan-timeout', '300', '--show-secrets'], { env });
+      expect(clear.stdout).toContain(`-  token: ${old[1]}`);
+      expect(clear.stdout).toContain(`+  token: ${fresh[1]}`);
+    } finally {
+      writeFileSync(path.join(dir, 'bundle', 'secrets.yaml'), bundleText, { mode: 0o600 });
+    }
+  }, 60_000);
 });
