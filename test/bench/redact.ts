@@ -1,0 +1,31 @@
+// redact: what keeping secrets off the screen costs per frame. The Apply and Provision panes redact the
+// rendered config each time they draw it; a baseline from the same run is splitting the config into
+// lines (what the view did before), and the ratio is printed.
+//   node test/bench/run.mjs test/bench/redact.ts
+import { parseContract, type Contract } from '../../src/core/gen/contract.js';
+import { renderMachineConfig } from '../../src/core/gen/machine-config.js';
+import { generateBundle } from '../../src/core/gen/secrets.js';
+import { redactConfig } from '../../src/core/config-redact.js';
+import { redactNodeReply } from '../../src/core/secret-lines.js';
+import { unifiedDiff } from '../../src/core/diff/unified.js';
+
+function time(label: string, runs: number, fn: () => unknown): number {
+  fn();
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) fn();
+  const ms = (performance.now() - start) / runs;
+  console.log(`${label.padEnd(58)} ${ms.toFixed(3).padStart(9)} ms/call (${runs} runs)`);
+  return ms;
+}
+
+const contract = parseContract('v1.13') as Contract;
+const bundle = await generateBundle(contract);
+const config = renderMachineConfig({ bundle, contract, clusterName: 'b', endpoint: 'https://b:6443', kubernetesVersion: '1.30.0' }, 'controlplane');
+console.log(`controlplane config: ${config.length} bytes, ${config.split('\n').length} lines`);
+const base = time('baseline: split into lines (the view before)', 2000, () => config.split('\n'));
+let n = 0;
+const red = time('redactConfig (a new config each call)', 200, () => redactConfig(`${config}# ${n++}\n`));
+const cached = time('redactConfig (the same config again: a frame redrawn)', 2000, () => redactConfig(config));
+const reply = `Dry run summary:\nApplied configuration without a reboot (skipped in dry-run).\n\nConfig diff:\n\n${unifiedDiff(config, config.replace(/token: .*/g, 'token: x').replace('type: controlplane', 'type: worker'), { context: 1000 }).join('\n')}\n`;
+time(`redactNodeReply (a ${reply.split('\n').length}-line dry-run reply)`, 200, () => redactNodeReply(reply, '******'));
+console.log(`ratio new/baseline ${(red / base).toFixed(0)}x, redrawn/baseline ${(cached / base).toFixed(1)}x`);
