@@ -28,6 +28,30 @@ const devtoolsStub = {
   },
 };
 
+// Ink measures every string with string-width, whose first non-ASCII string compiles
+// /^\p{RGI_Emoji}$/v (15-25 ms: the first frame has "│" and "…"). Every import of string-width (Ink's
+// copy and wrap-ansi's) goes through src/core/narrow-text.ts first, which answers for the characters
+// the console draws and hands anything else to that same copy of string-width.
+const narrowTextFirst = {
+  name: 'narrow-text-first',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real' });
+      if (real.errors.length > 0) return undefined;
+      return { path: real.path, namespace: 'narrow-text-first' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'narrow-text-first' }, (args) => ({
+      contents:
+        `import stringWidth from ${JSON.stringify(args.path)};\n` +
+        `import { narrowTextWidth } from ${JSON.stringify(join(process.cwd(), 'src/core/narrow-text.ts'))};\n` +
+        'export default function narrowFirst(text, options) { return narrowTextWidth(text, options) ?? stringWidth(text, options); }\n',
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: { 'talos-tui': 'src/cli/main.ts' },
   outdir: 'dist',
@@ -51,7 +75,7 @@ const result = await build({
     'process.env.NODE_ENV': '"production"',
     __TALOS_TUI_VERSION__: JSON.stringify(pkg.version),
   },
-  plugins: [devtoolsStub],
+  plugins: [devtoolsStub, narrowTextFirst],
   logLevel: 'warning',
 });
 
