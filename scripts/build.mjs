@@ -52,6 +52,31 @@ const narrowTextFirst = {
   },
 };
 
+// Ink serialises every line of every frame with @alcalzone/ansi-tokenize's styledCharsToString,
+// which diffs styles per character even between identical neighbours (a third of the first frame).
+// Importers get the library with that one function replaced by src/core/styled-chars.ts, which
+// writes the same string (test/unit/styled-chars.test.ts) using the library's own diff.
+const styledCharsJoin = {
+  name: 'styled-chars-join',
+  setup(b) {
+    b.onResolve({ filter: /^@alcalzone\/ansi-tokenize$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real' });
+      if (real.errors.length > 0) return undefined;
+      return { path: real.path, namespace: 'styled-chars-join' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'styled-chars-join' }, (args) => ({
+      contents:
+        `export * from ${JSON.stringify(args.path)};\n` +
+        `import { ansiCodesToString, diffAnsiCodes } from ${JSON.stringify(args.path)};\n` +
+        `import { joinStyledChars } from ${JSON.stringify(join(process.cwd(), 'src/core/styled-chars.ts'))};\n` +
+        'export function styledCharsToString(chars) { return joinStyledChars(chars, diffAnsiCodes, ansiCodesToString); }\n',
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: { 'talos-tui': 'src/cli/main.ts' },
   outdir: 'dist',
@@ -75,7 +100,7 @@ const result = await build({
     'process.env.NODE_ENV': '"production"',
     __TALOS_TUI_VERSION__: JSON.stringify(pkg.version),
   },
-  plugins: [devtoolsStub, narrowTextFirst],
+  plugins: [devtoolsStub, narrowTextFirst, styledCharsJoin],
   logLevel: 'warning',
 });
 
