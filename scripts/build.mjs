@@ -4,11 +4,13 @@
 // Code splitting: main.ts only parses argv; the console (Ink + React), each pane, the headless
 // commands, the Talos client (grpc-js) and the simulator sit behind dynamic imports and end up in
 // their own chunks, so `--version` loads almost nothing and the console's first frame does not wait
-// for grpc-js. Run with `--metafile` to write dist/meta.json for size analysis.
+// for grpc-js. React, its JSX runtime and Ink are not chunks: they are one classic script,
+// dist/chunks/ui-runtime.cjs, run through a V8 code cache (see UI_RUNTIME below).
+// Run with `--metafile` to write dist/meta.json for size analysis (of the main build).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const started = performance.now();
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -77,32 +79,123 @@ const styledCharsJoin = {
   },
 };
 
-const result = await build({
-  entryPoints: { 'talos-tui': 'src/cli/main.ts' },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
+// Yoga (Ink's layout engine) instantiates its inlined WebAssembly asynchronously, behind a top-level
+// await, which a classic script cannot hold. Its index is replaced by one that compiles the same
+// bytes synchronously (Node allows that at any size) through Emscripten's instantiateWasm hook; the
+// base64 moves out of the Emscripten file so that it is in the bundle once. Ink's two top-level
+// awaits, both taken only when DEV=true, become what they produce in a bundle: the devtools import
+// fails as with devtoolsStub, and Ink's package.json is not there to read.
+const yogaSync = {
+  name: 'yoga-sync',
+  setup(b) {
+    const dataUri = /H="data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
+    const emscripten = (indexPath) => indexPath.replace(/src[\/\\]index\.js$/, 'binaries/yoga-wasm-base64-esm.js');
+    const patch = (text, from, to, where) => {
+      if (!text.includes(from)) throw new Error(`yoga-sync: ${where} changed (no ${JSON.stringify(from)}): update scripts/build.mjs`);
+      return text.replace(from, to);
+    };
+    b.onLoad({ filter: /yoga-layout[\/\\]dist[\/\\]src[\/\\]index\.js$/ }, (args) => {
+      const base64 = dataUri.exec(readFileSync(emscripten(args.path), 'utf8'))?.[1];
+      if (!base64) throw new Error('yoga-sync: no inlined WebAssembly in yoga-layout: update scripts/build.mjs');
+      return {
+        contents:
+          `import loadYoga from ${JSON.stringify(emscripten(args.path))};\n` +
+          "import wrapAssembly from './wrapAssembly.js';\n" +
+          `const bytes = Buffer.from(${JSON.stringify(base64)}, 'base64');\n` +
+          'const yoga = { instantiateWasm(imports, done) { const i = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports); done(i); return i.exports; } };\n' +
+          'loadYoga(yoga);\n' +
+          "if (!yoga.asm) throw new Error('yoga-layout did not instantiate synchronously');\n" +
+          'export default wrapAssembly(yoga);\n' +
+          "export * from './generated/YGEnums.js';\n",
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
+    b.onLoad({ filter: /yoga-layout[\/\\]dist[\/\\]binaries[\/\\]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      text = patch(text, dataUri.exec(text)?.[0] ?? '(data URI)', 'H="data:application/octet-stream;base64,"', 'yoga-layout');
+      text = patch(text, 'var _scriptDir = import.meta.url;', 'var _scriptDir = undefined;', 'yoga-layout');
+      return { contents: text, loader: 'js' };
+    });
+    b.onLoad({ filter: /ink[\/\\]build[\/\\]reconciler\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      text = patch(text, "await import('./devtools.js');", "throw Object.assign(new Error('react-devtools-core is not bundled'), { code: 'ERR_MODULE_NOT_FOUND' });", 'ink');
+      text = patch(text, '? await loadPackageJson()', '? { name: undefined, version: undefined }', 'ink');
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+// React, its JSX runtime and Ink (with yoga) form one classic script, chunks/ui-runtime.cjs, which
+// src/cli/ui-runtime.ts runs with a V8 code cache (src/cli/code-cache.ts): a later start does not
+// compile them again (15-25 ms of CPU before the first frame). ES modules cannot use a code cache on
+// Node 20. In the main build every import of these three resolves to a shim reading that one
+// runtime, so the console and each lazily loaded pane share one React and one Ink.
+const UI_RUNTIME = { react: 'react', jsxRuntime: 'react/jsx-runtime', ink: 'ink' };
+const uiRuntimeLoader = join(process.cwd(), 'src/cli/ui-runtime.ts');
+const uiRuntimeShims = {
+  name: 'ui-runtime-shims',
+  setup(b) {
+    const byPath = new Map(Object.entries(UI_RUNTIME).map(([key, spec]) => [spec, key]));
+    b.onResolve({ filter: /^(react|react\/jsx-runtime|ink)$/ }, (args) => ({ path: byPath.get(args.path), namespace: 'ui-runtime' }));
+    b.onLoad({ filter: /.*/, namespace: 'ui-runtime' }, (args) => ({
+      // CommonJS on purpose: importers read the runtime's live objects, names need not be listed.
+      contents: `module.exports = require(${JSON.stringify(uiRuntimeLoader)}).uiRuntime().${args.path};\n`,
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+const common = {
   bundle: true,
-  splitting: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   minify: true,
   legalComments: 'none',
   metafile: true,
   // Only node builtins stay external: the tarball ships no node_modules of its own.
   external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
-  // The shebang must be line 1; the createRequire shim lets bundled CommonJS (grpc-js, node-forge,
-  // react) call require() for node builtins from inside an ES module.
-  banner: {
-    js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
-  },
   define: {
     'process.env.NODE_ENV': '"production"',
     __TALOS_TUI_VERSION__: JSON.stringify(pkg.version),
   },
-  plugins: [devtoolsStub, narrowTextFirst, styledCharsJoin],
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  stdin: {
+    contents: `module.exports = { ${Object.entries(UI_RUNTIME).map(([key, spec]) => `${key}: require(${JSON.stringify(spec)})`).join(', ')} };`,
+    resolveDir: process.cwd(),
+    sourcefile: 'ui-runtime-entry.cjs',
+    loader: 'js',
+  },
+  outfile: 'dist/chunks/ui-runtime.cjs',
+  format: 'cjs',
+  plugins: [devtoolsStub, narrowTextFirst, styledCharsJoin, yogaSync],
 });
+
+const result = await build({
+  ...common,
+  entryPoints: { 'talos-tui': 'src/cli/main.ts' },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  format: 'esm',
+  // The shebang must be line 1; the createRequire shim lets bundled CommonJS (grpc-js, node-forge)
+  // call require() for node builtins from inside an ES module.
+  banner: {
+    js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
+  },
+  plugins: [uiRuntimeShims, devtoolsStub, narrowTextFirst, styledCharsJoin],
+});
+
+// ui-runtime.ts finds the runtime beside its own chunk.
+const loaderOutput = Object.entries(result.metafile.outputs).find(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith('src/cli/ui-runtime.ts')));
+if (!loaderOutput || dirname(loaderOutput[0]) !== 'dist/chunks') {
+  throw new Error(`src/cli/ui-runtime.ts must be bundled into dist/chunks/ (is in ${loaderOutput?.[0]})`);
+}
 
 chmodSync('dist/talos-tui.js', 0o755);
 if (process.argv.includes('--metafile')) writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
