@@ -33,7 +33,9 @@ const devtoolsStub = {
 // Ink measures every string with string-width, whose first non-ASCII string compiles
 // /^\p{RGI_Emoji}$/v (15-25 ms: the first frame has "│" and "…"). Every import of string-width (Ink's
 // copy and wrap-ansi's) goes through src/core/narrow-text.ts first, which answers for the characters
-// the console draws and hands anything else to that same copy of string-width.
+// the console draws and hands anything else to that same copy of string-width. That copy is loaded
+// (require: initialised on first call) only then: its module-level Intl.Segmenter and Unicode
+// property regexps (/v, one of them RGI_Emoji) cost 25-35 ms of CPU when merely imported.
 const narrowTextFirst = {
   name: 'narrow-text-first',
   setup(b) {
@@ -45,9 +47,11 @@ const narrowTextFirst = {
     });
     b.onLoad({ filter: /.*/, namespace: 'narrow-text-first' }, (args) => ({
       contents:
-        `import stringWidth from ${JSON.stringify(args.path)};\n` +
         `import { narrowTextWidth } from ${JSON.stringify(join(process.cwd(), 'src/core/narrow-text.ts'))};\n` +
-        'export default function narrowFirst(text, options) { return narrowTextWidth(text, options) ?? stringWidth(text, options); }\n',
+        'let stringWidth;\n' +
+        'export default function narrowFirst(text, options) {\n' +
+        `  return narrowTextWidth(text, options) ?? (stringWidth ??= require(${JSON.stringify(args.path)}).default)(text, options);\n` +
+        '}\n',
       loader: 'js',
       resolveDir: process.cwd(),
     }));
