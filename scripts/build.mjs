@@ -83,6 +83,31 @@ const styledCharsJoin = {
   },
 };
 
+// ansi-tokenize (Ink tokenizes every line it draws) walks graphemes with an Intl.Segmenter made when
+// it loads; the first one in a process loads ICU's break rules (~8 ms of CPU). It gets
+// src/core/grapheme-segments.ts instead, which splits the console's usual characters itself
+// (checked against Intl.Segmenter in test/unit) and makes the Intl.Segmenter for anything else.
+// The same for slice-ansi, which Ink clips lines with (on the first frame too).
+const graphemesWithoutIcu = {
+  name: 'graphemes-without-icu',
+  setup(b) {
+    b.onLoad({ filter: /@alcalzone[\/\\]ansi-tokenize[\/\\]build[\/\\]tokenize\.js$/ }, (args) => {
+      const from = 'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });';
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(from)) throw new Error('graphemes-without-icu: @alcalzone/ansi-tokenize changed: update scripts/build.mjs');
+      const lazy = `import { lazyGraphemeSegmenter } from ${JSON.stringify(join(process.cwd(), 'src/core/grapheme-segments.ts'))};\nconst segmenter = lazyGraphemeSegmenter();`;
+      return { contents: text.replace(from, lazy), loader: 'js' };
+    });
+    b.onLoad({ filter: /slice-ansi[\/\\]tokenize-ansi\.js$/ }, (args) => {
+      const from = "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});";
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(from)) throw new Error('graphemes-without-icu: slice-ansi changed: update scripts/build.mjs');
+      const lazy = `import { lazyGraphemeSegmenter } from ${JSON.stringify(join(process.cwd(), 'src/core/grapheme-segments.ts'))};\nconst GRAPHEME_SEGMENTER = lazyGraphemeSegmenter();`;
+      return { contents: text.replace(from, lazy), loader: 'js' };
+    });
+  },
+};
+
 // Yoga (Ink's layout engine) instantiates its inlined WebAssembly asynchronously, behind a top-level
 // await, which a classic script cannot hold. Its index is replaced by one that compiles the same
 // bytes synchronously (Node allows that at any size) through Emscripten's instantiateWasm hook; the
@@ -177,7 +202,7 @@ await build({
   },
   outfile: 'dist/chunks/ui-runtime.cjs',
   format: 'cjs',
-  plugins: [devtoolsStub, narrowTextFirst, styledCharsJoin, yogaSync],
+  plugins: [devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync],
 });
 
 const result = await build({
