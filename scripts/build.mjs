@@ -220,6 +220,10 @@ const result = await build({
   plugins: [uiRuntimeShims, devtoolsStub, narrowTextFirst, styledCharsJoin],
 });
 
+// One React, one Ink: none of the chunks may hold a copy of its own (hooks and contexts would break).
+const copies = Object.keys(result.metafile.inputs).filter((i) => /node_modules\/(react|react-reconciler|ink|yoga-layout)\//.test(i));
+if (copies.length > 0) throw new Error(`the chunks hold their own copy of ${copies.join(', ')}: they must use ui-runtime.cjs`);
+
 // ui-runtime.ts finds the runtime beside its own chunk.
 const loaderOutput = Object.entries(result.metafile.outputs).find(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith('src/cli/ui-runtime.ts')));
 if (!loaderOutput || dirname(loaderOutput[0]) !== 'dist/chunks') {
