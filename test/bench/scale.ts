@@ -20,11 +20,17 @@
 // in, idle CPU (polling only) over the first half of --seconds, then → (next node) every 250 ms over the
 // second half, its latency the time until a frame shows that node.
 //
-// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K] [--only bare,pane,status]
+// --only console: the shipped console in tmux on the Status pane (scale-console.ts): idle CPU of its
+// process and key latency p50/p90/p99/max as the operator sees them, for each build named by
+// --consoles label=path[,label=path] (default: this worktree's dist/talos-tui.js; `npm run build` first),
+// against the tmux+cat floor and against the same build at the smallest N.
+//
+// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K] [--only bare,pane,status,console] [--consoles main=/tmp/main/dist/talos-tui.js,branch=dist/talos-tui.js]
 // Loopback only: the simulator listens on a random 127.X.Y.0/24 and the /24s after it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { consoleInTmux, tmuxFloor, type ConsoleResult } from './scale-console.js';
 
 const self = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
@@ -377,6 +383,12 @@ const services = Math.min(SERVICES.length, Number(flag('services', '0')));
 
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const results: { n: number; r: ClientResult }[] = [];
+const consoles = flag('consoles', 'branch=dist/talos-tui.js')
+  .split(',')
+  .map((c) => ({ label: c.split('=')[0]!, path: c.split('=').slice(1).join('=') }));
+const consoleResults: { n: number; r: ConsoleResult }[] = [];
+const floor = only.includes('console') ? tmuxFloor(10) : null;
+if (floor) console.log(`  floor   tmux send-keys -> capture-pane shows it (cat): p50 ${f(floor.keyP50, 1)} ms p90 ${f(floor.keyP90, 1)} ms p99 ${f(floor.keyP99, 1)} ms max ${f(floor.keyMax, 1)} ms (${floor.keys})`);
 console.log(
   `scale bench (Node ${process.version}, React production build): dmesg -f${services ? ` and ${services} service logs` : ''} from every node, ` +
     `${seconds} s of following after the rings are in, log buffer ${budgetMb} MB`,
@@ -394,6 +406,16 @@ for (const n of sizes) {
           `keys (→ next node) p50 ${f(r.keyP50, 1)} ms p99 ${f(r.keyP99, 1)} ms max ${f(r.keyMax, 1)} ms (${r.keys})`,
       );
     }
+    if (only.includes('console')) {
+      for (const c of consoles) {
+        const r = await consoleInTmux(c.label, c.path, ready.talosconfig, n, seconds);
+        consoleResults.push({ n, r });
+        console.log(
+          `  N=${String(n).padEnd(4)} console ${c.label.padEnd(8)} Status shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}% of a core  ` +
+            `keys (→ in tmux) p50 ${f(r.keyP50, 1)} p90 ${f(r.keyP90, 1)} p99 ${f(r.keyP99, 1)} max ${f(r.keyMax, 1)} ms (${r.keys})`,
+        );
+      }
+    }
     for (const kind of ['bare', 'pane'] as const) {
       if (!only.includes(kind)) continue;
       const r = await runClient(kind, ready, seconds, budgetMb, services);
@@ -408,6 +430,19 @@ for (const n of sizes) {
     }
   } finally {
     sim.kill('SIGTERM');
+  }
+}
+
+if (consoleResults.length > 0) {
+  const ratio = (a: number, b: number | undefined) => (b !== undefined && b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : '-');
+  console.log(`  console ratios (against ${consoles[0]!.label} at the same N; against the same build at N=${sizes[0]}; key p50 against the tmux+cat floor)`);
+  for (const { n, r } of consoleResults) {
+    const base = consoleResults.find((x) => x.n === n && x.r.label === consoles[0]!.label)?.r;
+    const small = consoleResults.find((x) => x.n === sizes[0] && x.r.label === r.label)?.r;
+    console.log(
+      `  N=${String(n).padEnd(4)} ${r.label.padEnd(8)} vs ${consoles[0]!.label}: idle CPU ${ratio(r.idleCpuPercent, base?.idleCpuPercent)}, key p50 ${ratio(r.keyP50, base?.keyP50)} p99 ${ratio(r.keyP99, base?.keyP99)}` +
+        `   vs N=${sizes[0]}: idle CPU ${ratio(r.idleCpuPercent, small?.idleCpuPercent)}, key p99 ${ratio(r.keyP99, small?.keyP99)}   vs floor: key p50 ${ratio(r.keyP50, floor?.keyP50)}`,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
-// StatusSource at many nodes: a timer tick's ServiceList calls leave in slices over the interval
-// (not all at once), and a node's summary is rebuilt only when its own answer changed.
+// StatusSource at many nodes: ServiceList calls leave spread over time (never all at once), the
+// shown node is asked every interval and the others less often, a node's summary is rebuilt only
+// when its own answer changed, and a reply for a node not on screen publishes nothing.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StatusSource } from '../../src/features/status/source.js';
 import type { TalosSession } from '../../src/talos/index.js';
@@ -8,14 +9,14 @@ const NODES = Array.from({ length: 80 }, (_, i) => `10.0.0.${i + 1}`);
 
 /** A session whose nodes answer ServiceList at once (workers: etcd calls refused), counting calls per method. */
 function fakeSession() {
-  const calls: { method: string; node: string }[] = [];
+  const calls: { method: string; node: string; at: number }[] = [];
   /** Nodes whose kubelet is reported failed from now on. */
   const failing = new Set<string>();
   const session = {
     target: (node: string) => ({
       node,
       unary: async (method: { name: string }) => {
-        calls.push({ method: method.name, node });
+        calls.push({ method: method.name, node, at: Date.now() });
         if (method.name === 'ServiceList') {
           const state = failing.has(node) ? 'Failed' : 'Running';
           return { messages: [{ services: [{ id: 'kubelet', state, health: { healthy: state === 'Running', unknown: false } }] }] };
@@ -26,50 +27,40 @@ function fakeSession() {
       stream: () => ({ async *[Symbol.asyncIterator]() {} }),
     }),
   } as unknown as TalosSession;
-  return { session, failing, serviceLists: () => calls.filter((c) => c.method === 'ServiceList').length };
+  return { session, failing, calls };
 }
 
 describe('StatusSource polling at many nodes', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('spreads a tick over the interval in slices, each node once per interval', async () => {
-    const { session, serviceLists } = fakeSession();
-    const source = new StatusSource(session, { servicesIntervalMs: 2000, etcdIntervalMs: 60_000 });
-    source.setNodes(NODES); // the first look asks every node at once
-    await vi.advanceTimersByTimeAsync(0);
-    expect(serviceLists()).toBe(80);
-
-    await vi.advanceTimersByTimeAsync(2000); // the tick: only the first slice leaves now
-    const atTick = serviceLists() - 80;
-    expect(atTick).toBeGreaterThan(0);
-    expect(atTick).toBeLessThanOrEqual(4);
-    await vi.advanceTimersByTimeAsync(1000); // half the interval: about half the nodes
-    expect(serviceLists() - 80).toBeGreaterThan(20);
-    expect(serviceLists() - 80).toBeLessThan(60);
-    await vi.advanceTimersByTimeAsync(990); // before the next tick: every node exactly once
-    expect(serviceLists()).toBe(160);
+  it('asks the shown node every interval and the others every 4, spread: never more than 10 calls in 100 ms', async () => {
+    const { session, calls } = fakeSession();
+    const source = new StatusSource(session, { servicesIntervalMs: 2000, etcdIntervalMs: 600_000 });
+    const nodes = Array.from({ length: 500 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    source.setNodes(nodes);
+    source.setFocus([nodes[42]!]);
+    await vi.advanceTimersByTimeAsync(40_000);
+    const lists = calls.filter((c) => c.method === 'ServiceList');
+    const of = (n: string) => lists.filter((c) => c.node === n).length;
+    expect(of(nodes[42]!)).toBeGreaterThanOrEqual(20);
+    // The others: a first look, then every 8 s (500 nodes at most 100 calls a second).
+    for (const n of [nodes[0]!, nodes[250]!, nodes[499]!]) {
+      expect(of(n)).toBeGreaterThanOrEqual(5);
+      expect(of(n)).toBeLessThanOrEqual(6);
+    }
+    const perWindow = new Map<number, number>();
+    for (const c of lists) perWindow.set(Math.floor(c.at / 100), (perWindow.get(Math.floor(c.at / 100)) ?? 0) + 1);
+    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(10);
     source.dispose();
-  });
-
-  it('past 100 calls a second a round takes several ticks: 300 nodes every 1 s become one round per 3 s', async () => {
-    const { session, serviceLists } = fakeSession();
-    const source = new StatusSource(session, { servicesIntervalMs: 1000, etcdIntervalMs: 600_000 });
-    source.setNodes(Array.from({ length: 300 }, (_, i) => `10.0.1.${i}`));
-    await vi.advanceTimersByTimeAsync(0);
-    expect(serviceLists()).toBe(300);
-    await vi.advanceTimersByTimeAsync(2990); // ticks 1 and 2: nothing
-    expect(serviceLists()).toBe(300);
-    await vi.advanceTimersByTimeAsync(2990); // tick 3 starts the round, spread until tick 6
-    expect(serviceLists()).toBe(600);
-    source.dispose();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('publishes nothing for an unchanged answer, and on a change rebuilds only that node', async () => {
     const { session, failing } = fakeSession();
     const source = new StatusSource(session, { servicesIntervalMs: 60_000, etcdIntervalMs: 60_000 });
     source.setNodes(NODES);
-    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(1000);
     const first = source.store.getSnapshot();
     expect(first.summaries['10.0.0.7']).toMatchObject({ running: 1, total: 1, problems: 0, loading: false });
     expect(first.services['10.0.0.7']!.map((r) => r.id)).toEqual(['kubelet']);
@@ -87,6 +78,35 @@ describe('StatusSource polling at many nodes', () => {
     expect(second.summaries['10.0.0.7']).toMatchObject({ running: 0, problems: 1 });
     expect(second.summaries['10.0.0.8']).toBe(first.summaries['10.0.0.8']);
     expect(Object.keys(second.services)).toEqual(NODES);
+    source.dispose();
+  });
+
+  it('a changed answer of a node not on screen publishes nothing until that node is shown', async () => {
+    const { session, failing } = fakeSession();
+    const source = new StatusSource(session, { servicesIntervalMs: 60_000, etcdIntervalMs: 60_000 });
+    source.setNodes(NODES);
+    source.setFocus(['10.0.0.1']);
+    await vi.advanceTimersByTimeAsync(1000);
+    const first = source.store.getSnapshot();
+    expect(first.summaries['10.0.0.7']).toMatchObject({ running: 1 });
+
+    failing.add('10.0.0.7');
+    await source.refreshServicesNode('10.0.0.7');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(source.store.getSnapshot()).toBe(first); // no repaint for a node nobody sees
+
+    source.setFocus(['10.0.0.7']);
+    await vi.advanceTimersByTimeAsync(200);
+    const shown = source.store.getSnapshot();
+    expect(shown).not.toBe(first);
+    expect(shown.summaries['10.0.0.7']).toMatchObject({ running: 0, problems: 1 });
+    expect(shown.services['10.0.0.7']![0]).toMatchObject({ id: 'kubelet', state: 'Failed' });
+
+    // The shown node's own change publishes as before.
+    failing.delete('10.0.0.7');
+    await source.refreshServicesNode('10.0.0.7');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(source.store.getSnapshot().summaries['10.0.0.7']).toMatchObject({ running: 1, problems: 0 });
     source.dispose();
   });
 });
