@@ -319,7 +319,9 @@ async function statusClient(ready: Ready, seconds: number): Promise<StatusResult
   });
   await waitFor(() => !Number.isNaN(firstFrameAllNodesMs), 60_000);
   await sleep(3000); // the first look at every node settles
+  const idleFrames0 = frames;
   const idle = await follow(seconds / 2);
+  const idleFramesPerSecond = (frames - idleFrames0) / idle.followSeconds;
   let shown = 0;
   const keyTimer = setInterval(() => {
     if (pending) latencies.push(performance.now() - pending.at);
@@ -334,7 +336,7 @@ async function statusClient(ready: Ready, seconds: number): Promise<StatusResult
   session.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
-  return { client: 'status', firstLookMs: firstFrameAllNodesMs, idleCpuPercent: idle.followCpuPercent, rssMb: idle.rssMb, keyP50: pct(0.5), keyP99: pct(0.99), keyMax: pct(1), keys: sorted.length, frames };
+  return { client: 'status', firstLookMs: firstFrameAllNodesMs, idleCpuPercent: idle.followCpuPercent, rssMb: idle.rssMb, keyP50: pct(0.5), keyP99: pct(0.99), keyMax: pct(1), keys: sorted.length, frames, idleFramesPerSecond };
 }
 
 interface StatusResult {
@@ -347,6 +349,8 @@ interface StatusResult {
   keyMax: number;
   keys: number;
   frames: number;
+  /** Frames Ink wrote while no key was pressed: repaints for data changes only (ideally few). */
+  idleFramesPerSecond: number;
 }
 
 if (argv[0] === '--client') {
@@ -402,7 +406,7 @@ for (const n of sizes) {
     if (only.includes('status')) {
       const r = await runClient<StatusResult>('status', ready, seconds, budgetMb, services);
       console.log(
-        `  N=${String(n).padEnd(4)} status  first node shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB  ` +
+        `  N=${String(n).padEnd(4)} status  first node shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}% (${f(r.idleFramesPerSecond, 1)} frames/s)  RSS ${f(r.rssMb)} MB  ` +
           `keys (→ next node) p50 ${f(r.keyP50, 1)} ms p99 ${f(r.keyP99, 1)} ms max ${f(r.keyMax, 1)} ms (${r.keys})`,
       );
     }

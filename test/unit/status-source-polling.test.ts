@@ -7,11 +7,13 @@ import type { TalosSession } from '../../src/talos/index.js';
 
 const NODES = Array.from({ length: 80 }, (_, i) => `10.0.0.${i + 1}`);
 
-/** A session whose nodes answer ServiceList at once (workers: etcd calls refused), counting calls per method. */
+/** A session whose nodes answer at once (workers refuse etcd calls; 10.0.0.1 is a control plane), counting calls. */
 function fakeSession() {
   const calls: { method: string; node: string; at: number }[] = [];
   /** Nodes whose kubelet is reported failed from now on. */
   const failing = new Set<string>();
+  const etcd = { raftIndex: 100n };
+  const controlPlane = (node: string) => node === '10.0.0.1';
   const session = {
     target: (node: string) => ({
       node,
@@ -19,15 +21,20 @@ function fakeSession() {
         calls.push({ method: method.name, node, at: Date.now() });
         if (method.name === 'ServiceList') {
           const state = failing.has(node) ? 'Failed' : 'Running';
-          return { messages: [{ services: [{ id: 'kubelet', state, health: { healthy: state === 'Running', unknown: false } }] }] };
+          const services = [{ id: 'kubelet', state, health: { healthy: state === 'Running', unknown: false } }];
+          if (controlPlane(node)) services.push({ id: 'etcd', state: 'Running', health: { healthy: true, unknown: false } });
+          return { messages: [{ services }] };
         }
+        if (controlPlane(node) && method.name === 'EtcdMemberList') return { messages: [{ members: [{ id: 1n, hostname: 'cp1', peerUrls: [], clientUrls: [] }] }] };
+        if (controlPlane(node) && method.name === 'EtcdStatus') return { messages: [{ memberStatus: { memberId: 1n, leader: 1n, raftIndex: etcd.raftIndex, raftTerm: 2n, raftAppliedIndex: etcd.raftIndex, dbSize: 1000n, dbSizeInUse: 900n, errors: [], isLearner: false, protocolVersion: '3.5', storageVersion: '3.5' } }] };
+        if (controlPlane(node) && method.name === 'EtcdAlarmList') return { messages: [{ memberAlarms: [] }] };
         if (method.name === 'Get') throw Object.assign(new Error('not found'), { code: 5 });
         throw Object.assign(new Error('unimplemented'), { code: 12 });
       },
       stream: () => ({ async *[Symbol.asyncIterator]() {} }),
     }),
   } as unknown as TalosSession;
-  return { session, failing, calls };
+  return { session, failing, calls, etcd };
 }
 
 describe('StatusSource polling at many nodes', () => {
@@ -107,6 +114,28 @@ describe('StatusSource polling at many nodes', () => {
     await source.refreshServicesNode('10.0.0.7');
     await vi.advanceTimersByTimeAsync(200);
     expect(source.store.getSnapshot().summaries['10.0.0.7']).toMatchObject({ running: 1, problems: 0 });
+    source.dispose();
+  });
+
+  it('the same etcd answers again publish nothing; a changed one does', async () => {
+    const { session, calls, etcd } = fakeSession();
+    const source = new StatusSource(session, { servicesIntervalMs: 60_000, etcdIntervalMs: 1000 });
+    source.setNodes(NODES.slice(0, 4));
+    source.setFocus(['10.0.0.2']);
+    await vi.advanceTimersByTimeAsync(1000);
+    const settled = source.store.getSnapshot();
+    expect(settled.etcdNodes).toEqual(['10.0.0.1']);
+    expect(settled.etcd?.statusRows[0]).toMatchObject({ node: '10.0.0.1', raftIndex: '100' });
+    const asked = calls.filter((c) => c.method === 'EtcdStatus').length;
+
+    await vi.advanceTimersByTimeAsync(3000); // three more rounds, the same answers (ages refresh after 5 s)
+    expect(calls.filter((c) => c.method === 'EtcdStatus').length).toBeGreaterThanOrEqual(asked + 2);
+    expect(source.store.getSnapshot()).toBe(settled);
+
+    etcd.raftIndex = 200n;
+    await vi.advanceTimersByTimeAsync(1200);
+    expect(source.store.getSnapshot()).not.toBe(settled);
+    expect(source.store.getSnapshot().etcd?.statusRows[0]).toMatchObject({ raftIndex: '200' });
     source.dispose();
   });
 });

@@ -33,6 +33,8 @@ interface NodeRecord {
   etcd: { members?: EtcdMember[]; status?: EtcdMemberStatus; alarms?: EtcdMemberAlarm[]; at?: number };
   etcdError?: Failure;
   etcdInFlight: boolean;
+  /** The last etcd answers as one string: the same answers again publish nothing. */
+  etcdFingerprint?: string;
 }
 
 export interface NodeSummary {
@@ -98,6 +100,8 @@ const DEFAULTS = { servicesIntervalMs: 2500, etcdIntervalMs: 5000, callDeadlineM
 const MAX_CALLS_PER_SECOND = 100;
 /** Nodes not on screen are asked this many times less often (still fresh when switched to). */
 const BACKGROUND_EVERY = 4;
+/** Roles learnt within this long are handed to the etcd polling together (500 at a first look). */
+const ROLE_SYNC_MS = 50;
 /** How often unchanged answers still publish, so relative times on screen ("12s ago") move on. */
 const AGES_REFRESH_MS = 5_000;
 
@@ -114,8 +118,8 @@ export function errorText(err: unknown): string {
 }
 
 
-/** What a ServiceList answer says, as one comparable string (timestamps are bigint: written as text). */
-function servicesFingerprint(value: ServiceInfo[]): string {
+/** What an answer says, as one comparable string (timestamps are bigint: written as text). */
+function fingerprint(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
@@ -143,6 +147,8 @@ export class StatusSource {
   private readonly unpublished = new Set<string>();
   /** Control planes as last told to etcdPolls (changed only when a role changes). */
   private etcdKeys = '';
+  /** Roles learnt in a burst (a first look at 500 nodes) are told to etcdPolls once. */
+  private etcdSync: ReturnType<typeof setTimeout> | null = null;
   private readonly summaries = new Map<string, SummaryCache>();
   /** When a ServiceList answer last published a snapshot. */
   private lastPublishedAt = 0;
@@ -211,6 +217,7 @@ export class StatusSource {
     this.disposed = true;
     this.servicesPolls.stop();
     this.etcdPolls.stop();
+    if (this.etcdSync !== null) clearTimeout(this.etcdSync);
     this.abort.abort();
     this.store.dispose();
   }
@@ -279,6 +286,16 @@ export class StatusSource {
     this.etcdPolls.setFocus(controlPlanes);
   }
 
+  /** A node's role may have changed: etcdPolls learns it shortly, once for a whole burst of answers. */
+  private roleLearnt(): void {
+    if (this.etcdSync !== null || this.disposed) return;
+    this.etcdSync = setTimeout(() => {
+      this.etcdSync = null;
+      this.syncEtcdNodes();
+    }, ROLE_SYNC_MS);
+    (this.etcdSync as { unref?: () => void }).unref?.();
+  }
+
   /** Whether a change of this node's data is on screen (and worth a repaint). */
   private onScreen(node: string): boolean {
     return this.shown === null || this.shown === node;
@@ -292,33 +309,28 @@ export class StatusSource {
     try {
       const t = this.session.target(node);
       const value = await machine.serviceList(t, { deadlineMs: this.opts.callDeadlineMs, signal: this.signal });
-      const fingerprint = servicesFingerprint(value);
+      const print = fingerprint(value);
       // The same answer again (the usual case): keep the record as it is, only its time moves, and
       // publish nothing: at 500 nodes a repaint per unchanged reply was most of the idle CPU.
-      changed = rec.servicesError !== undefined || rec.services?.fingerprint !== fingerprint;
-      if (changed) rec.services = { value, at: this.opts.now(), fingerprint };
+      changed = rec.servicesError !== undefined || rec.services?.fingerprint !== print;
+      if (changed) rec.services = { value, at: this.opts.now(), fingerprint: print };
       else rec.services!.at = this.opts.now();
       rec.servicesError = undefined;
       // Only control planes run the etcd service: the cheapest way to learn a node's role.
       if (rec.role === 'unknown' && value.length > 0) {
         rec.role = value.some((s) => s.id === 'etcd') ? 'controlplane' : 'worker';
         changed = true;
-        this.syncEtcdNodes();
+        this.roleLearnt();
       }
     } catch (err) {
       if (this.disposed) return;
       rec.servicesError = { message: errorText(err), at: this.opts.now() };
     } finally {
       rec.servicesInFlight = false;
-      // Unchanged answers still publish now and then: the rows say "12s ago", which must move on.
       // A node not on screen publishes nothing: its rows are read when it is switched to.
-      const now = this.opts.now();
       if (!this.onScreen(node)) {
         if (changed) this.unpublished.add(node);
-      } else if (changed || now - this.lastPublishedAt >= AGES_REFRESH_MS) {
-        this.lastPublishedAt = now;
-        this.store.notify();
-      }
+      } else this.publish(changed);
     }
   }
 
@@ -329,6 +341,7 @@ export class StatusSource {
     // rather than ask 500 nodes what they are at once.
     if (rec.role === 'unknown' && !force && !rec.services && !rec.servicesError) return;
     rec.etcdInFlight = true;
+    const roleBefore = rec.role;
     const opts = { deadlineMs: this.opts.callDeadlineMs, signal: this.signal };
     const t = this.session.target(node);
     try {
@@ -359,9 +372,19 @@ export class StatusSource {
       rec.etcdError = failures.length > 0 ? { message: etcdErrorText(node, failures[0]), at: now } : undefined;
     } finally {
       rec.etcdInFlight = false;
-      this.syncEtcdNodes();
-      this.store.notify();
+      this.roleLearnt();
+      const print = fingerprint([rec.etcd.members, rec.etcd.status, rec.etcd.alarms, rec.etcdError?.message]);
+      this.publish(print !== rec.etcdFingerprint || rec.role !== roleBefore);
+      rec.etcdFingerprint = print;
     }
+  }
+
+  /** Unchanged answers still publish now and then: the rows say "12s ago", which must move on. */
+  private publish(changed: boolean): void {
+    const now = this.opts.now();
+    if (!changed && now - this.lastPublishedAt < AGES_REFRESH_MS) return;
+    this.lastPublishedAt = now;
+    this.store.notify();
   }
 
   // ---- the snapshot React sees
