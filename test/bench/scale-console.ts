@@ -4,11 +4,12 @@
 //   idle CPU  the console process's utime+stime from /proc/<pid>/stat over --seconds with no key
 //             pressed (polling and repaints only), as a share of one core;
 //   keys      → (next node) every 250 ms for --seconds, each one's latency the time from
-//             send-keys until capture-pane shows the new node's "(k/N)": what the operator waits.
-// The floor of that method (tmux, send-keys, capture-pane polling) is measured the same way on `cat`
-// echoing a key: a console's latency is only meaningful against it.
+//             send-keys until the console's output (tmux pipe-pane into a FIFO, read as it comes,
+//             no polling) carries the new node's "(k/N)": what the operator waits.
+// The floor of that method (a tmux client process for send-keys, tmux relaying input and output) is
+// measured the same way on `cat` echoing a key: a console's latency is only meaningful against it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createReadStream, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -62,21 +63,52 @@ async function waitScreen(screen: () => string, test: (s: string) => boolean, li
   return s;
 }
 
-/** Presses a key every 250 ms; each latency is from send-keys until `shown(k)` holds on the screen. */
-function keyLatencies(t: ReturnType<typeof tmuxOn>, key: string, shown: (k: number, screen: string) => boolean, seconds: number): number[] {
-  const out: number[] = [];
+/** What the program in the pane writes, as it writes it (tmux pipe-pane into a FIFO). */
+function paneOutput(t: ReturnType<typeof tmuxOn>, dir: string) {
+  const fifo = join(dir, 'out');
+  execFileSync('mkfifo', [fifo]);
+  let text = '';
+  let waiter: { test: (s: string) => boolean; done: () => void } | null = null;
+  const stream = createReadStream(fifo, { encoding: 'utf8' });
+  stream.on('data', (chunk: string | Buffer) => {
+    // Only the recent output matters: what the last key brought.
+    text = (text + String(chunk)).slice(-65536);
+    if (waiter?.test(text)) {
+      waiter.done();
+      waiter = null;
+    }
+  });
+  t.tmux('pipe-pane', '-O', '-t', 'bench', `cat > ${fifo}`);
+  return {
+    /** Forget what was written so far (before a key). */
+    reset: () => void (text = ''),
+    until: (test: (s: string) => boolean, limitMs: number) =>
+      new Promise<void>((resolve) => {
+        if (test(text)) return resolve();
+        const timer = setTimeout(() => {
+          waiter = null;
+          resolve();
+        }, limitMs);
+        waiter = { test, done: () => (clearTimeout(timer), resolve()) };
+      }),
+    close: () => stream.destroy(),
+  };
+}
+
+/** Presses a key every 250 ms; each latency is from send-keys until the output shows `shown(k)`. */
+async function keyLatencies(t: ReturnType<typeof tmuxOn>, out: ReturnType<typeof paneOutput>, key: string, shown: (k: number, output: string) => boolean, seconds: number): Promise<number[]> {
+  const latencies: number[] = [];
   const until = performance.now() + seconds * 1000;
   for (let k = 1; performance.now() < until; k++) {
+    out.reset();
     const at = performance.now();
     t.keys(key);
-    // capture-pane in a tight loop: each one is a process start (a few ms), the method's resolution.
-    while (!shown(k, t.screen()) && performance.now() - at < 3000);
+    await out.until((s) => shown(k, s), 3000);
     const ms = performance.now() - at;
-    out.push(ms);
-    const rest = 250 - ms;
-    if (rest > 0) execFileSync('sleep', [String(rest / 1000)]);
+    latencies.push(ms);
+    await sleep(Math.max(0, 250 - ms));
   }
-  return out;
+  return latencies;
 }
 
 function percentiles(latencies: number[]) {
@@ -86,14 +118,18 @@ function percentiles(latencies: number[]) {
 }
 
 /** The method's floor: `cat` echoing a key in the same kind of tmux pane. */
-export function tmuxFloor(seconds: number): ConsoleResult {
+export async function tmuxFloor(seconds: number): Promise<ConsoleResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'scale-bench-'));
   const t = tmuxOn(`scale-bench-floor-${process.pid}`);
   try {
     t.tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', 'exec cat');
-    const keys = keyLatencies(t, 'x', (k, s) => s.split('x').length - 1 >= k, seconds);
+    const out = paneOutput(t, dir);
+    const keys = await keyLatencies(t, out, 'x', (_k, s) => s.includes('x'), seconds);
+    out.close();
     return { label: 'tmux+cat', firstLookMs: NaN, idleCpuPercent: NaN, ...percentiles(keys) };
   } finally {
     t.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -116,7 +152,9 @@ export async function consoleInTmux(label: string, consolePath: string, taloscon
     const w0 = performance.now();
     await sleep(seconds * 1000);
     const idleCpuPercent = ((cpuSeconds(pid) - cpu0) / ((performance.now() - w0) / 1000)) * 100;
-    const keys = keyLatencies(t, 'Right', (k, s) => s.includes(`(${(k % nodes) + 1}/${nodes})`), seconds);
+    const out = paneOutput(t, dir);
+    const keys = await keyLatencies(t, out, 'Right', (k, s) => s.includes(`(${(k % nodes) + 1}/${nodes})`), seconds);
+    out.close();
     if (process.env['SCALE_BENCH_FRAME']) process.stderr.write(`${t.screen()}\n`);
     return { label, firstLookMs, idleCpuPercent, ...percentiles(keys) };
   } finally {

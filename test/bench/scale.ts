@@ -391,8 +391,8 @@ const consoles = flag('consoles', 'branch=dist/talos-tui.js')
   .split(',')
   .map((c) => ({ label: c.split('=')[0]!, path: c.split('=').slice(1).join('=') }));
 const consoleResults: { n: number; r: ConsoleResult }[] = [];
-const floor = only.includes('console') ? tmuxFloor(10) : null;
-if (floor) console.log(`  floor   tmux send-keys -> capture-pane shows it (cat): p50 ${f(floor.keyP50, 1)} ms p90 ${f(floor.keyP90, 1)} ms p99 ${f(floor.keyP99, 1)} ms max ${f(floor.keyMax, 1)} ms (${floor.keys})`);
+const floor = only.includes('console') ? await tmuxFloor(10) : null;
+if (floor) console.log(`  floor   tmux send-keys -> the program's output shows it (cat): p50 ${f(floor.keyP50, 1)} ms p90 ${f(floor.keyP90, 1)} ms p99 ${f(floor.keyP99, 1)} ms max ${f(floor.keyMax, 1)} ms (${floor.keys})`);
 console.log(
   `scale bench (Node ${process.version}, React production build): dmesg -f${services ? ` and ${services} service logs` : ''} from every node, ` +
     `${seconds} s of following after the rings are in, log buffer ${budgetMb} MB`,

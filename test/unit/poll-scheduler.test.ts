@@ -7,7 +7,7 @@ import { PollScheduler } from '../../src/features/status/poll-scheduler.js';
 const nodes = (n: number) => Array.from({ length: n }, (_, i) => `10.0.${Math.floor(i / 250)}.${i % 250}`);
 
 /** A scheduler whose polls answer at once (or never, for the nodes in `hanging`), logging each start. */
-function scheduler(opts: { periodMs: number; backgroundEvery?: number; maxPerSecond?: number }, hanging = new Set<string>()) {
+function scheduler(opts: { periodMs: number; backgroundEvery?: number; maxPerSecond?: number; maxBackgroundPerSecond?: number }, hanging = new Set<string>()) {
   const starts: { node: string; at: number }[] = [];
   const release = new Map<string, () => void>();
   const s = new PollScheduler({
@@ -78,6 +78,21 @@ describe('PollScheduler', () => {
     s.setFocus([list[5]!]);
     await vi.advanceTimersByTimeAsync(100);
     expect(count(list[5]!)).toBe(before + 1); // switched to: asked now, not at its background turn
+    s.stop();
+  });
+
+  it('bounds the background rate: past maxBackgroundPerSecond the background period grows with the node count', async () => {
+    const { s, starts, count } = scheduler({ periodMs: 1_000, backgroundEvery: 4, maxPerSecond: 100, maxBackgroundPerSecond: 20 });
+    const list = nodes(400);
+    s.setNodes(list);
+    s.setFocus([list[7]!]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    // 400 nodes at 20 a second: each every 20 s, not every 4 s; the focused one still every second.
+    const late = starts.filter((x) => x.at >= 1_000_000 + 20_000 && x.node !== list[7]).length / 40;
+    expect(late).toBeGreaterThan(18);
+    expect(late).toBeLessThan(22);
+    expect(count(list[300]!)).toBeLessThanOrEqual(4);
+    expect(count(list[7]!)).toBeGreaterThanOrEqual(59);
     s.stop();
   });
 

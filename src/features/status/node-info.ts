@@ -57,8 +57,9 @@ export interface NodeInfoOptions {
 
 /** Rows not on screen are asked this many times less often. */
 const BACKGROUND_EVERY = 6;
-/** Node rounds (six calls each) started per second at most. */
+/** Node rounds (six calls each) started per second at most, and of rows not on screen. */
 const MAX_ROUNDS_PER_SECOND = 25;
+const MAX_BACKGROUND_ROUNDS_PER_SECOND = 10;
 
 export class NodeInfoSource {
   readonly store: ThrottledStore<NodeInfoSnapshot>;
@@ -81,6 +82,7 @@ export class NodeInfoSource {
       periodMs: opts.intervalMs ?? 5000,
       backgroundEvery: BACKGROUND_EVERY,
       maxPerSecond: MAX_ROUNDS_PER_SECOND,
+      maxBackgroundPerSecond: MAX_BACKGROUND_ROUNDS_PER_SECOND,
       now: this.now,
       poll: (n) => this.poll(n),
     });

@@ -15,6 +15,11 @@ export interface PollSchedulerOptions {
   backgroundEvery?: number;
   /** Polls started per second at most (default 100); the first look at many nodes spreads out too. */
   maxPerSecond?: number;
+  /**
+   * Background polls per second at most, on average (default: no bound): past that many nodes the
+   * background period grows with the node count (500 nodes at 25/s: each every 20 s).
+   */
+  maxBackgroundPerSecond?: number;
   now?: () => number;
 }
 
@@ -35,6 +40,7 @@ export class PollScheduler {
   private readonly periodMs: number;
   private readonly backgroundEvery: number;
   private readonly maxPerSecond: number;
+  private readonly maxBackgroundPerSecond: number;
   private readonly now: () => number;
   /** Periods are multiplied by this while the pane is hidden; 0 = paused (nothing is polled). */
   private slow = 1;
@@ -49,6 +55,7 @@ export class PollScheduler {
     this.periodMs = opts.periodMs;
     this.backgroundEvery = opts.backgroundEvery ?? 4;
     this.maxPerSecond = opts.maxPerSecond ?? 100;
+    this.maxBackgroundPerSecond = opts.maxBackgroundPerSecond ?? Infinity;
     this.now = opts.now ?? Date.now;
     this.tokens = this.burst;
     this.tokensAt = this.now();
@@ -109,7 +116,9 @@ export class PollScheduler {
   }
 
   private periodOf(node: string): number {
-    return this.periodMs * this.slow * (this.isFocused(node) ? 1 : this.backgroundEvery);
+    if (this.isFocused(node)) return this.periodMs * this.slow;
+    const background = Math.max(this.periodMs * this.backgroundEvery, (this.entries.size / this.maxBackgroundPerSecond) * 1000);
+    return background * this.slow;
   }
 
   private isFocused(node: string): boolean {

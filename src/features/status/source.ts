@@ -98,8 +98,10 @@ const DEFAULTS = { servicesIntervalMs: 2500, etcdIntervalMs: 5000, callDeadlineM
  * takes longer. At 500 nodes the polling alone cost more than a tenth of a core.
  */
 const MAX_CALLS_PER_SECOND = 100;
-/** Nodes not on screen are asked this many times less often (still fresh when switched to). */
+/** Nodes not on screen are asked this many times less often (still fresh when switched to)... */
 const BACKGROUND_EVERY = 4;
+/** ...and at most this many of them a second: 500 nodes each every 20 s (a node switched to is asked at once). */
+const MAX_BACKGROUND_PER_SECOND = 25;
 /** Roles learnt within this long are handed to the etcd polling together (500 at a first look). */
 const ROLE_SYNC_MS = 50;
 /** How often unchanged answers still publish, so relative times on screen ("12s ago") move on. */
@@ -167,7 +169,12 @@ export class StatusSource {
     // Node's "possible leak" warning would print over the console's screen.
     setMaxListeners(0, this.abort.signal);
     const common = { backgroundEvery: BACKGROUND_EVERY, maxPerSecond: MAX_CALLS_PER_SECOND, now: this.opts.now };
-    this.servicesPolls = new PollScheduler({ ...common, periodMs: this.opts.servicesIntervalMs, poll: (n) => this.pollServicesNode(n, false) });
+    this.servicesPolls = new PollScheduler({
+      ...common,
+      maxBackgroundPerSecond: MAX_BACKGROUND_PER_SECOND,
+      periodMs: this.opts.servicesIntervalMs,
+      poll: (n) => this.pollServicesNode(n, false),
+    });
     this.etcdPolls = new PollScheduler({ ...common, periodMs: this.opts.etcdIntervalMs, poll: (n) => this.pollEtcdNode(n, false) });
   }
 
