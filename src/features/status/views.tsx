@@ -41,9 +41,11 @@ export function Tabs({ view, snapshot, width = 80 }: { view: StatusView; snapsho
   return <Line segments={segments} />;
 }
 
+const NO_ROWS: readonly ServiceRow[] = [];
+
 export function ServicesView(props: { snapshot: StatusSnapshot | null; node: string | undefined; index: number; cursor: number; showEvents: boolean; width: number; rows: number; filtered?: readonly ServiceRow[] }) {
   const { snapshot, node, width } = props;
-  const rows = props.filtered ?? ((node && snapshot?.services[node]) || []);
+  const rows = props.filtered ?? ((node && snapshot?.services[node]) || NO_ROWS);
   // The same rows (a cursor move, a repaint for etcd) are not laid out again.
   const tableRows = useMemo(() => serviceTableRows(rows), [rows]);
   const selected = rows[props.cursor];
