@@ -152,7 +152,7 @@ export class StatusSource {
   /** Roles learnt in a burst (a first look at 500 nodes) are told to etcdPolls once. */
   private etcdSync: ReturnType<typeof setTimeout> | null = null;
   private readonly summaries = new Map<string, SummaryCache>();
-  /** When a ServiceList answer last published a snapshot. */
+  /** When an answer last published a snapshot (unchanged ones refresh the ages every AGES_REFRESH_MS). */
   private lastPublishedAt = 0;
   private operation: Operation | null = null;
   private lastResult: StatusSnapshot['lastResult'] = null;
