@@ -3,9 +3,10 @@
 // apart instead of all being asked in one burst, whose 500 replies landing together made every key
 // wait behind them. What the screen shows is "focused" and polled every period; the rest every
 // `backgroundEvery` periods (still fresh when the operator switches to it). Calls start at most
-// `maxPerSecond` a second, the earliest due first (so no node starves), in batches at most every
-// BATCH_MS; a node whose previous poll is still in flight when it is due is skipped until its next
-// turn (a slow or dead node never delays the others, and calls never pile up on it).
+// `maxPerSecond` a second, what is on screen first and then the longest waiting (no node starves),
+// in batches at most every BATCH_MS; a node whose previous poll is still in flight when it is due is
+// skipped until its next turn (a slow or dead node never delays the others, and calls never pile up
+// on it).
 export interface PollSchedulerOptions {
   /** One node's poll (its calls and the bookkeeping); the scheduler only times it. */
   poll: (node: string) => Promise<void>;
