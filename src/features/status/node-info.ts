@@ -46,6 +46,8 @@ interface Rec {
   error?: string;
   inFlight: boolean;
   cpuSample?: CpuTimes;
+  /** The row as the last snapshot had it: made again only after an answer (500 nodes, 4 snapshots a second). */
+  shown?: NodeInfo;
 }
 
 export interface NodeInfoOptions {
@@ -165,6 +167,7 @@ export class NodeInfoSource {
       r.at = this.now();
     }
     r.figures = f;
+    r.shown = undefined;
     this.store.notify();
   }
 
@@ -173,7 +176,10 @@ export class NodeInfoSource {
       now: this.now(),
       nodes: this.nodes.map((node) => {
         const r = this.recs.get(node);
-        return Object.freeze({ node, ...(r?.figures ?? {}), at: r?.at, error: r?.error, loading: !r || (r.at === undefined && r.error === undefined) });
+        if (r?.shown) return r.shown;
+        const info: NodeInfo = Object.freeze({ node, ...(r?.figures ?? {}), at: r?.at, error: r?.error, loading: !r || (r.at === undefined && r.error === undefined) });
+        if (r) r.shown = info;
+        return info;
       }),
     });
   }
