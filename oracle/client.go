@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,6 +58,10 @@ type clientCall struct {
 	Data string `json:"data,omitempty"`
 	Mode string `json:"mode,omitempty"`
 	Key  uint8  `json:"key,omitempty"`
+	// EtcdRecover: the snapshot's bytes, base64. Bootstrap: recover_etcd and recover_skip_hash_check.
+	DataBase64           string `json:"dataBase64,omitempty"`
+	RecoverEtcd          bool   `json:"recoverEtcd,omitempty"`
+	RecoverSkipHashCheck bool   `json:"recoverSkipHashCheck,omitempty"`
 }
 
 type callError struct {
@@ -70,7 +76,7 @@ type callResult struct {
 }
 
 func init() {
-	register("client", "machinery's client calling a node: Version, ServiceList, Etcd*, COSI Get/List/Watch, Logs, Dmesg, Containers, LogsContainers, Disks, ApplyConfiguration (dry run), MetaWrite/MetaDelete, Kubeconfig", runClient)
+	register("client", "machinery's client calling a node: Version, ServiceList, Etcd*, COSI Get/List/Watch, Logs, Dmesg, Containers, LogsContainers, Disks, ApplyConfiguration (dry run), MetaWrite/MetaDelete, Kubeconfig, EtcdRecover, Bootstrap", runClient)
 }
 
 func runClient(_ []string, stdin io.Reader) (any, error) {
@@ -230,6 +236,16 @@ func doCall(ctx context.Context, c *client.Client, call clientCall) (any, error)
 		return protoJSON(c.Containers(ctx, "k8s.io", common.ContainerDriver_CRI))
 	case "LogsContainers":
 		return protoJSON(c.LogsContainers(ctx))
+	case "EtcdRecover":
+		// machinery's own upload: client streaming of common.Data chunks (talosctl bootstrap --recover-from).
+		data, err := base64.StdEncoding.DecodeString(call.DataBase64)
+		if err != nil {
+			return nil, err
+		}
+
+		return protoJSON(c.EtcdRecover(ctx, bytes.NewReader(data)))
+	case "Bootstrap":
+		return nil, c.Bootstrap(ctx, &machineapi.BootstrapRequest{RecoverEtcd: call.RecoverEtcd, RecoverSkipHashCheck: call.RecoverSkipHashCheck})
 	case "Kubeconfig":
 		b, err := c.Kubeconfig(ctx)
 		if err != nil {

@@ -80,6 +80,9 @@ export interface Inventory {
   readonly nodes: readonly InventoryNode[];
 }
 
+/** What an entry needs of its inventory once parsed: where its relative paths start (the file) and the base it names. */
+export type InventoryOrigin = Pick<Inventory, 'source' | 'configDir' | 'secrets'>;
+
 export class InventoryError extends Error {
   constructor(message: string) {
     super(message);

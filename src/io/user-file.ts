@@ -3,12 +3,12 @@
 // block the read forever or never end), stay under a size limit, and hold text. The error is one
 // sentence naming the file; callers turn it into a usage error (exit 2) or a pane message.
 // src/io sits beside src/core at the bottom of the layers: node:fs only.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, read, readSync, type Stats } from 'node:fs';
 
 /** Machine configs with inline manifests reach a few MiB; nothing a user names legitimately needs more. */
 export const MAX_USER_FILE_BYTES = 8 * 1024 * 1024;
 
-export type UserFileProblem = 'missing' | 'directory' | 'not-regular' | 'too-large' | 'binary' | 'unreadable';
+export type UserFileProblem = 'missing' | 'directory' | 'not-regular' | 'too-large' | 'binary' | 'empty' | 'unreadable';
 
 export class UserFileError extends Error {
   override name = 'UserFileError';
@@ -27,10 +27,11 @@ export interface ReadUserFileOptions {
   shown?: string;
 }
 
-/** The UTF-8 text of `file`; `what` names it in errors ("base config", "patch file"). */
-export function readUserFile(file: string, what: string, opts: ReadUserFileOptions = {}): string {
-  const maxBytes = opts.maxBytes ?? MAX_USER_FILE_BYTES;
-  const fail = (problem: UserFileProblem, why: string): never => {
+type Fail = (problem: UserFileProblem, why: string) => never;
+
+/** Open `file` for reading and check it is a regular file; the caller closes the descriptor. */
+function openChecked(file: string, what: string, opts: ReadUserFileOptions): { fd: number; st: Stats; fail: Fail } {
+  const fail: Fail = (problem, why) => {
     throw new UserFileError(`${what} ${opts.shown ?? file} ${why}`, file, problem);
   };
   if (file.trim() === '') throw new UserFileError(`no file name given for the ${what}`, file, 'missing');
@@ -50,6 +51,18 @@ export function readUserFile(file: string, what: string, opts: ReadUserFileOptio
     const st = fstatSync(fd);
     if (st.isDirectory()) return fail('directory', 'is a directory, not a file');
     if (!st.isFile()) return fail('not-regular', `is not a regular file (${st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device'}): name a file`);
+    return { fd, st, fail };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/** The UTF-8 text of `file`; `what` names it in errors ("base config", "patch file"). */
+export function readUserFile(file: string, what: string, opts: ReadUserFileOptions = {}): string {
+  const maxBytes = opts.maxBytes ?? MAX_USER_FILE_BYTES;
+  const { fd, st, fail } = openChecked(file, what, opts);
+  try {
     if (st.size > maxBytes) return fail('too-large', `is too large (${mib(st.size)}; at most ${mib(maxBytes)})`);
     const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
     let length = 0;
@@ -65,9 +78,36 @@ export function readUserFile(file: string, what: string, opts: ReadUserFileOptio
   }
 }
 
+/**
+ * A binary file the user named (an etcd snapshot), any size: the same checks as readUserFile, and
+ * it must not be empty. Returns its size and a reader of its bytes in chunks, each chunk read only
+ * when the consumer asks for it (back-pressure); each read opens and checks the file again.
+ */
+export function openUserBinaryFile(file: string, what: string, opts: ReadUserFileOptions = {}): { size: number; chunks(chunkBytes?: number): AsyncGenerator<Uint8Array> } {
+  const { fd, st, fail } = openChecked(file, what, opts);
+  closeSync(fd);
+  if (st.size === 0) return fail('empty', 'is empty');
+  return {
+    size: st.size,
+    async *chunks(chunkBytes = 64 * 1024) {
+      const { fd: rfd } = openChecked(file, what, opts);
+      try {
+        for (;;) {
+          const buf = Buffer.allocUnsafe(chunkBytes);
+          const n = await new Promise<number>((resolve, reject) => read(rfd, buf, 0, chunkBytes, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+          if (n === 0) return;
+          yield buf.subarray(0, n);
+        }
+      } finally {
+        closeSync(rfd);
+      }
+    },
+  };
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-function decodeText(bytes: Uint8Array, fail: (p: UserFileProblem, why: string) => never): string {
+function decodeText(bytes: Uint8Array, fail: Fail): string {
   if (bytes.includes(0)) return fail('binary', 'is not a text file (it holds NUL bytes)');
   try {
     return utf8.decode(bytes);

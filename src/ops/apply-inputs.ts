@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigPatchError, parseConfig, renderPatched } from '../core/config-patch/index.js';
-import { parseInventory, type InventoryNode } from '../core/inventory.js';
+import type { InventoryNode, InventoryOrigin } from '../core/inventory.js';
 import { displayPath } from '../core/display-path.js';
 import { readUserFile } from '../io/user-file.js';
 import { generateFromSecrets, loadProfile } from './provision-inputs.js';
@@ -17,17 +17,13 @@ export interface ApplyInputs {
   generated?: { profile: string; role: 'controlplane' | 'worker' };
 }
 
-/** Base and patches of an inventory entry, as absolute paths; throws a one-sentence Error when the inventory cannot be read. */
-export function inputsFromInventory(entry: Pick<InventoryNode, 'role' | 'patches'>, inventoryFile: string | null, cwd = process.cwd()): ApplyInputs {
-  const file = inventoryFile ? path.resolve(cwd, inventoryFile) : null;
+/** Base and patches of an inventory entry (its inventory already parsed), as absolute paths: relative ones start at the inventory file. */
+export function inputsFromInventory(entry: Pick<InventoryNode, 'role' | 'patches'>, inventory: InventoryOrigin | null, cwd = process.cwd()): ApplyInputs {
+  const file = inventory ? path.resolve(cwd, inventory.source) : null;
   const dir = file ? path.dirname(file) : cwd;
-  let configDir = '.';
-  if (file) {
-    const inv = parseInventory(readText(file, 'inventory'), file);
-    if (inv.secrets && !inv.configDir) return { base: null, generated: { profile: file, role: entry.role }, patches: entry.patches.map((p) => path.resolve(dir, p)) };
-    configDir = inv.configDir ?? '.';
-  }
-  return { base: path.resolve(dir, configDir, `${entry.role}.yaml`), patches: entry.patches.map((p) => path.resolve(dir, p)) };
+  const patches = entry.patches.map((p) => path.resolve(dir, p));
+  if (file && inventory!.secrets && !inventory!.configDir) return { base: null, generated: { profile: file, role: entry.role }, patches };
+  return { base: path.resolve(dir, inventory?.configDir ?? '.', `${entry.role}.yaml`), patches };
 }
 
 function readText(file: string, what: string): string {

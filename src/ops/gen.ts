@@ -2,7 +2,8 @@
 // (and the provisioning flow): read a secrets bundle, generate the configs Talos would for a contract,
 // apply talosctl-style patches with the `config render` engine, issue client certificates, and write the
 // results through the one atomic 0600 writer. No talosctl binary is involved anywhere.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readUserFile, UserFileError } from '../io/user-file.js';
 import path from 'node:path';
 import { BundleError, crtPem, parseBundle, renderBundle, type SecretsBundle } from '../core/gen/bundle.js';
 import { contractName, DEFAULT_INSTALL_DISK, DEFAULT_INSTALL_IMAGE, defaultKubernetesVersion, parseContract, SUPPORTED_CONTRACTS, type Contract } from '../core/gen/contract.js';
@@ -58,14 +59,13 @@ export function parseSecretsBundle(text: string, name: string): SecretsBundle {
   return parseBundle(text, name);
 }
 
-/** Reads a bundle file talosctl or talos-tui wrote. BundleError when it is not one. */
+/** Reads a bundle file talosctl or talos-tui wrote, through the one reader of user-named files. BundleError when it is not one. */
 export async function readSecretsBundle(file: string): Promise<SecretsBundle> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readUserFile(file, 'the secrets bundle');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BundleError(`the secrets bundle ${file} ${code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : 'cannot be read: ' + (err as Error).message}`);
+    throw new BundleError(err instanceof UserFileError ? err.message : String(err));
   }
   return parseBundle(text, file);
 }

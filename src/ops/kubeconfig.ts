@@ -12,7 +12,8 @@ import { writeFileAtomic } from '../io/atomic-file.js';
 /** Where `talosctl kubeconfig` merges by default: $KUBECONFIG when it names one file, else ~/.kube/config. */
 export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
   const list = (env.KUBECONFIG ?? '').split(path.delimiter).filter((p) => p !== '');
-  if (list.length > 1) throw new Error(`$KUBECONFIG names ${list.length} files: name the one to merge into`);
+  // talosctl refuses it too (go-kubeconfig SinglePath: "multiple kubeconfig files defined").
+  if (list.length > 1) throw new Error(`$KUBECONFIG names ${list.length} files (${list.join(path.delimiter)}): the kubeconfig is merged into one, so name it`);
   return list[0] ?? path.join(home, '.kube', 'config');
 }
 

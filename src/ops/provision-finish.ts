@@ -24,6 +24,15 @@ export interface FinishOptions {
   talosconfigPath?: string;
 }
 
+/**
+ * Where the kubeconfig will be merged: --kubeconfig, else as talosctl kubeconfig does ($KUBECONFIG
+ * when it names one file, else ~/.kube/config). Called before anything is sent, because a $KUBECONFIG
+ * with several files is refused (talosctl: "multiple kubeconfig files defined").
+ */
+export function kubeconfigDestination(env: NodeJS.ProcessEnv, kubeconfigPath?: string): string {
+  return kubeconfigPath ?? defaultKubeconfigPath(env, env.HOME ?? os.homedir());
+}
+
 export function defaultTalosconfigPath(env: NodeJS.ProcessEnv): string {
   return env.TALOSCONFIG || path.join(env.HOME ?? os.homedir(), '.talos', 'config');
 }
@@ -53,7 +62,7 @@ export async function finishCluster(o: FinishOptions): Promise<string[]> {
   const notes: string[] = [];
   const active = o.plan.rows.filter((r) => r.target && r.action !== 'none');
   const kubeconfig = await machine.kubeconfig(o.session.target(o.controlPlane));
-  const kubePath = o.kubeconfigPath ?? defaultKubeconfigPath(o.env, o.env.HOME ?? os.homedir());
+  const kubePath = kubeconfigDestination(o.env, o.kubeconfigPath);
   notes.push(describeSaved(await saveKubeconfig(kubeconfig, kubePath, { force: o.force }), shortPath(kubePath)));
   const talosPath = o.talosconfigPath ?? defaultTalosconfigPath(o.env);
   const talos = mergeTalosconfig(await readIfExists(talosPath), talosconfigText(o.talosconfig), {

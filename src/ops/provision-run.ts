@@ -12,6 +12,7 @@ import type { Plan, PlanRow } from '../core/provision/plan.js';
 import { cluster, cosi, insecureClient, machine, TalosError, type ResolvedContext, type TalosSession } from '../talos/index.js';
 import { applyConfig, type ApplyConnector, type ApplyMode } from './apply-run.js';
 import { bootstrapRefusal, checkBootstrap } from './bootstrap-guard.js';
+import { recoverEtcd, type RecoverySnapshot } from './etcd-recover.js';
 import { followReboot, secs } from './follow-reboot.js';
 import { clusterSession } from './provision-plan.js';
 
@@ -49,8 +50,10 @@ export interface RunOptions {
   healthTimeoutMs?: number;
   /** Apply drift on configured nodes with this mode; default: only report it. */
   driftMode?: ApplyMode;
-  /** Etcd recovery instead of a fresh bootstrap (seed 002 §6): uploads the snapshot first. */
-  recover?: { upload(target: TalosSession, node: string): Promise<string>; skipHashCheck: boolean };
+  /** With driftMode: apply it only to these nodes (profile names); the others' drift is reported. Default: all. */
+  driftNodes?: readonly string[];
+  /** Etcd recovery instead of a fresh bootstrap (seed 002 §6): the snapshot checked beforehand (checkRecoverySnapshot). */
+  recover?: RecoverySnapshot;
   /** After a healthy run: fetch and merge the kubeconfig, write the talosconfig context. */
   finish?: (session: TalosSession, controlPlane: string) => Promise<string[]>;
   signal?: AbortSignal;
@@ -177,11 +180,11 @@ export async function runProvision(o: RunOptions): Promise<RunResult> {
           row(r, 'in-sync', 'runs what the profile regenerates');
           continue;
         }
-        if (!o.driftMode) {
+        if (!o.driftMode || (o.driftNodes && !o.driftNodes.includes(r.name))) {
           row(r, 'drift', `runs a config that differs from the profile's (${diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length} lines)`, diff);
           continue;
         }
-        const applied = await applyConfig(connect, { node: r.target!, config: o.configs.get(r.name)!, mode: o.driftMode, signal: o.signal });
+        const applied = await applyConfig(connect, { node: r.target!, config: o.configs.get(r.name)!, mode: o.driftMode!, signal: o.signal });
         row(r, 'drift-applied', applied.modeDetails.trim() || `applied (${applied.mode})`, diff);
       } catch (err) {
         row(r, 'failed', `drift check: ${oneLine(err)}`);
@@ -255,15 +258,20 @@ async function withConnectRetry<T>(fn: () => Promise<T>, onRetry: (why: string) 
 
 async function bootstrapOnce(session: TalosSession, name: string, target: string, o: RunOptions): Promise<boolean> {
   try {
-    const refusal = bootstrapRefusal(target, await checkBootstrap(session, target));
+    const checks = await checkBootstrap(session, target);
+    const refusal = bootstrapRefusal(target, checks);
     if (refusal) {
       o.onEvent({ kind: 'bootstrap', name, state: 'refused', detail: refusal });
       return false;
     }
     if (o.recover) {
-      const info = await o.recover.upload(session, target);
-      await machine.bootstrap(session.target(target), { recoverEtcd: true, recoverSkipHashCheck: o.recover.skipHashCheck });
-      o.onEvent({ kind: 'bootstrap', name, state: 'sent', detail: `etcd recovered on ${name} from the snapshot (${info})` });
+      const snapshot = o.recover;
+      if (checks.find((c) => c.node === target)?.type === 'init') {
+        o.onEvent({ kind: 'bootstrap', name, state: 'refused', detail: `${name} is an init node, which cannot recover etcd (seed 002 §6)` });
+        return false;
+      }
+      await recoverEtcd(session.target(target), snapshot, { signal: o.signal, onStep: (_step, detail) => o.onEvent({ kind: 'step', message: `${name}: ${detail}` }) });
+      o.onEvent({ kind: 'bootstrap', name, state: 'sent', detail: `etcd recovered on ${name} from ${snapshot.file}: the other control planes join it` });
     } else {
       await machine.bootstrap(session.target(target));
       o.onEvent({ kind: 'bootstrap', name, state: 'sent', detail: `etcd bootstrapped on ${name}: the other control planes join it` });

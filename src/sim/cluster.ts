@@ -194,7 +194,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     if (rebooting.has(node) || stopped) return;
     rebooting.add(node);
     later(REBOOT_GRACE_MS, () => {
-      node.close('error reading from server: EOF');
+      node.close('error reading from server: EOF', true);
       node.machine.up = false;
       node.machine.etcd.elect();
       refreshAll();

@@ -1,6 +1,7 @@
 // The simulated etcd cluster shared by the control-plane nodes: one source of truth, so that member lists,
 // leaders and alarms agree whichever node is asked (as they do in a real cluster).
 import type { EtcdMemberStatus } from '../talos/proto/gen/machine/machine_pb.js';
+import type { EtcdData } from './etcd-snapshot.js';
 import type { Rng } from './rng.js';
 
 export type EtcdAlarmName = 'NOSPACE' | 'CORRUPT';
@@ -31,6 +32,8 @@ export const ETCD_VERSION = '3.6.5';
 
 export class EtcdCluster {
   bootstrapped = false;
+  /** Set when the cluster was bootstrapped from a snapshot: what it restored (every member's db). */
+  restored?: EtcdData;
   leader = 0n;
   alarms: { memberId: bigint; alarm: EtcdAlarmName }[] = [];
   private readonly members = new Map<bigint, EtcdMemberState>();
@@ -40,6 +43,14 @@ export class EtcdCluster {
 
   constructor(private readonly rng: Rng) {
     this.raftBase = 20_000 + rng.int(80_000);
+    this.fresh = { revision: 1_000 + rng.int(9_000), totalKeys: 300 + rng.int(1_200) };
+  }
+
+  /** What a snapshot taken on member `id` holds. */
+  snapshotData(id: bigint): EtcdData {
+    const m = this.members.get(id)!;
+    const { revision, totalKeys } = this.restored ?? this.fresh;
+    return { revision, totalKeys, dbSize: m.dbSize, dbSizeInUse: m.dbSizeInUse };
   }
 
   memberList(): EtcdMemberState[] {
@@ -50,9 +61,13 @@ export class EtcdCluster {
     return this.members.get(id);
   }
 
-  /** `talosctl bootstrap`: a one-member cluster led by this peer. */
-  bootstrap(peer: EtcdPeer): void {
+  /** Revision and key count of what the cluster holds (a fresh one: the objects a new cluster makes). */
+  private readonly fresh: { revision: number; totalKeys: number };
+
+  /** `talosctl bootstrap`: a one-member cluster led by this peer; with `restored`, one recovered from a snapshot. */
+  bootstrap(peer: EtcdPeer, restored?: EtcdData): void {
     this.bootstrapped = true;
+    this.restored = restored;
     this.add(peer);
     this.leader = peer.memberId;
     this.raftTerm = 2;
@@ -72,6 +87,12 @@ export class EtcdCluster {
   }
 
   private add(peer: EtcdPeer): void {
+    if (this.restored) {
+      // A recovered cluster's members all hold the restored database.
+      const { dbSize, dbSizeInUse } = this.restored;
+      this.members.set(peer.memberId, { id: peer.memberId, peer, name: peer.hostname, isLearner: false, dbSize, dbSizeInUse });
+      return;
+    }
     const dbSize = (18 + this.rng.int(40)) * 1024 * 1024 + this.rng.int(1024 * 1024);
     const dbSizeInUse = Math.floor(dbSize * (0.35 + this.rng.next() * 0.35));
     this.members.set(peer.memberId, { id: peer.memberId, peer, name: peer.hostname, isLearner: false, dbSize, dbSizeInUse });

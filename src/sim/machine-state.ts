@@ -49,6 +49,10 @@ export class SimMachine implements EtcdPeer {
   /** A STAGED config waits here for the next reboot. */
   stagedConfig?: ParsedConfig;
   readonly meta = new Map<number, Uint8Array>();
+  /** /var/lib/etcd.snapshot: the last EtcdRecover upload, kept across reboots until a recovery uses it. */
+  recoverySnapshot?: Buffer;
+  /** EtcdRecover calls this node received (tests check that a refused recovery sent nothing). */
+  etcdRecoverCalls = 0;
 
   // ---- per boot
   up = false;

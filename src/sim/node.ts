@@ -74,6 +74,8 @@ export interface SimNode {
 }
 
 const BIND_RETRY_MS = 1500;
+/** How long a rebooting node lets replies in flight finish before it cuts its connections. */
+const DRAIN_MS = 1000;
 
 /**
  * Is ip:port free? Asked with a plain socket before grpc-js binds, because grpc-js reports a failed
@@ -180,12 +182,17 @@ export class SimNodeImpl implements SimNode, RoutableNode {
     for (const w of waiters) w();
   }
 
-  /** Close the port and end every stream this node serves or answers. */
-  close(reason: string): void {
+  /**
+   * Close the port and end every stream this node serves or answers. `drain`: unary replies already
+   * on their way still reach the client (a reboot after an apply), as Talos stops its API gracefully;
+   * without it the connection is cut as a crash or power loss would.
+   */
+  close(reason: string, drain = false): void {
     const server = this.server;
     this.server = undefined;
     this.dropAll(new RpcError(Code.UNAVAILABLE, reason));
-    server?.forceClose();
+    if (drain) server?.drainClose(DRAIN_MS);
+    else server?.forceClose();
   }
 
   /** Resolves once the node's port can be bound again (or after ~1 s), so a restart on it cannot collide. */

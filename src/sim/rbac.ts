@@ -29,6 +29,7 @@ const RULES: Record<string, string[]> = {
   '/machine.MachineService/EtcdForfeitLeadership': [admin],
   '/machine.MachineService/EtcdLeaveCluster': [admin],
   '/machine.MachineService/EtcdMemberList': [...READ, etcdBackup],
+  '/machine.MachineService/EtcdRecover': [admin],
   '/machine.MachineService/EtcdRemoveMemberByID': [admin],
   '/machine.MachineService/EtcdSnapshot': [admin, operator, etcdBackup],
   '/machine.MachineService/EtcdStatus': [...READ, etcdBackup],

@@ -175,6 +175,27 @@ function wrapStream(receiver: RoutableNode, path: string, impl: AnyHandler, dir:
   };
 }
 
+/**
+ * An upload (EtcdRecover). One-to-one, the answering node reads the client's stream as it comes;
+ * one-to-many, the chunks are kept and replayed to each node (as apid copies them to every backend).
+ */
+function wrapClientStream(receiver: RoutableNode, path: string, impl: AnyHandler, dir: NodeDirectory) {
+  return async (requests: AsyncIterable<unknown>, ctx: CallContext) => {
+    const route = routeFor(receiver, ctx.metadata, path, dir);
+    const roles = callerRoles(receiver, ctx);
+    if (!route.oneToMany) {
+      const { node, name } = route.targets[0];
+      return impl(requests, callFor(node, name, roles, path, ctx.signal, dir));
+    }
+    const chunks: unknown[] = [];
+    for await (const r of requests) chunks.push(r);
+    const replay = async function* () {
+      yield* chunks;
+    };
+    return wrapUnary(receiver, path, (_req, call) => impl(replay(), call), dir)(undefined, ctx);
+  };
+}
+
 /** The services a node serves: each method routed, authorised and tracked as described above. */
 export function routedServices(receiver: RoutableNode, dir: NodeDirectory, services: { service: DescService; handlers: object }[]): ServiceRegistration[] {
   return services.map(({ service, handlers }) => {
@@ -186,7 +207,11 @@ export function routedServices(receiver: RoutableNode, dir: NodeDirectory, servi
       // COSI messages have no common.Metadata to carry a hostname.
       const stampable = service.typeName !== 'cosi.resource.State';
       wrapped[method.localName] =
-        method.methodKind === 'server_streaming' ? wrapStream(receiver, path, impl, dir, stampable) : wrapUnary(receiver, path, impl, dir);
+        method.methodKind === 'server_streaming'
+          ? wrapStream(receiver, path, impl, dir, stampable)
+          : method.methodKind === 'client_streaming'
+            ? wrapClientStream(receiver, path, impl, dir)
+            : wrapUnary(receiver, path, impl, dir);
     }
     return { service, handlers: wrapped };
   });

@@ -208,3 +208,12 @@ export function etcdStarted(rec: ServiceRecord, pid: number, now = new Date()): 
   rec.state = 'Running';
   rec.health = { unknown: false, healthy: true, lastMessage: '', lastChange: now };
 }
+
+/** A service whose pre stage failed (etcd refusing a recovery): Failed, with Talos's capitalised error. */
+export function serviceFailed(rec: ServiceRecord, error: string, now = new Date()): string {
+  const msg = `Failed to run pre stage: ${error}`;
+  rec.events.push({ msg: 'Running pre state', state: 'Preparing', ts: now });
+  rec.events.push({ msg, state: 'Failed', ts: new Date(now.getTime() + 1) });
+  rec.state = 'Failed';
+  return msg;
+}

@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { create, type DescMethod } from '@bufbuild/protobuf';
 import { parseEndpoint, type Endpoint } from './address.js';
 import { describeError, isConnectFailure, isTlsFailure, TalosError, type ErrorContext } from './errors.js';
+import { pumpUpload } from './client-upload.js';
 import { grpcMethodDefinition, MAX_MESSAGE_BYTES } from './rpc-definitions.js';
 import { safeMessage } from './safe-message.js';
 import { Code } from './status-codes.js';
@@ -263,6 +264,57 @@ export class TalosClient implements NodeTarget {
       call.cancel();
     }
     if (signal?.aborted) throw this.cancelled(method, opts);
+  }
+
+  /**
+   * A client-streaming call (EtcdRecover): `requests` is read one message at a time as the node takes
+   * them. opts.idleTimeoutMs bounds each wait (the node taking the next message, then its answer);
+   * opts.deadlineMs, when given, bounds the whole call; the signal cancels it.
+   */
+  async clientStream<M extends DescMethod>(method: M, requests: AsyncIterable<RequestOf<M>>, opts: ClientCallOptions = {}): Promise<ResponseOf<M>> {
+    const client = await this.connectedFor(method, opts, opts.deadlineMs);
+    const def = definition(method);
+    let settle!: (r: { err: grpc.ServiceError | null; response?: unknown }) => void;
+    const finished = new Promise<{ err: grpc.ServiceError | null; response?: unknown }>((resolve) => (settle = resolve));
+    const call = client.makeClientStreamRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      this.metadata(opts),
+      opts.deadlineMs !== undefined ? { deadline: Date.now() + opts.deadlineMs } : {},
+      (err, response) => settle({ err, response }),
+    );
+    const messages = async function* () {
+      for await (const r of requests) yield create(method.input, r as never);
+    };
+    const idleMs = opts.idleTimeoutMs;
+    const stalled = () => {
+      call.cancel();
+      const node = opts.node ?? this.node;
+      return new TalosError({
+        code: Code.DEADLINE_EXCEEDED,
+        message: `${node} took nothing for ${(idleMs ?? 0) / 1000} s (${method.name} through ${this.address}): the node accepts the connection but does not answer`,
+        node,
+        endpoint: this.address,
+      });
+    };
+    const end = await pumpUpload(call, messages(), { idleMs, signal: opts.signal, callEnded: finished.then(() => undefined) });
+    if (end.kind === 'aborted') {
+      call.cancel();
+      throw this.cancelled(method, opts);
+    }
+    if (end.kind === 'stalled') throw stalled();
+    // Sent everything (or the node answered early, e.g. a refusal): wait for its answer.
+    let timer: NodeJS.Timeout | undefined;
+    const answer = await Promise.race([
+      finished,
+      new Promise<'stalled'>((resolve) => {
+        if (idleMs !== undefined) timer = setTimeout(() => resolve('stalled'), idleMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (answer === 'stalled') throw stalled();
+    if (answer.err) throw opts.signal?.aborted ? this.cancelled(method, opts) : describeError(answer.err, this.errorContext(method, opts, opts.deadlineMs));
+    return answer.response as ResponseOf<M>;
   }
 
   private metadata(opts: ClientCallOptions): grpc.Metadata {

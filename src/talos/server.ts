@@ -26,12 +26,17 @@ export type ServerStreamHandler<M extends DescMethod, C = CallContext> = (
   send: (msg: Out<M>) => Promise<void>,
 ) => Promise<void>;
 
+/** A client stream (an upload): the requests arrive as the client sends them; one reply at the end. */
+export type ClientStreamHandler<M extends DescMethod, C = CallContext> = (requests: AsyncIterable<In<M>>, ctx: C) => Promise<Out<M>>;
+
 /** Implementation of some methods of a service, keyed by the generated method's localName (e.g. `serviceList`). */
 export type ServiceHandlers<S extends DescService, C = CallContext> = {
   [K in keyof S['method']]?: S['method'][K] extends DescMethod
     ? S['method'][K]['methodKind'] extends 'server_streaming'
       ? ServerStreamHandler<S['method'][K], C>
-      : UnaryHandler<S['method'][K], C>
+      : S['method'][K]['methodKind'] extends 'client_streaming'
+        ? ClientStreamHandler<S['method'][K], C>
+        : UnaryHandler<S['method'][K], C>
     : never;
 };
 
@@ -54,6 +59,11 @@ export interface RunningServer {
   port: number;
   /** Stop accepting, cancel every call in flight, close connections. */
   forceClose(): void;
+  /**
+   * Stop accepting at once, let the calls in flight finish writing their replies (a machine that
+   * reboots after an apply has answered it first), then close; whatever is left after `graceMs` is cut.
+   */
+  drainClose(graceMs: number): void;
 }
 
 function toMetadataRecord(md: grpc.Metadata): Record<string, string[]> {
@@ -65,9 +75,9 @@ function toMetadataRecord(md: grpc.Metadata): Record<string, string[]> {
   return out;
 }
 
-function callContext(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallContext {
+function callContext(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown> | grpc.ServerReadableStream<unknown, unknown>): CallContext {
   const controller = new AbortController();
-  call.on('cancelled', () => controller.abort());
+  (call as grpc.ServerUnaryCall<unknown, unknown>).on('cancelled', () => controller.abort());
   const cert = call.getAuthContext()?.sslPeerCertificate;
   return {
     metadata: toMetadataRecord(call.metadata),
@@ -108,6 +118,18 @@ function wrapHandlers(service: DescService, handlers: Record<string, unknown>): 
           (err) => {
             if (!ctx.signal.aborted) call.emit('error', toServiceError(err));
           },
+        );
+      };
+    } else if (method.methodKind === 'client_streaming') {
+      impl[method.name] = (call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        if (!handler) {
+          callback({ code: Code.UNIMPLEMENTED as grpc.status, details: 'not implemented' });
+          return;
+        }
+        // The readable stream is the request iterable: reading it at the handler's pace is the back-pressure.
+        handler(call as AsyncIterable<unknown>, callContext(call)).then(
+          (res) => callback(null, create(method.output, res as never)),
+          (err) => callback(toServiceError(err)),
         );
       };
     } else if (method.methodKind === 'unary') {
@@ -153,6 +175,10 @@ export async function serveGrpc(opts: {
     address: `${opts.host}:${port}`,
     port,
     forceClose: () => server.forceShutdown(),
+    drainClose: (graceMs) => {
+      const cut = setTimeout(() => server.forceShutdown(), graceMs);
+      server.tryShutdown(() => clearTimeout(cut));
+    },
   };
 }
 

@@ -196,6 +196,41 @@ export class TalosSession {
     throw lastError ?? this.noEndpointAnswered(method);
   }
 
+  /** An upload fails over to the next endpoint only while nothing of it was read yet. */
+  private async clientStreamVia<M extends DescMethod>(node: string | undefined, method: M, requests: AsyncIterable<RequestOf<M>>, opts: CallOptions = {}): Promise<ResponseOf<M>> {
+    let started = false;
+    const iterator = requests[Symbol.asyncIterator]();
+    const once: AsyncIterable<RequestOf<M>> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          started = true;
+          return iterator.next();
+        },
+        // Closed below, once no endpoint will read it any more.
+        return: async () => ({ done: true, value: undefined }),
+      }),
+    };
+    let lastError: unknown;
+    try {
+      for await (const { client, index, last } of this.attempts(opts.signal)) {
+        // The upload starts reading at once and cannot be replayed elsewhere: an endpoint that is
+        // not connected is passed over (the last one is still tried, for its precise error).
+        if (!last && client.connectivity() !== 'ready') continue;
+        try {
+          const response = await client.clientStream(method, once, { ...opts, node });
+          this.setActive(index);
+          return response;
+        } catch (err) {
+          if (started || last || !this.endpointDown(err, client)) throw err;
+          lastError = err;
+        }
+      }
+      throw lastError ?? this.noEndpointAnswered(method);
+    } finally {
+      await iterator.return?.();
+    }
+  }
+
   private noEndpointAnswered(method: DescMethod): TalosError {
     return new TalosError({
       code: Code.UNAVAILABLE,
@@ -213,6 +248,7 @@ export class TalosSession {
       node: node ?? parseEndpointHost(label),
       unary: (method, request, opts) => this.unaryVia(node, method, request, opts),
       stream: (method, request, opts) => ({ [Symbol.asyncIterator]: () => this.streamVia(node, method, request, opts) }),
+      clientStream: (method, requests, opts) => this.clientStreamVia(node, method, requests, opts),
     };
   }
 

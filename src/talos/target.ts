@@ -25,6 +25,11 @@ export interface NodeTarget {
   unary<M extends DescMethod>(method: M, request: RequestOf<M>, opts?: CallOptions): Promise<ResponseOf<M>>;
   /** A server stream; breaking out of the loop cancels the call. */
   stream<M extends DescMethod>(method: M, request: RequestOf<M>, opts?: CallOptions): AsyncIterable<ResponseOf<M>>;
+  /**
+   * A client stream (an upload): `requests` is consumed as the node takes each message. Absent on
+   * targets that cannot upload (the HTTP/2 identification probe, test fakes).
+   */
+  clientStream?<M extends DescMethod>(method: M, requests: AsyncIterable<RequestOf<M>>, opts?: CallOptions): Promise<ResponseOf<M>>;
 }
 
 export const DEFAULT_DEADLINE_MS = 10_000;

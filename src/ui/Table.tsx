@@ -1,9 +1,11 @@
-// A fixed-width table: a header row and as many rows as fit in `height`, scrolled so the cursor
-// row stays visible. The cursor row carries a ">" marker (so it shows without colour too).
+// THE table widget (Status's tables, Discovery's results): a header row and as many rows as fit in
+// `height`, scrolled so the cursor row stays visible. The cursor row carries a marker (">" by default,
+// so it shows without colour too).
 import { Box, Text } from 'ink';
 import { colorEnabled } from './theme.js';
+import { fitPad } from './text.js';
 import { toneProps } from './shell/tones.js';
-import { layoutColumns, MARKER_WIDTH, rowSegments, windowStart, type Column, type TableRow } from './table-layout.js';
+import { bodyRowCount, layoutColumns, MARKER_WIDTH, rowSegments, windowStart, type Cell, type Column, type TableRow } from './table-layout.js';
 
 export interface TableProps {
   columns: readonly Column[];
@@ -15,15 +17,27 @@ export interface TableProps {
   height: number;
   /** Shown under the header when there are no rows. */
   empty?: string;
+  /**
+   * The window's previous first row, kept by a pane whose window should move only when the cursor
+   * leaves it (Discovery: rows inserted during a scan must not make it jump). Default: the top.
+   */
+  offset?: number;
+  /** The two-column marker in front of a row (default "> " on the cursor row). */
+  marker?: (row: TableRow, selected: boolean) => Cell;
+  /** How the cursor row stands out besides its marker (default: inverse video when colours are on). */
+  highlight?: 'inverse' | 'none';
 }
 
-export function Table({ columns, rows, cursor, width, height, empty }: TableProps) {
+const defaultMarker = (_row: TableRow, selected: boolean): Cell => ({ text: selected ? '> ' : '  ' });
+
+export function Table({ columns, rows, cursor, width, height, empty, offset, marker = defaultMarker, highlight = 'inverse' }: TableProps) {
   const layout = layoutColumns(columns, width);
-  const header = layout.map((l, i) => columns[l.index]!.header.padEnd(l.width).slice(0, l.width) + (i === layout.length - 1 ? '' : ' ')).join('');
+  // A header cut to its column ends in "…", as cells do.
+  const header = layout.map((l, i) => fitPad(columns[l.index]!.header, l.width) + (i === layout.length - 1 ? '' : ' ')).join('');
   // Rows that do not fit are never hidden silently: the last row says how many are above and below.
   const room = Math.max(0, height - 1);
-  const bodyHeight = rows.length > room && room >= 2 ? room - 1 : room;
-  const start = windowStart(rows.length, cursor, bodyHeight);
+  const bodyHeight = bodyRowCount(rows.length, height);
+  const start = windowStart(rows.length, cursor, bodyHeight, offset);
   const visible = rows.slice(start, start + bodyHeight);
   const more = moreMarker(start, visible.length, rows.length);
   return (
@@ -38,9 +52,10 @@ export function Table({ columns, rows, cursor, width, height, empty }: TableProp
       ) : null}
       {visible.map((row, i) => {
         const selected = start + i === cursor;
+        const mark = marker(row, selected);
         return (
-          <Text key={row.key} wrap="truncate" inverse={selected && colorEnabled}>
-            {selected ? '> ' : '  '}
+          <Text key={row.key} wrap="truncate" inverse={selected && highlight === 'inverse' && colorEnabled}>
+            <Text {...toneProps(mark.tone ?? 'plain')}>{mark.text}</Text>
             {rowSegments(row.cells, layout).map((s, j) => (
               <Text key={j} {...toneProps(s.tone)}>
                 {s.text}

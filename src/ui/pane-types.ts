@@ -26,6 +26,7 @@
 import { useEffect, useLayoutEffect, type FC } from 'react';
 import type { TalosSession } from '../talos/session.js';
 import type { MessageTone } from '../core/tone.js';
+import type { InventoryNode, InventoryOrigin } from '../core/inventory.js';
 
 export type PaneId = 'discovery' | 'apply' | 'meta' | 'status' | 'logs' | 'provision';
 
@@ -65,7 +66,53 @@ export interface Action {
   run: () => void;
 }
 
-/** Values a pane passes to another with `navigate` (e.g. Discovery -> Apply with `{node: '10.0.0.23'}`). */
+/**
+ * Discovery -> Apply: the node as Discovery identified it, and the inventory entry it matched, already
+ * parsed (Apply never reads the inventory file again). Tests may also set the reboot follow's timing.
+ */
+export interface ApplyParams {
+  node: string;
+  /** Default 50000. */
+  port?: number;
+  /** A maintenance node: reached over the insecure API, pinned to `certFingerprint`. */
+  insecure?: boolean;
+  certFingerprint?: string | null;
+  /** The inventory entry the node matched, and its inventory (where relative paths start). */
+  inventoryEntry?: InventoryNode | null;
+  inventory?: InventoryOrigin | null;
+  followTimeoutMs?: number;
+  followIntervalMs?: number;
+}
+
+/** -> META: a document file to watch, the node to write to; `pollMs` how often the file is read again. */
+export interface MetaParams {
+  file?: string;
+  node?: string;
+  insecure?: boolean;
+  pollMs?: number;
+}
+
+/** -> Logs: open `source` ("dmesg", a service id, "k8s:<container id>") at once on these nodes. */
+export interface LogsParams {
+  source?: string;
+  node?: string;
+  nodes?: readonly string[];
+  insecure?: boolean;
+}
+
+type NoParams = Readonly<Record<string, never>>;
+
+/** What each pane takes from a navigation: `navigate('apply', …)` only compiles with ApplyParams. */
+export interface PaneParams {
+  discovery: NoParams;
+  apply: Readonly<ApplyParams>;
+  meta: Readonly<MetaParams>;
+  status: NoParams;
+  logs: Readonly<LogsParams>;
+  provision: NoParams;
+}
+
+/** Any pane's navigation params, as the shell keeps them (per pane id; navigate() typed them). */
 export type NavParams = Readonly<Record<string, unknown>>;
 
 /** What the shell lets a pane do. The object is stable for the pane's lifetime (safe in effect deps). */
@@ -91,8 +138,8 @@ export interface ShellApi {
   setWork(description: string | null): void;
   /** Node addresses worth completing after `:node` (discovered machines). */
   offerNodes(nodes: readonly string[]): void;
-  /** Open another pane (pushes history: q/Escape come back here). */
-  navigate(pane: PaneId, params?: NavParams): void;
+  /** Open another pane (pushes history: q/Escape come back here), handing it typed params. */
+  navigate<P extends PaneId>(pane: P, params?: PaneParams[P]): void;
   /**
    * While on, the shell ignores every key (no global keys, no actions) and gives them to nobody: the
    * low-level switch under captureKeys, kept for a pane that reads keys itself. Text fields use
@@ -112,7 +159,7 @@ export interface ShellApi {
   setSelectedNodes(nodes: readonly string[]): void;
 }
 
-export interface PaneProps {
+export interface PaneProps<P extends PaneId = PaneId> {
   /** The shared Talos session, or null when there is none (Discovery still works without one). */
   session: TalosSession | null;
   /**
@@ -130,17 +177,17 @@ export interface PaneProps {
   /** Selected nodes, reactive (same as shell.getSelectedNodes()). */
   selectedNodes: readonly string[];
   /** What the last `navigate` to this pane carried; a new object per navigation. */
-  params?: NavParams;
+  params?: PaneParams[P];
   /** True in `--demo` mode (the session talks to the built-in simulator). */
   demo: boolean;
 }
 
-export interface PaneDefinition {
-  id: PaneId;
+interface PaneDefinitionOf<P extends PaneId> {
+  id: P;
   /** The number key that opens it. */
   number: 1 | 2 | 3 | 4 | 5 | 6;
   title: string;
-  Component: FC<PaneProps>;
+  Component: FC<PaneProps<P>>;
   /**
    * Stays mounted when `:ctx` replaces the session and receives the new one as a prop (Discovery:
    * its scan results and inventory do not depend on the session). Other panes remount, so their
@@ -148,6 +195,9 @@ export interface PaneDefinition {
    */
   keepAcrossSessions?: boolean;
 }
+
+/** One pane as the registry lists it: its component takes the params of its own id. */
+export type PaneDefinition = { [P in PaneId]: PaneDefinitionOf<P> }[PaneId];
 
 /**
  * Publish a pane's action table. Call it on every render with fresh closures; the shell only repaints

@@ -1,4 +1,4 @@
-// Column widths and row windows for the Status pane's tables, as pure functions: every row is
+// Column widths and row windows for the tables (ui/Table: Status, Discovery), as pure functions: every row is
 // computed to fit the pane's width exactly, so an 80-column terminal never wraps a row.
 import type { Tone } from './shell/header-model.js';
 import { fitPad } from './text.js';
@@ -61,6 +61,12 @@ export function rowSegments(cells: readonly (string | Cell)[], layout: readonly 
     const last = i === layout.length - 1;
     return { text: fitPad(c.text, col.width) + (last ? '' : ' '.repeat(GAP)), tone: c.tone ?? 'plain' };
   });
+}
+
+/** Rows shown under the header in `height` rows: one fewer when they do not all fit (the "more" row). */
+export function bodyRowCount(total: number, height: number): number {
+  const room = Math.max(0, height - 1);
+  return total > room && room >= 2 ? room - 1 : room;
 }
 
 /** First row to show so that `cursor` is visible in `height` rows, keeping it away from the edges when possible. */

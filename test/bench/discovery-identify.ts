@@ -21,7 +21,7 @@ import { command } from '../../src/cli/commands/discover.js';
 import { discover } from '../../src/ops/discover.js';
 import { parseTargets } from '../../src/core/targets.js';
 import { startSimCluster } from '../../src/sim/index.js';
-import type { DiscoverJson } from '../../src/features/discovery/report.js';
+import type { DiscoverJson } from '../../src/ops/discover-report.js';
 import { freeLoopback24 } from '../helpers/loopback.js';
 
 const SELF = fileURLToPath(import.meta.url);

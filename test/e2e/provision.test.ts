@@ -34,23 +34,24 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     await waitForScreen('p', (t) => t.includes('cluster profile>'), 'the profile field');
     keys('p', '-l', profile);
     keys('p', 'Enter');
-    const planned = await waitForScreen('p', (t) => t.includes('plan ready: Enter provisions demo-new'), 'the plan');
+    const planned = await waitForScreen('p', (t) => t.includes('plan ready: p provisions demo-new'), 'the plan');
     expect(planned.split('\n').filter((l) => /^\s*>?new-(cp|w)\d\s+(cp|worker)\s+found\s+\S+\s+\S+\s+planned\s+apply \(matched by mac\)/.test(l))).toHaveLength(5);
     expect(planned).toContain('bootstrap: new-cp1');
 
-    keys('p', 'Enter');
+    keys('p', 'p');
     await waitForScreen('p', (t) => t.includes('Provision cluster demo-new?') && t.includes('Type the cluster name (demo-new)'), 'the confirmation');
     keys('p', '-l', 'demo-new');
     keys('p', 'Enter');
     const done = await waitForScreen('p', (t) => t.includes('cluster demo-new is healthy'), 'a healthy cluster', 60_000);
     expect(done.split('\n').filter((l) => /^\s*>?new-(cp|w)\d\s.*\bservices-up\b/.test(l))).toHaveLength(5);
     expect(done).toContain('bootstrap new-cp1: sent');
-    // Tab selects the next node, v shows the config the profile rendered for it.
+    // Tab selects the next node, Enter shows the config the profile rendered for it, Esc goes back.
     keys('p', 'Tab');
-    keys('p', 'v');
+    keys('p', 'Enter');
     const node = await waitForScreen('p', (t) => t.includes('node new-cp2') && t.includes('rendered config:'), 'the node detail');
     expect(node).toContain('hostname: new-cp2');
-    keys('p', 'v');
+    keys('p', 'Escape');
+    await waitForScreen('p', (t) => t.includes('cluster demo-new is healthy') && !t.includes('rendered config:'), 'back to the plan');
 
     // Drift on the live cluster: the profile now regenerates something else; a rerun applies nothing
     // new, shows the drift per node, and `a` applies it to the selected one.
@@ -58,7 +59,7 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     writeFileSync(profile, readFileSync(profile, 'utf8').replace('nodes:', 'patches: { all: [extra.yaml] }\nnodes:'));
     keys('p', 'r');
     await waitForScreen('p', (t) => t.includes('plan ready') && t.split('\n').filter((l) => /configured\s.*check-drift|configured\s+\S+\s+\S+\s+planned/.test(l)).length === 5, 'a plan of configured nodes');
-    keys('p', 'Enter');
+    keys('p', 'p');
     await waitForScreen('p', (t) => t.includes('Type the cluster name (demo-new)'), 'the confirmation');
     keys('p', '-l', 'demo-new');
     keys('p', 'Enter');

@@ -14,7 +14,7 @@ import { panes } from '../../src/features/registry.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { displayWidth } from '../../src/ui/text.js';
-import { screen, tick } from '../helpers/ink.js';
+import { screen } from '../helpers/ink.js';
 import { freeLoopback24 } from '../helpers/loopback.js';
 import { untilText } from '../helpers/until.js';
 
@@ -91,10 +91,11 @@ describe('Apply pane flow', () => {
       await until(`"wrong" is not ${M1}: nothing was done`);
       await press(ESC);
       await until('cancelled: nothing was done');
-      await tick(200);
       expect([sim.node('m1')!.mode, sim.node('m1')!.up]).toEqual(['maintenance', true]);
 
-      // The right name applies, and the reboot is followed to the static address over mTLS.
+      // The right name applies, and the reboot is followed to the static address over mTLS. Its reply
+      // is the proof the wrong name and Esc sent nothing: a node that took an apply refuses the next
+      // one until it has rebooted (the simulator does, as Talos), so "applied" means it was the first.
       await press(`\r${M1}\r`);
       await until(`applied to ${M1}`);
       await until(/rebooting|rebooted/);
@@ -107,9 +108,15 @@ describe('Apply pane flow', () => {
       // note nor in the hint bar, and b does nothing there.
       expect(frame()).toContain(`${STATIC} answers over mTLS: k saves the kubeconfig, h health`);
       expect(frame()).not.toContain('b bootstrap');
+      // b first, then m: the frame showing the mode m chose is drawn after b was handled, and an
+      // enabled b would already say "checking etcd" there (it does so before any call).
       await press('b');
-      await tick(200);
+      await press('m');
+      await until('Mode no-reboot');
       expect(frame()).not.toContain('Bootstrap etcd on');
+      expect(frame()).not.toContain('checking etcd');
+      await press('m', 'm', 'm');
+      await until('Mode auto');
 
       // On the fresh cluster's control plane: asks for the name, then bootstraps.
       await press(`n${CTRL_U}${CP1}\r`);

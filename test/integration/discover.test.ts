@@ -12,7 +12,7 @@ import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { command } from '../../src/cli/commands/discover.js';
 import { insecureClient, machine, parseTalosconfig, TalosSession } from '../../src/talos/index.js';
 import { DiscoverySource, type DiscoverySnapshot } from '../../src/features/discovery/source.js';
-import type { DiscoverJson } from '../../src/features/discovery/report.js';
+import type { DiscoverJson } from '../../src/ops/discover-report.js';
 import { identifyNode } from '../../src/talos/identify.js';
 import { flatYaml } from '../../src/talos/identify-reads.js';
 import { registration, serveGrpc, type RunningServer } from '../../src/talos/server.js';

@@ -4,6 +4,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { until } from '../helpers/until.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTalosconfig } from '../../src/talos/index.js';
 import { loadProfile, readBaseConfigs, renderProfile } from '../../src/ops/provision-inputs.js';
@@ -66,14 +67,15 @@ describe('provision: interrupted, then resumed', () => {
     expect(sentFirst).toEqual(['n1', 'n2']);
     expect(events.some((e) => e.kind === 'bootstrap')).toBe(false);
 
-    // Let the nodes applied before the interruption finish their reboot, as they would.
-    await new Promise((r) => setTimeout(r, 1200));
+    // The nodes applied before the interruption finish their reboot, as they would: wait until the
+    // simulator has them up and configured (the event), not for a guessed time.
+    await until(() => sim.nodes.filter((n) => n.mode === 'configured' && n.up).length === sentFirst.length, 'the interrupted nodes back up, configured', { timeout: 10_000 });
     const again = await runCommand('provision', [file, '--yes', '--scan-timeout', '300'], { env: { HOME: dir } });
     expect(again.stderr.split('\n').filter((l) => l.startsWith('talos-tui'))).toEqual([]);
     expect(again.code).toBe(0);
     const sentAgain = [...again.stdout.matchAll(/^(n\d): sending: /gm)].map((m) => m[1]);
     expect([...sentFirst, ...sentAgain].sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
-    for (const name of sentFirst) expect(again.stdout).toMatch(new RegExp(`^${name}\\s+\\S+\\s+configured\\s`, 'm'));
+    for (const name of sentFirst) expect(again.stdout).toMatch(new RegExp(`^${name}\\s+\\S+\\s+\\S+\\s+configured\\s`, 'm'));
     expect(again.stdout.match(/^bootstrap n1: sent: /gm)).toHaveLength(1);
     expect(again.stdout).toMatch(/^done: cluster again is healthy$/m);
   }, 60_000);

@@ -66,7 +66,11 @@ describe('talos-tui provision (simulator)', () => {
     expect(r.stderr).not.toMatch(/talos-tui provision: (?!warning)/);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+ROLE\s+STATE\s+AT\s+TARGET\s+ACTION\s+NOTE$/);
+    expect(lines[0]).toMatch(/^NAME\s+ROLE\s+MAC\s+STATE\s+AT\s+PIN\s+TARGET\s+ACTION\s+NOTE$/);
+    // Each found machine: its MAC from the profile and the pin taken from the scan.
+    const cp1 = lines.find((l) => l.startsWith('cp1 '))!.split(/\s+/);
+    expect(cp1[2]).toBe(sim.node('m1')!.macs[0]);
+    expect(cp1[5]).toBe(`${sim.node('m1')!.leafFingerprint.slice(0, 8)}…`);
     expect(lines.filter((l) => /^(cp|w)\d\s.*\bfound\b.*\bapply\b/.test(l))).toHaveLength(5);
     expect(r.stdout).toContain('bootstrap: cp1');
     expect(sim.nodes.filter((n) => n.mode === 'maintenance')).toHaveLength(7);
@@ -114,6 +118,13 @@ describe('talos-tui provision (simulator)', () => {
     const drift = await runCommand('provision', [profile, '--yes', '--scan-timeout', '300'], { env });
     expect(drift.stdout.match(/^(cp|w)\d: drift: runs a config that differs/gm)).toHaveLength(5);
     expect(drift.stdout).toMatch(/^\s+[-+].*rotate-server-certificates/m);
+    // Per node: --drift-nodes picks which drifted nodes get the regenerated config.
+    const unknown = await runCommand('provision', [profile, '--yes', '--drift-mode', 'staged', '--drift-nodes', 'w9'], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--drift-nodes: ');
+    const one = await runCommand('provision', [profile, '--yes', '--scan-timeout', '300', '--drift-mode', 'staged', '--drift-nodes', 'w1'], { env });
+    expect(one.stdout.match(/^w1: drift-applied: /gm)).toHaveLength(1);
+    expect(one.stdout.match(/^(cp|w)\d: drift: runs a config that differs/gm)).toHaveLength(4);
   }, 60_000);
 
   it('a missing machine stops the run with the runbook advice; --only-found runs the others', async () => {
@@ -124,7 +135,7 @@ describe('talos-tui provision (simulator)', () => {
     const r = await runCommand('provision', [file, '--dry-run', '--scan-timeout', '300'], { env: { HOME: other } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('1 machine not found: x2; wait 30 s and rescan (nodes may still be booting), or run for the nodes found only (--only-found)');
-    expect(r.stdout).toMatch(/^x2\s+controlplane\s+missing/m);
+    expect(r.stdout).toMatch(/^x2\s+controlplane\s+\S+\s+missing/m);
     const chosen = await runCommand('provision', [file, '--dry-run', '--only-found', '--scan-timeout', '300'], { env: { HOME: other } });
     expect(chosen.code).toBe(0);
     expect(chosen.stdout).toMatch(/^warning: 1 machine not found: x2; .*; running for the nodes found only$/m);

@@ -234,7 +234,9 @@ describe('talos-tui etcd snapshot', () => {
     const expected = Buffer.concat(streamed);
     expect(written.length).toBe(expected.length);
     expect(written.equals(expected)).toBe(true);
-    expect(written.subarray(0, 4).toString('hex')).toBe('ed0cdaed');
+    // A bbolt file (meta magic 0xED0CDAED at offset 16, little-endian) with etcd's sha256 trailer.
+    expect(written.readUInt32LE(16)).toBe(0xed0cdaed);
+    expect(written.subarray(-32).equals(createHash('sha256').update(written.subarray(0, -32)).digest())).toBe(true);
     const sha = createHash('sha256').update(written).digest('hex');
     expect(r.stdout).toContain(`(${written.length} bytes)`);
     expect(r.stdout).toContain(`sha256 ${sha}`);
@@ -242,7 +244,7 @@ describe('talos-tui etcd snapshot', () => {
     expect(readdirSync(dir).filter((f) => f.includes('db.snapshot'))).toEqual(['db.snapshot']);
 
     const j = json<{ bytes: number; sha256: string; path: string }>((await cli('etcd', 'snapshot', '-n', CP2, path.join(dir, 'cp2.snapshot'), '--json')).stdout);
-    expect(j.bytes).toBe(384 * 1024);
+    expect(j.bytes).toBe(384 * 1024 + 32);
     expect(j.sha256).toBe(createHash('sha256').update(readFileSync(path.join(dir, 'cp2.snapshot'))).digest('hex'));
   });
 

@@ -1,13 +1,14 @@
 // The Apply pane from a Discovery navigation (no network): the inventory entry's base and patches,
 // resolved relative to the inventory file, render into the config shown; a patch that does not parse
 // is named in one sentence; the action table offers dry-run/apply only when there is something to send.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { render, cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ApplyPane from '../../src/features/apply/index.js';
 import { staticAddressOf } from '../../src/ops/apply-inputs.js';
+import { parseInventory, type InventoryNode } from '../../src/core/inventory.js';
 import { diffLineTone } from '../../src/ui/DiffView.js';
 import { followReboot, type FollowPhase } from '../../src/ops/follow-reboot.js';
 import type { Action, PaneProps, ShellApi } from '../../src/ui/pane-types.js';
@@ -47,14 +48,16 @@ function inventoryDir(patch: string) {
   return inv;
 }
 
-const entry = { name: 'w1', role: 'worker', macs: [], mac: null, address: null, ip: null, patches: ['patches/w1.yaml'] };
+const entry: InventoryNode = { name: 'w1', role: 'worker', macs: [], mac: null, address: null, ip: null, hostname: 'w1', installDisk: null, patches: ['patches/w1.yaml'] };
+/** The inventory as Discovery hands it over: parsed (Apply never reads the file again). */
+const parsed = (file: string) => parseInventory(readFileSync(file, 'utf8'), file);
 
 describe('Apply pane', () => {
   it('renders the inventory entry of the node Discovery sent, paths relative to the inventory file', async () => {
     const inv = inventoryDir('machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.9.0.7/24]\n');
     const { shell, enabled } = fakeShell();
     const props: PaneProps = { session: null, sessionProblem: 'no talosconfig at ~/.talos/config', width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
-    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: entry, inventory: inv, insecure: true, certFingerprint: 'abc=' }} />);
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: entry, inventory: parsed(inv), insecure: true, certFingerprint: 'abc=' }} />);
     await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('10.9.0.7/24'));
     const frame = strip(r.lastFrame()!);
     expect(frame).toContain('Node 127.0.0.2 (w1, worker) · maintenance, insecure, pinned');
@@ -100,7 +103,7 @@ describe('Apply pane', () => {
     const inv = inventoryDir('machine:\n  network:\n    hostname: w1\n    interfaces:\n      - interface: eth0\n        addresses: [10.9.0.7/24]\n');
     const { shell, enabled } = fakeShell();
     const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
-    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: entry, inventory: inv, insecure: true }} />);
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: entry, inventory: parsed(inv), insecure: true }} />);
     await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('10.9.0.7/24'));
     r.rerender(<ApplyPane {...props} params={{ node: '127.0.0.3', port: 50000, inventoryEntry: null, insecure: true }} />);
     await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('Node 127.0.0.3 ·'));
@@ -141,7 +144,7 @@ describe('Apply pane', () => {
     const inv = inventoryDir('machine: [unclosed\n');
     const { shell, enabled } = fakeShell();
     const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
-    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.3', port: 50001, inventoryEntry: entry, inventory: inv, insecure: true }} />);
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.3', port: 50001, inventoryEntry: entry, inventory: parsed(inv), insecure: true }} />);
     await vi.waitFor(() => expect(strip(r.lastFrame()!).replace(/\s*\n\s*/g, ' ')).toMatch(/cannot render ── .*w1\.yaml/));
     const flat = strip(r.lastFrame()!).replace(/\s*\n\s*/g, ' ');
     expect(flat).toContain('Node 127.0.0.3:50001');
@@ -170,7 +173,7 @@ describe('Apply pane', () => {
     const props: PaneProps = { session: null, sessionProblem: null, width: 80, height: 18, active: true, shell, selectedNodes: [], demo: false };
     const long = '/very/long/path/to/a/cluster/configuration/directory/with/many/levels';
     const inv = inventoryDir('machine: {}\n');
-    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: { ...entry, patches: [`${long}/patch-a.yaml`, `${long}/patch-b.yaml`] }, inventory: inv, insecure: true }} />);
+    const r = render(<ApplyPane {...props} params={{ node: '127.0.0.2', port: 50000, inventoryEntry: { ...entry, patches: [`${long}/patch-a.yaml`, `${long}/patch-b.yaml`] }, inventory: parsed(inv), insecure: true }} />);
     await vi.waitFor(() => expect(strip(r.lastFrame()!)).toContain('Mode auto · base '));
   });
 });

@@ -131,6 +131,8 @@ describe('Discovery pane', () => {
     await s.press('a');
     await s.until('apply pane');
     expect(applyParams).toMatchObject({ node: `${NET}.102`, port: 50000, insecure: true, inventoryEntry: { name: 'w7', role: 'worker' }, certFingerprint: sim.node('m2')!.leafFingerprint });
+    // The inventory travels parsed (where the entry's paths start, its configDir): Apply reads no file again.
+    expect(applyParams).toMatchObject({ inventoryEntry: { patches: ['patches/w7.yaml'] }, inventory: { source: inv, configDir: 'talos', secrets: null } });
   });
 
   it('Esc cancels a running scan and keeps what was found', async () => {

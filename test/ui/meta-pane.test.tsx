@@ -7,12 +7,14 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { render, cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import MetaPane from '../../src/features/meta/index.js';
+import MetaPane, { MetaPaneView } from '../../src/features/meta/index.js';
+import { MetaController } from '../../src/features/meta/controller.js';
+import { until } from '../helpers/until.js';
 import { META_TEMPLATE } from '../../src/features/meta/template.js';
 import { decodeInstallerMeta, encodeProblem, errorsOf, formatDiff, hasChanges, lineDiff, parseMetaNetworkConfig, renderMetaNetworkConfig } from '../../src/core/meta/index.js';
 import type { Action, KeyHandler, PaneProps, ShellApi } from '../../src/ui/pane-types.js';
 import { displayWidth } from '../../src/ui/text.js';
-import { strip } from '../helpers/ink.js';
+import { strip, tick } from '../helpers/ink.js';
 
 afterEach(() => cleanup());
 
@@ -51,10 +53,10 @@ function fakeShell() {
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'meta-ui-'));
 
-function mount(width = 80, height = 20) {
+function mount(width = 80, height = 20, controller?: MetaController) {
   const s = fakeShell();
   const props: PaneProps = { session: null, sessionProblem: 'no talosconfig at ~/.talos/config', width, height, active: true, shell: s.shell, selectedNodes: [], demo: false };
-  const r = render(<MetaPane {...props} params={{ pollMs: 100 }} />);
+  const r = render(controller ? <MetaPaneView {...props} controller={controller} /> : <MetaPane {...props} params={{ pollMs: 100 }} />);
   const frame = () => strip(r.lastFrame() ?? '');
   const flat = () => frame().replace(/\s*\n\s*/g, ' ');
   return { ...s, r, frame, flat };
@@ -110,12 +112,19 @@ describe('META pane', () => {
 
   it('a message about the old file (the template written) gives way to "changed" when the file changes on disk', async () => {
     const file = path.join(tmp(), 'meta-network.yaml');
-    const m = mount();
+    const controller = new MetaController({ pollMs: 100 });
+    const m = mount(80, 20, controller);
     await open(m, file);
     await vi.waitFor(() => expect(m.enabled()).toContain('t'));
     m.run('t');
     await vi.waitFor(() => expect(m.flat()).toContain('template written to'));
-    await new Promise((r) => setTimeout(r, 250));
+    // Two more reads of the file by the watch (an event, not a guess at timing): neither calls the
+    // template a change, and the state they left, once on screen, still carries the message.
+    const reads = controller.reads;
+    await until(() => controller.reads >= reads + 2, 'two more polls of the file');
+    expect(controller.current.note?.text).toMatch(/^template written to/);
+    await until(() => controller.store.getSnapshot() === controller.current, 'the state after the polls published');
+    await tick();
     expect(m.flat()).toContain('template written to');
     writeFileSync(file, VALID);
     await vi.waitFor(() => expect(m.flat()).toContain('changed: checked again'), { timeout: 3000 });

@@ -18,7 +18,9 @@ import { usePaneActions, type PaneDefinition, type PaneProps } from '../../src/u
 import type { TalosSession } from '../../src/talos/session.js';
 import type { SessionInfo } from '../../src/talos/session-info.js';
 import { screen, tick } from '../helpers/ink.js';
-import { untilText } from '../helpers/until.js';
+import { until, untilText } from '../helpers/until.js';
+import { statusLifetimeMs } from '../../src/ui/shell/shell-state.js';
+import type { MessageTone } from '../../src/core/tone.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -62,7 +64,11 @@ function CounterPane({ shell, active, selectedNodes }: PaneProps) {
     },
     { isActive: active && typing },
   );
-  return <Text>{`count=${count} text=${text} nodes=${selectedNodes.join(',')}`}</Text>;
+  // Ink attaches useInput's listener in an effect after the frame that turned typing on: this effect,
+  // declared after it, runs once the listener is there, and its frame says so (tests wait for it).
+  const [listening, setListening] = useState(false);
+  useEffect(() => setListening(active && typing), [active, typing]);
+  return <Text>{`count=${count} text=${text} nodes=${selectedNodes.join(',')}${listening ? ' listening' : ''}`}</Text>;
 }
 
 function ApplyProbe({ params }: PaneProps) {
@@ -120,7 +126,15 @@ describe('shell', () => {
   });
 
   it('lets a report fade from the status bar while an error stays', async () => {
-    const s = mount({ statusLifetimeMs: (tone) => (tone === 'ok' ? 150 : null) });
+    // Reports fade fast here; every other tone keeps the product's own rule. Each question the shell
+    // asks is recorded: "how long does this message stay" is the event the check waits for.
+    const asked: { tone: MessageTone; ms: number | null }[] = [];
+    const lifetime = (tone: MessageTone) => {
+      const ms = tone === 'ok' ? 150 : statusLifetimeMs(tone);
+      asked.push({ tone, ms });
+      return ms;
+    };
+    const s = mount({ statusLifetimeMs: lifetime });
     await s.ready();
     await s.press(':');
     await s.press(...'node 127.0.0.5', ENTER);
@@ -129,7 +143,12 @@ describe('shell', () => {
     await s.press(':');
     await s.press(...'frobnicate', ENTER);
     await s.until('frobnicate');
-    await new Promise((r) => setTimeout(r, 400));
+    // The shell has decided how long the error stays: no lifetime, so no timer will ever clear it.
+    await until(() => asked.some((a) => a.tone === 'error'), 'the shell to ask how long the error stays');
+    expect(asked.filter((a) => a.tone === 'error').every((a) => a.ms === null)).toBe(true);
+    // A frame drawn after a later event (the pane's own refresh) still shows it.
+    await s.press('r');
+    await s.until('count=1');
     expect(s.frame()).toContain('frobnicate');
   });
 
@@ -259,6 +278,7 @@ describe('shell', () => {
     // This pane reads its field with its own useInput, live from its next render (the burst case,
     // with captureKeys, is the next test): wait for the field before typing.
     await s.until('typing');
+    await s.until('listening');
     await s.press('q', '2', '?', ':');
     await s.until('text=q2?:');
     expect(s.frame()).toContain('typing');
@@ -274,6 +294,7 @@ describe('shell', () => {
     await s.ready();
     s.stdin.write('/q');
     await s.until('typing');
+    await s.until('listening');
     await s.press('2', ':');
     await s.until('text=2:');
     expect(s.onQuit).not.toHaveBeenCalled();

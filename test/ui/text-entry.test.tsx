@@ -141,7 +141,11 @@ describe('panes without a session', () => {
     const s = mountReal();
     await s.until(problem);
     expect(s.frame()).not.toContain('no talosconfig was found');
-    await tick(100);
+    // Help opened and closed: the frame after that known event carries whatever table the pane published.
+    s.stdin.write('?');
+    await s.until('Global keys');
+    s.stdin.write('\u001B');
+    await vi.waitFor(() => expect(s.frame()).not.toContain('Global keys'));
     const hints = s.frame().split('\n').at(-1)!;
     expect(hints).not.toMatch(/Tab|Enter|refresh|view/);
     expect(hints).toContain('q quit');

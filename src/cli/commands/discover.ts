@@ -8,7 +8,7 @@
 import { parseTargets, TargetError, type TargetSet } from '../../core/targets.js';
 import { InventoryError, parseInventory, type Inventory } from '../../core/inventory.js';
 import { discover, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PORT } from '../../ops/discover.js';
-import { describeAmbiguity, discoverJson, disksText, stateText, summaryText, type DiscoverJson } from '../../features/discovery/report.js';
+import { describeAmbiguity, discoverJson, disksText, stateText, summaryText, type DiscoverJson } from '../../ops/discover-report.js';
 import { resolveTalosconfigPath, type TalosSession } from '../../talos/index.js';
 import { formatTable, toJson } from '../output.js';
 import { CommandError, intFlag, parseCommandLine, UsageError } from '../args.js';

@@ -13,8 +13,8 @@ import { isApplyMode, type ApplyMode } from '../../ops/apply-run.js';
 import { loadProfile, ProfileError, readBaseConfigs, renderProfile } from '../../ops/provision-inputs.js';
 import { gatherFacts, planFrom } from '../../ops/provision-plan.js';
 import { runProvision, type ProvisionEvent } from '../../ops/provision-run.js';
-import { finishCluster } from '../../ops/provision-finish.js';
-import { etcdSnapshotUpload, RecoveryUnavailable } from '../../ops/etcd-recover.js';
+import { finishCluster, kubeconfigDestination } from '../../ops/provision-finish.js';
+import { checkRecoverySnapshot, describeRecovery, RecoverySnapshotError } from '../../ops/etcd-recover.js';
 import type { Plan } from '../../core/provision/plan.js';
 import { CommandError, intFlag, parseCommandLine, UsageError } from '../args.js';
 import { formatTable } from '../output.js';
@@ -28,6 +28,7 @@ const options = {
   'only-found': { type: 'boolean' },
   'allow-unpinned': { type: 'boolean' },
   'drift-mode': { type: 'string' },
+  'drift-nodes': { type: 'string' },
   'reboot-timeout': { type: 'string' },
   'scan-timeout': { type: 'string' },
   'recover-from': { type: 'string' },
@@ -38,7 +39,7 @@ const options = {
 } as const;
 
 const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--json] [--concurrency N]
-                    [--only-found] [--allow-unpinned] [--drift-mode auto|no-reboot|staged]
+                    [--only-found] [--allow-unpinned] [--drift-mode auto|no-reboot|staged [--drift-nodes N,..]]
                     [--reboot-timeout SECONDS] [--recover-from FILE [--recover-skip-hash-check]]
                     [--force] [--kubeconfig FILE] [--talosconfig FILE]
 
@@ -51,19 +52,24 @@ const usage = `talos-tui provision PROFILE [TARGET...] [--dry-run] [--yes] [--js
   --only-found       run for the nodes found even when expected machines are missing
   --allow-unpinned   allow applying to a node whose certificate fingerprint the scan did not see
   --drift-mode MODE  apply the regenerated config to configured nodes that drifted (default: report)
+  --drift-nodes N,.. with --drift-mode: only to these nodes (profile names); the others are reported
   --reboot-timeout S how long a node may take to answer over mTLS after its apply (default 600)
-  --recover-from F   bootstrap by recovering etcd from this snapshot (seed 002 §6)
+  --recover-from F   bootstrap by recovering etcd from this snapshot (seed 002 §6): checked here (its
+                     sha256 trailer) before anything is sent, uploaded with EtcdRecover, then restored
+  --recover-skip-hash-check   for a copy of the etcd data directory's db (it has no sha256 trailer)
   --force            replace an existing kubeconfig context of the same name
-  --kubeconfig F     where the kubeconfig is merged (default $KUBECONFIG's first file, else ~/.kube/config)
+  --kubeconfig F     where the kubeconfig is merged (default: $KUBECONFIG when it names one file, else
+                     ~/.kube/config; a $KUBECONFIG of several files is refused, as talosctl does)
   --talosconfig F    where the talosconfig context is merged (default $TALOSCONFIG, else ~/.talos/config)
 
   Exit: 0 the cluster is healthy (dry run: the plan is valid), 1 the plan cannot run or a step
   failed (run again to resume), 2 usage or profile error.`;
 
+/** The plan as the issue lists its columns; PIN is the start of the certificate fingerprint seen at the scan (--json has it whole). */
 function planTable(plan: Plan): string {
   return formatTable(
-    ['NAME', 'ROLE', 'STATE', 'AT', 'TARGET', 'ACTION', 'NOTE'],
-    plan.rows.map((r) => [r.name, r.role, r.state, r.at ?? '-', r.target ?? '-', r.action, r.note]),
+    ['NAME', 'ROLE', 'MAC', 'STATE', 'AT', 'PIN', 'TARGET', 'ACTION', 'NOTE'],
+    plan.rows.map((r) => [r.name, r.role, r.macs[0] ?? '-', r.state, r.at ?? '-', r.fingerprint ? `${r.fingerprint.slice(0, 8)}…` : '-', r.target ?? '-', r.action, r.note]),
   );
 }
 
@@ -82,12 +88,13 @@ function eventLine(e: ProvisionEvent): string {
   }
 }
 
-async function confirm(io: CommandIO, plan: Plan, unpinned: boolean): Promise<boolean> {
+async function confirm(io: CommandIO, plan: Plan, unpinned: boolean, recovering: boolean): Promise<boolean> {
   const stdin = process.stdin;
   if (!stdin.isTTY) throw new UsageError('provision: confirmation needs a terminal: pass --yes to run without one');
   const rl = createInterface({ input: stdin, output: io.stderr });
   try {
-    const note = unpinned ? ' (some applies are UNPINNED: their certificates are not checked)' : '';
+    const note =
+      (unpinned ? ' (some applies are UNPINNED: their certificates are not checked)' : '') + (recovering && plan.bootstrap ? ` (etcd is RECOVERED from the snapshot on ${plan.bootstrap})` : '');
     const answer = await rl.question(`Provision cluster ${plan.clusterName}${note}? Type its name to confirm: `);
     return answer.trim() === plan.clusterName;
   } finally {
@@ -112,7 +119,14 @@ export const command: Command = {
       if (!isApplyMode(m) || m === 'reboot' || m === 'try') throw new UsageError(`provision: --drift-mode "${m}" is not one of auto, no-reboot, staged`);
       driftMode = m;
     }
+    const driftNodes = values['drift-nodes']?.split(',').map((n) => n.trim()).filter(Boolean);
+    if (driftNodes && !driftMode) throw new UsageError('provision: --drift-nodes goes with --drift-mode MODE');
     if (values['recover-skip-hash-check'] && !values['recover-from']) throw new UsageError('provision: --recover-skip-hash-check goes with --recover-from FILE');
+    try {
+      kubeconfigDestination(io.env, values.kubeconfig);
+    } catch (err) {
+      throw new UsageError(`provision: ${(err as Error).message} with --kubeconfig FILE; nothing was sent`);
+    }
 
     let loaded;
     let base;
@@ -125,9 +139,9 @@ export const command: Command = {
     }
     let recover;
     try {
-      recover = values['recover-from'] ? etcdSnapshotUpload(values['recover-from'], values['recover-skip-hash-check'] ?? false) : undefined;
+      recover = values['recover-from'] !== undefined ? await checkRecoverySnapshot(values['recover-from'], values['recover-skip-hash-check'] ?? false) : undefined;
     } catch (err) {
-      if (err instanceof RecoveryUnavailable) throw new CommandError(`provision: ${err.message}; nothing was sent`);
+      if (err instanceof RecoverySnapshotError) throw new UsageError(`provision: ${err.message}; nothing was sent`);
       throw err;
     }
     let talosconfig;
@@ -143,16 +157,19 @@ export const command: Command = {
     const out = (line: string) => io.stdout.write(`${line}\n`);
     const jsonLine = (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
     for (const w of loaded.warnings) io.stderr.write(`talos-tui provision: warning: ${w}\n`);
+    const unknownDrift = driftNodes?.find((n) => !loaded.profile.nodes.some((e) => e.name === n));
+    if (unknownDrift) throw new UsageError(`provision: --drift-nodes: ${profileFile} has no node named "${unknownDrift}"`);
 
     const rendered = renderProfile(loaded, base);
     const facts = await gatherFacts({ loaded, rendered, talosconfig, targets, timeoutMs: scanTimeoutMs, onProgress: (m) => !json && io.stderr.write(`${m}\n`) });
     const plan = planFrom(loaded, rendered, facts, { onlyFound: values['only-found'], allowUnpinned: values['allow-unpinned'] });
-    if (json) jsonLine({ plan });
+    if (json) jsonLine({ plan, ...(recover ? { recoverFrom: { file: recover.file, bytes: recover.size, sha256: recover.verifiedSha256 ?? null } } : {}) });
     else {
       io.stdout.write(planTable(plan));
       for (const w of plan.warnings) out(`warning: ${w}`);
-      if (plan.bootstrap) out(`bootstrap: ${plan.bootstrap}`);
+      if (plan.bootstrap) out(`bootstrap: ${plan.bootstrap}${recover ? ` (recovering etcd from ${describeRecovery(recover)})` : ''}`);
     }
+    if (recover && !plan.bootstrap && plan.errors.length === 0) io.stderr.write('talos-tui provision: warning: --recover-from is not used: this run bootstraps no node (etcd already has members)\n');
     if (plan.errors.length > 0) {
       for (const e of plan.errors) io.stderr.write(`talos-tui provision: ${e}\n`);
       throw new CommandError(`provision: the plan cannot run (${plan.errors.length} problem${plan.errors.length === 1 ? '' : 's'} above); nothing was sent`);
@@ -162,7 +179,7 @@ export const command: Command = {
       return 0;
     }
     const unpinned = plan.rows.some((r) => r.action === 'apply' && !r.fingerprint);
-    if (!values.yes && !(await confirm(io, plan, unpinned))) throw new CommandError('provision: not confirmed; nothing was sent');
+    if (!values.yes && !(await confirm(io, plan, unpinned, recover !== undefined))) throw new CommandError('provision: not confirmed; nothing was sent');
 
     const configs = new Map<string, string>();
     for (const [name, r] of rendered) if (r.config) configs.set(name, r.config);
@@ -178,6 +195,7 @@ export const command: Command = {
       concurrency,
       rebootTimeoutMs: rebootTimeoutS * 1000,
       driftMode,
+      driftNodes,
       recover,
       finish: (session, cp) =>
         finishCluster({ session, controlPlane: cp, plan, talosconfig, env: io.env, force: values.force ?? false, kubeconfigPath: values.kubeconfig, talosconfigPath: values.talosconfig }),

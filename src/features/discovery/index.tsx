@@ -11,9 +11,11 @@ import type { Segment } from '../../ui/shell/header-model.js';
 import { fit, fitOrPointToLog } from '../../ui/text.js';
 import { discoveryActions } from './actions.js';
 import { NodeDetail } from './components/NodeDetail.js';
-import { ResultsTable, visibleRowCount, windowOffset } from './components/ResultsTable.js';
+import { ResultsTable } from './components/ResultsTable.js';
+import { bodyRowCount, windowStart } from '../../ui/table-layout.js';
 import { demoTargets, type DiscoverySnapshot, type DiscoverySource, type DiscoveryRow } from './source.js';
-import { osc52, talosctlApplyCommand } from './talosctl.js';
+import { talosctlApplyCommand } from './talosctl.js';
+import { copyToClipboard } from '../../ui/clipboard.js';
 import { useDiscoverySnapshot, useDiscoverySource } from './use-discovery.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { useRowFilter } from '../../ui/row-filter.js';
@@ -22,17 +24,13 @@ import { useRowFilter } from '../../ui/row-filter.js';
 const rowFilterText = (r: DiscoveryRow) =>
   [r.ip, r.port, r.node?.kind, r.node?.hostname, r.node?.talosVersion, r.node?.stage, ...(r.node?.macs ?? []), r.match.state === 'matched' ? r.match.entry?.name : ''].filter(Boolean).join(' ');
 import { progressSegments, rowLabel } from './view-model.js';
-import { describeAmbiguity } from './report.js';
+import { describeAmbiguity } from '../../ops/discover-report.js';
 
 export interface DiscoveryViewProps extends PaneProps {
   /** A source made elsewhere (tests); by default the pane makes its own. */
   source?: DiscoverySource;
   /** Puts text on the clipboard (default: OSC 52 to the terminal). */
   writeClipboard?: (text: string) => void;
-}
-
-function defaultClipboard(text: string): void {
-  if (process.stdout.isTTY) process.stdout.write(osc52(text));
 }
 
 function targetsLine(snap: DiscoverySnapshot, shownTargets: string, width: number): Segment[] {
@@ -163,7 +161,8 @@ export function DiscoveryView(props: DiscoveryViewProps) {
           node: row.ip,
           port: row.port,
           inventoryEntry: entryOf(row),
-          inventory: source.store.getSnapshot().inventory?.source ?? null,
+          // The parsed inventory: Apply resolves the entry's paths from it, never reading the file again.
+          inventory: source.store.getSnapshot().inventory ?? null,
           insecure: row.node.kind === 'maintenance',
           certFingerprint: row.node.certFingerprint ?? null,
         });
@@ -180,7 +179,7 @@ export function DiscoveryView(props: DiscoveryViewProps) {
           insecure: maintenance,
           certFingerprint: maintenance ? row.node.certFingerprint : undefined,
         });
-        (props.writeClipboard ?? defaultClipboard)(cmd);
+        (props.writeClipboard ?? copyToClipboard)(cmd);
         shell.setStatus(`copied: ${cmd}`, 'ok');
       },
       move: (delta) => {
@@ -198,7 +197,7 @@ export function DiscoveryView(props: DiscoveryViewProps) {
   useEffect(() => shell.offerNodes(talosAddresses === '' ? [] : talosAddresses.split(',')), [shell, talosAddresses]);
 
   const bodyHeight = Math.max(1, height - 4);
-  offsetRef.current = windowOffset(offsetRef.current, Math.max(0, selected), visibleRowCount(rows.length, bodyHeight), rows.length);
+  offsetRef.current = windowStart(rows.length, Math.max(0, selected), bodyRowCount(rows.length, bodyHeight), offsetRef.current);
 
   const firstLine =
     entry.field === 'targets' ? (

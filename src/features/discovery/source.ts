@@ -15,7 +15,7 @@ import { readUserFile, UserFileError } from '../../io/user-file.js';
 import type { IdentifiedNode } from '../../talos/identify.js';
 import type { TalosSession } from '../../talos/session.js';
 import { compareNodes, discover, DEFAULT_PORT, type ScanProgress } from '../../ops/discover.js';
-import { matchNodes, rowMatch, summaryText, type RowMatch } from './report.js';
+import { matchNodes, rowMatch, summaryText, type RowMatch } from '../../ops/discover-report.js';
 
 export type Phase = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 

@@ -1,5 +1,5 @@
 // The `talosctl apply-config --insecure` line an admin would type for a discovered node (runbook
-// steps 6-7), and the OSC 52 escape that puts text on the terminal's clipboard. Pure.
+// steps 6-7). Pure (the copy goes through src/ui/clipboard.ts).
 //
 // Paths: the inventory's configDir and patches are relative to the inventory file's directory,
 // and are printed relative to the current directory (absolute when outside it), so the line runs
@@ -48,5 +48,3 @@ export function talosctlApplyCommand(input: ApplyCommandInput): string {
   return words.join(' ');
 }
 
-// OSC 52 lives in src/ui/clipboard.ts (the META pane copies too).
-export { osc52 } from '../../ui/clipboard.js';

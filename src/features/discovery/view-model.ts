@@ -2,9 +2,10 @@
 // rendering. Every line is cut to the pane width: nothing may wrap at 80 columns.
 import type { Segment, Tone } from '../../ui/shell/header-model.js';
 import { displayWidth, fit, fitPad } from '../../ui/text.js';
+import type { Cell, Column as TableColumn, TableRow } from '../../ui/table-layout.js';
 import type { DiscoveryRow, DiscoverySnapshot } from './source.js';
 import type { ScanProgress } from '../../ops/discover.js';
-import { disksShort, disksText, formatBytes, matchText, stateText } from './report.js';
+import { disksShort, disksText, formatBytes, matchText, stateText } from '../../ops/discover-report.js';
 
 export interface Column {
   title: string;
@@ -49,8 +50,9 @@ export function tableColumns(width: number, ipWidth = 15): Column[] {
   return cols;
 }
 
-export function headerSegments(cols: readonly Column[]): Segment[] {
-  return [{ text: ' '.repeat(MARK) + cols.map((c) => fitPad(c.title, c.width)).join(' '), tone: 'dim' }];
+/** The columns as ui/Table takes them: fixed widths, decided by tableColumns. */
+export function tableColumnsFor(cols: readonly Column[]): TableColumn[] {
+  return cols.map((c) => ({ header: c.title, width: c.width }));
 }
 
 const CHANGE_MARK: Record<DiscoveryRow['change'], string> = { first: ' ', kept: ' ', new: '+', moved: '→', gone: '×', pending: '…' };
@@ -89,9 +91,15 @@ export function rowLabel(row: Pick<DiscoveryRow, 'ip' | 'port'>, port: number): 
   return row.port === port ? row.ip : `${row.ip}:${row.port}`;
 }
 
-export function rowSegments(row: DiscoveryRow, cols: readonly Column[], selected: boolean, port: number): Segment[] {
+/** The marker in front of a row: the cursor (›) and how the row changed since the last scan (+ → × …). */
+export function rowMarker(row: DiscoveryRow, selected: boolean): Cell {
+  return { text: `${selected ? '›' : ' '}${CHANGE_MARK[row.change]}`, tone: selected ? 'accent' : 'dim' };
+}
+
+/** One row's cells, in the columns' order. */
+export function rowCells(row: DiscoveryRow, cols: readonly Column[], selected: boolean, port: number): TableRow {
   const n = row.node;
-  const cell = (title: string): { text: string; tone: Tone } => {
+  const cell = (title: string): Cell => {
     switch (title) {
       case 'IP':
         return { text: rowLabel(row, port), tone: selected ? 'accent' : 'plain' };
@@ -109,12 +117,7 @@ export function rowSegments(row: DiscoveryRow, cols: readonly Column[], selected
         return { text: '', tone: 'plain' };
     }
   };
-  const out: Segment[] = [{ text: `${selected ? '›' : ' '}${CHANGE_MARK[row.change]}`, tone: selected ? 'accent' : 'dim' }];
-  cols.forEach((c, i) => {
-    const { text, tone } = cell(c.title);
-    out.push({ text: (i > 0 ? ' ' : '') + (i === cols.length - 1 ? fit(text, c.width) : fitPad(text, c.width)), tone });
-  });
-  return out;
+  return { key: row.key, cells: cols.map((c) => cell(c.title)) };
 }
 
 /** "running [█████░░░░░] 180/254 · found 3 · 1.2k hosts/s · 0.4 s · identifying 1" */

@@ -30,11 +30,11 @@ import { useLogsInput } from './use-logs-input.js';
 import { useLogsController, useLogsSnapshot, useStreamProblemStatus } from './use-logs.js';
 import { paramNodes, useSourcePicker } from './use-source-picker.js';
 
-export default function LogsPane(props: PaneProps) {
+export default function LogsPane(props: PaneProps<'logs'>) {
   return <LogsPaneView {...props} />;
 }
 
-export interface LogsPaneViewProps extends PaneProps {
+export interface LogsPaneViewProps extends PaneProps<'logs'> {
   /** A controller made outside (tests, benchmarks); by default the pane makes one for its session. */
   controller?: LogsController;
   /** The picker's service lookup (tests replace it). */

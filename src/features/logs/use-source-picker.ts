@@ -2,7 +2,7 @@
 // they run (asked of the nodes while the picker shows), and the note under the list.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TalosSession } from '../../talos/session.js';
-import type { NavParams } from '../../ui/pane-types.js';
+import type { PaneParams } from '../../ui/pane-types.js';
 import { loadCatalog as defaultLoadCatalog, type CatalogEntry } from './catalog.js';
 import type { LogsController } from './controller.js';
 import { selectorKey, withNodes, type PickerState } from './picker-model.js';
@@ -11,10 +11,10 @@ import { streamId } from './source.js';
 const DMESG_ENTRY: CatalogEntry = { selector: { kind: 'dmesg' }, name: 'dmesg', note: 'kernel ring' };
 
 /** The nodes a navigation asked for (`nodes`, or a single `node`). */
-export function paramNodes(params: NavParams | undefined): string[] {
+export function paramNodes(params: PaneParams['logs'] | undefined): string[] {
   if (!params) return [];
-  if (Array.isArray(params['nodes'])) return params['nodes'].filter((n): n is string => typeof n === 'string');
-  return typeof params['node'] === 'string' ? [params['node']] : [];
+  if (params.nodes) return [...params.nodes];
+  return params.node ? [params.node] : [];
 }
 
 function unique(items: readonly string[]): string[] {
@@ -29,7 +29,7 @@ export interface PickerNote {
 export interface SourcePickerOptions {
   ctl: LogsController;
   session: TalosSession | null;
-  params: NavParams | undefined;
+  params: PaneParams['logs'] | undefined;
   selectedNodes: readonly string[];
   insecure: boolean;
   /** The catalog is asked for only while the picker shows. */

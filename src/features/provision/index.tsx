@@ -1,7 +1,8 @@
 // The Provision pane (key 6): the bootstrap runbook in one flow, the twin of `talos-tui provision`.
-// o opens a cluster profile, the plan is built from a scan (reads only); Enter runs it after the
-// cluster's name is typed; every row then follows its node (sent, installing, rebooting, mTLS,
-// services up) until bootstrap, health, kubeconfig and talosconfig. Esc stops; a rerun resumes.
+// o opens a cluster profile, the plan is built from a scan (reads only); Enter shows the selected
+// node's rendered config and drift; p runs the plan after the cluster's name is typed; every row
+// then follows its node (sent, installing, rebooting, mTLS, services up) until bootstrap, health,
+// kubeconfig and talosconfig. Esc stops; a rerun resumes.
 import path from 'node:path';
 import { useState } from 'react';
 import { documentScroll, DocumentView } from '../../ui/DocumentView.js';
@@ -10,6 +11,7 @@ import { usePrompt } from '../../ui/use-prompt.js';
 import { usePaneActions, usePaneWork, type Action, type PaneProps } from '../../ui/pane-types.js';
 import { useProvision } from './use-provision.js';
 import { nodeLines, phaseNote, planLines } from './views.js';
+import { provisionActions } from './actions.js';
 import type { ApplyMode } from '../../ops/apply-run.js';
 
 const DRIFT_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged'];
@@ -21,9 +23,10 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
   const [detail, setDetail] = useState(false);
   const [mode, setMode] = useState<ApplyMode>('auto');
   const prompt = usePrompt(shell);
-  const entry = useTextEntry<'profile'>(shell, {
-    onSubmit(_field, value) {
+  const entry = useTextEntry<'profile' | 'recover'>(shell, {
+    onSubmit(field, value) {
       const v = value.trim();
+      if (field === 'recover') return void source.setRecovery(v === '' ? '' : path.resolve(v), s.recoverySkipsHash);
       if (v === '') return;
       setScroll(0);
       void source.plan(path.resolve(v));
@@ -40,56 +43,39 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
   const bodyRows = Math.max(2, height - 5 - fieldRows - prompt.rows);
   const { top, actions: scrollActions } = documentScroll(scroll, setScroll, lines.length, bodyRows);
   const plan = s.plan;
-  const runnable = s.phase === 'planned' && plan !== null && plan.errors.length === 0;
-  const drifted = s.rows.filter((r) => r.stage === 'drift').map((r) => r.name);
   const unpinned = plan?.rows.some((r) => r.action === 'apply' && !r.fingerprint) ?? false;
 
   const actions: Action[] =
     prompt.open || entry.field !== null
       ? []
       : [
-          {
-            key: 'enter',
-            label: 'provision',
-            dangerous: true,
-            help: 'run the plan: apply every config, follow the reboots, bootstrap once, health, kubeconfig (type the cluster name)',
-            when: () => runnable,
-            run: () =>
+          ...provisionActions({
+            source,
+            snapshot: s,
+            row,
+            mode,
+            detail,
+            confirmRun: () =>
               prompt.confirm({
                 title: `Provision cluster ${plan!.clusterName}?`,
                 detail: [
-                  `${plan!.rows.filter((r) => r.action === 'apply').length} node(s) get their config, control planes first${plan!.bootstrap ? `; etcd is bootstrapped on ${plan!.bootstrap}` : ''}.`,
+                  `${plan!.rows.filter((r) => r.action === 'apply').length} node(s) get their config, control planes first${plan!.bootstrap ? `; etcd is ${s.recovery ? 'RECOVERED from the snapshot' : 'bootstrapped'} on ${plan!.bootstrap}` : ''}.`,
                   unpinned ? 'Some applies are UNPINNED: their certificates are not checked.' : 'Every apply is pinned to the certificate seen at the scan.',
                 ],
                 expect: plan!.clusterName,
                 expectLabel: 'cluster name',
                 onConfirm: () => void source.run(),
               }),
-          },
-          { key: 'o', label: 'profile', help: 'open a cluster profile or talconfig.yaml and build the plan (scan + reads only)', when: () => s.phase !== 'running' && s.phase !== 'planning', run: () => entry.open('profile', s.profile ?? '') },
-          { key: 'r', label: 'rescan', help: 'scan again and rebuild the plan (configured nodes are recognised)', when: () => s.profile !== null && (s.phase === 'planned' || s.phase === 'done' || s.phase === 'idle'), run: () => void source.plan(s.profile!) },
-          {
-            key: 'a',
-            label: 'apply drift',
-            dangerous: true,
-            help: 'apply the regenerated config to the selected node that drifted (mode from m; type its name)',
-            when: () => s.phase !== 'running' && row?.stage === 'drift',
-            run: () => confirmDrift([row!.name], row!.name),
-          },
-          {
-            key: 'A',
-            label: 'apply all drift',
-            hidden: true,
-            dangerous: true,
-            help: 'apply the regenerated config to every node that drifted (mode from m; type the cluster name)',
-            when: () => s.phase !== 'running' && drifted.length > 0,
-            run: () => confirmDrift(drifted, plan!.clusterName),
-          },
-          { key: 'm', label: `mode ${mode}`, hidden: true, help: 'cycle the mode drift is applied with: auto, no-reboot, staged', run: () => setMode((m) => DRIFT_MODES[(DRIFT_MODES.indexOf(m) + 1) % DRIFT_MODES.length]!) },
-          { key: 'v', label: detail ? 'plan' : 'node', help: 'show the selected node: its drift (Talos\'s diff) and the config the profile renders for it; again: the plan', when: () => s.rows.length > 0, run: () => { setDetail((d) => !d); setScroll(0); } },
-          { key: 'tab', label: 'next', hidden: true, help: 'select the next node', when: () => s.rows.length > 0, run: () => pick(1) },
-          { key: 'shift+tab', label: 'previous', hidden: true, help: 'select the previous node', when: () => s.rows.length > 0, run: () => pick(-1) },
-          { key: 'escape', label: 'stop', help: 'stop the run (nodes already applied carry on; a rerun resumes)', when: () => s.phase === 'running', run: () => source.cancel() },
+            confirmDrift,
+            openProfile: () => entry.open('profile', s.profile ?? ''),
+            openRecovery: () => entry.open('recover', source.recoveryFile()),
+            cycleMode: () => setMode((m) => DRIFT_MODES[(DRIFT_MODES.indexOf(m) + 1) % DRIFT_MODES.length]!),
+            toggleDetail: () => {
+              setDetail((d) => !d);
+              setScroll(0);
+            },
+            pick,
+          }),
           ...scrollActions,
         ];
   usePaneActions(shell, actions);
@@ -97,7 +83,7 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
   function confirmDrift(names: string[], expect: string) {
     prompt.confirm({
       title: `Apply the regenerated config to ${names.join(', ')} (mode ${mode})?`,
-      detail: ['Each node gets what the profile regenerates now (v shows the diff).', mode === 'staged' ? 'Staged: it takes effect at the next reboot.' : 'Talos reboots a node when the change needs it (auto), or refuses (no-reboot).'],
+      detail: ['Each node gets what the profile regenerates now (Enter on a node shows the diff).', mode === 'staged' ? 'Staged: it takes effect at the next reboot.' : 'Talos reboots a node when the change needs it (auto), or refuses (no-reboot).'],
       expect,
       expectLabel: names.length === 1 ? 'node name' : 'cluster name',
       onConfirm: () => void source.applyDrift(names, mode),
@@ -122,7 +108,7 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
       bodyRows={bodyRows}
       lineTone={(line) => (detail && /^[+-](?![+-])/.test(line) ? (line.startsWith('+') ? 'ok' : 'error') : line.startsWith('error:') || /\sfailed\s/.test(line) ? 'error' : /\s(services-up|in-sync)\s/.test(line) || line.startsWith('done') ? 'ok' : undefined)}
     >
-      {entry.field !== null ? <TextField prompt="cluster profile> " value={entry.value} width={w} /> : null}
+      {entry.field !== null ? <TextField prompt={entry.field === 'recover' ? 'etcd snapshot to recover from> ' : 'cluster profile> '} value={entry.value} width={w} /> : null}
       {prompt.render(w)}
     </DocumentView>
   );

@@ -7,9 +7,10 @@ import { parseTalosconfig, type ResolvedContext } from '../../talos/index.js';
 import { loadProfile, readBaseConfigs, renderProfile } from '../../ops/provision-inputs.js';
 import { gatherFacts, planFrom } from '../../ops/provision-plan.js';
 import { runProvision, type ProvisionEvent, type RowStage } from '../../ops/provision-run.js';
-import { finishCluster } from '../../ops/provision-finish.js';
+import { finishCluster, kubeconfigDestination } from '../../ops/provision-finish.js';
 import { clusterSession } from '../../ops/provision-plan.js';
 import { applyConfig, type ApplyMode } from '../../ops/apply-run.js';
+import { checkRecoverySnapshot, describeRecovery, paneWording, RecoverySnapshotError, type RecoverySnapshot } from '../../ops/etcd-recover.js';
 
 export type Phase = 'idle' | 'planning' | 'planned' | 'running' | 'done';
 
@@ -23,6 +24,9 @@ export interface RowView {
   detail: string;
   /** What the node runs against what the profile regenerates (configured nodes), when it differs. */
   diff?: string;
+  /** The MACs the profile expects, and the certificate fingerprint pinned at the scan ('' when none). */
+  macs: string;
+  pin: string;
 }
 
 export interface ProvisionSnapshot {
@@ -34,12 +38,19 @@ export interface ProvisionSnapshot {
   log: readonly string[];
   error: string | null;
   healthy: boolean | null;
+  /** The etcd snapshot the bootstrap recovers from (describeRecovery), or null: a fresh bootstrap. */
+  recovery: string | null;
+  /** The recovery skips the sha256 check (--recover-skip-hash-check). */
+  recoverySkipsHash: boolean;
 }
 
 const MAX_LOG = 200;
 
 export class ProvisionSource {
-  private state: ProvisionSnapshot = { profile: null, phase: 'idle', plan: null, rows: [], log: [], error: null, healthy: null };
+  private state: ProvisionSnapshot = { profile: null, phase: 'idle', plan: null, rows: [], log: [], error: null, healthy: null, recovery: null, recoverySkipsHash: false };
+  private recovery: RecoverySnapshot | null = null;
+  /** The snapshot file last given, kept when its check failed so the hash check can be toggled on it. */
+  private recoveryPath = '';
   private configs = new Map<string, string>();
   private talosconfig: ResolvedContext | null = null;
   private stop: AbortController | null = null;
@@ -56,6 +67,12 @@ export class ProvisionSource {
   async plan(profile: string, targets: readonly string[] = []): Promise<void> {
     this.set({ profile, phase: 'planning', plan: null, rows: [], log: [], error: null, healthy: null });
     try {
+      // Refused before the scan: the run would end unable to save the kubeconfig.
+      try {
+        kubeconfigDestination(this.env);
+      } catch (err) {
+        throw new Error(`${(err as Error).message} in $KUBECONFIG before starting the console (or provision headless with --kubeconfig FILE)`);
+      }
       const loaded = loadProfile(profile);
       const base = readBaseConfigs(loaded);
       this.talosconfig = parseTalosconfig(base.talosconfig, `${base.origin}/talosconfig`);
@@ -65,11 +82,37 @@ export class ProvisionSource {
       if (scan.length === 0) throw new Error(`${profile} has no "scan:" targets`);
       const facts = await gatherFacts({ loaded, rendered, talosconfig: this.talosconfig, targets: scan, timeoutMs: 500 });
       const plan = planFrom(loaded, rendered, facts, {});
-      const rows = plan.rows.map((r) => ({ name: r.name, role: r.role, state: r.state, at: r.at ?? '-', target: r.target ?? '-', stage: 'planned' as const, detail: r.note }));
+      const rows = plan.rows.map((r) => ({ name: r.name, role: r.role, state: r.state, at: r.at ?? '-', target: r.target ?? '-', stage: 'planned' as const, detail: r.note, macs: r.macs.join(', '), pin: r.fingerprint ?? '' }));
       this.set({ phase: 'planned', plan, rows, log: [...loaded.warnings, ...plan.warnings].map((w) => `warning: ${w}`) });
     } catch (err) {
       this.set({ phase: 'idle', error: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  /**
+   * Recover etcd from this snapshot instead of a fresh bootstrap ('' drops it). The file is checked
+   * now (readable, its sha256 trailer unless skipHash), so a bad one is refused before the run.
+   */
+  async setRecovery(file: string, skipHash: boolean): Promise<void> {
+    this.recoveryPath = file;
+    if (file === '') {
+      this.recovery = null;
+      this.set({ recovery: null, recoverySkipsHash: false, error: null });
+      return;
+    }
+    try {
+      this.recovery = await checkRecoverySnapshot(file, skipHash);
+      this.set({ recovery: describeRecovery(this.recovery), recoverySkipsHash: skipHash, error: null });
+    } catch (err) {
+      this.recovery = null;
+      const message = err instanceof RecoverySnapshotError ? paneWording(err) : err instanceof Error ? err.message : String(err);
+      this.set({ recovery: null, recoverySkipsHash: skipHash, error: message });
+    }
+  }
+
+  /** The snapshot file currently chosen, for the pane's prompt. */
+  recoveryFile(): string {
+    return this.recoveryPath;
   }
 
   /** Run the plan (the pane has confirmed it). */
@@ -85,6 +128,7 @@ export class ProvisionSource {
       talosconfig,
       concurrency: 8,
       signal: this.stop.signal,
+      recover: this.recovery ?? undefined,
       finish: (session, cp) => finishCluster({ session, controlPlane: cp, plan, talosconfig, env: this.env, force: false }),
       onEvent: (e) => this.onEvent(e),
     }).catch((err: unknown) => {

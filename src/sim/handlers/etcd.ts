@@ -2,13 +2,15 @@
 // tells the same story. Talos refuses them on non-control-plane machines with Unimplemented.
 import { EtcdMemberAlarm_AlarmType as AlarmType, type MachineService } from '../../talos/proto/gen/machine/machine_pb.js';
 import { Code, RpcError } from '../../talos/status-codes.js';
+import { encodeSnapshot } from '../etcd-snapshot.js';
 import type { SimMachine } from '../machine-state.js';
 import { createRng, hashSeed } from '../rng.js';
 import { sleep, type SimHandlers } from './types.js';
 
 const DEFRAG_MS = 300;
-const SNAPSHOT_BYTES = 384 * 1024;
 const SNAPSHOT_CHUNK = 32 * 1024;
+/** An upload larger than this is refused: the simulator keeps it in memory. */
+const MAX_RECOVER_BYTES = 64 * 1024 * 1024;
 
 function requireControlPlane(machine: SimMachine, apiName: string): void {
   if (machine.mode !== 'configured' || machine.role !== 'controlplane') {
@@ -131,13 +133,27 @@ export const etcdHandlers: SimHandlers<typeof MachineService> = {
   async etcdSnapshot(_req, { machine, signal }, send) {
     requireControlPlane(machine, 'etcd snapshot');
     requireLocalEtcd(machine, 'failed reading etcd snapshot');
-    // Deterministic bytes starting with bbolt's magic-ish header, so clients can checksum them.
     const rng = createRng(hashSeed(machine.cluster.seed, 'snapshot', machine.memberId.toString()));
-    for (let off = 0; off < SNAPSHOT_BYTES && !signal.aborted; off += SNAPSHOT_CHUNK) {
-      const chunk = Buffer.alloc(Math.min(SNAPSHOT_CHUNK, SNAPSHOT_BYTES - off));
-      for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE(Math.floor(rng.next() * 2 ** 32) >>> 0, i);
-      if (off === 0) chunk.write('ED0CDAED', 0, 'hex');
-      await send({ bytes: chunk });
+    const file = encodeSnapshot(machine.etcd.snapshotData(machine.memberId), rng);
+    for (let off = 0; off < file.length && !signal.aborted; off += SNAPSHOT_CHUNK) {
+      await send({ bytes: file.subarray(off, off + SNAPSHOT_CHUNK) });
     }
+  },
+
+  // Talos v1.13 writes the upload to /var/lib/etcd.snapshot (replacing an earlier one) whatever the
+  // state of etcd: the checks come with Bootstrap (recover_etcd). A broken upload leaves nothing.
+  async etcdRecover(requests, { machine }) {
+    machine.etcdRecoverCalls++;
+    requireControlPlane(machine, 'etcd recover');
+    machine.recoverySnapshot = undefined;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const { bytes } of requests) {
+      size += bytes.length;
+      if (size > MAX_RECOVER_BYTES) throw new RpcError(Code.UNKNOWN, 'error writing snapshot: write /var/lib/etcd.snapshot: no space left on device');
+      chunks.push(Buffer.from(bytes));
+    }
+    machine.recoverySnapshot = Buffer.concat(chunks);
+    return { messages: [{}] };
   },
 };

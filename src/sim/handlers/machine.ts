@@ -7,7 +7,8 @@ import { configDiff, immediateApplyError, parseMachineConfig, type ParsedConfig 
 import type { SimMachine } from '../machine-state.js';
 import { Role } from '../rbac.js';
 import { createRng, hashSeed } from '../rng.js';
-import { startService, stopService, type ServiceRecord } from '../services.js';
+import { restoreSnapshot } from '../etcd-snapshot.js';
+import { serviceFailed, startService, stopService, type ServiceRecord } from '../services.js';
 import { tarGzFile } from '../tar.js';
 import type { SimCall, SimHandlers } from './types.js';
 
@@ -291,14 +292,30 @@ export const machineHandlers: SimHandlers<typeof MachineService> = {
     return { messages: [{}] };
   },
 
-  async bootstrap(_req, call) {
+  async bootstrap(req, call) {
     const { machine } = call;
     requireControlPlane(machine, 'bootstrap');
     const etcd = machine.etcd;
     // Talos checks the local etcd data directory; a member (or a node of a bootstrapped cluster) has data.
     if (etcd.bootstrapped || etcd.member(machine.memberId)) throw new RpcError(Code.ALREADY_EXISTS, 'etcd data directory is not empty');
     machine.machinedLog('[talos] bootstrap request received');
-    etcd.bootstrap(machine);
+    let restored;
+    if (req.recoverEtcd) {
+      // Talos answers Bootstrap at once and restores in etcd's pre stage: a bad or missing upload
+      // shows as the etcd service Failed, not as an error of this call.
+      try {
+        restored = restoreSnapshot(machine.recoverySnapshot, req.recoverSkipHashCheck);
+      } catch (err) {
+        const rec = machine.services.get('etcd');
+        if (rec) machine.serviceEventLogged('etcd', 'Failed', serviceFailed(rec, (err as Error).message));
+        machine.refresh();
+        return { messages: [{}] };
+      }
+      const { data, hash } = restored;
+      machine.machinedLog(`[talos] recovering etcd from snapshot: hash ${hash.toString(16).padStart(8, '0')}, revision ${data.revision}, total keys ${data.totalKeys}, total size ${data.dbSize}`);
+      machine.recoverySnapshot = undefined;
+    }
+    etcd.bootstrap(machine, restored?.data);
     machine.startEtcd();
     call.actions.bootstrapped(machine);
     return { messages: [{}] };

@@ -102,6 +102,20 @@ export function etcdSnapshot(t: NodeTarget, opts?: CallOptions): AsyncIterable<U
   return dataChunks(t, t.stream(M.etcdSnapshot, {}, opts), 'EtcdSnapshot');
 }
 
+/**
+ * EtcdRecover: upload a snapshot (made with EtcdSnapshot, or a copy of the data directory's db) for
+ * a following Bootstrap with recoverEtcd. The chunks are read as the node takes them; the node keeps
+ * the upload in /var/lib/etcd.snapshot. No deadline by default (a large snapshot takes long): give
+ * idleTimeoutMs so a node that stops taking data cannot hang the upload.
+ */
+export async function etcdRecover(t: NodeTarget, chunks: AsyncIterable<Uint8Array>, opts: CallOptions = {}): Promise<void> {
+  if (!t.clientStream) throw new TalosError({ code: Code.UNIMPLEMENTED, message: `cannot upload to ${t.node} over this connection`, node: t.node });
+  const requests = (async function* () {
+    for await (const bytes of chunks) yield { bytes };
+  })();
+  singleEntry(await t.clientStream(M.etcdRecover, requests, opts), t.node, 'EtcdRecover');
+}
+
 export async function bootstrap(t: NodeTarget, opts: CallOptions & { recoverEtcd?: boolean; recoverSkipHashCheck?: boolean } = {}): Promise<void> {
   const req = { recoverEtcd: opts.recoverEtcd ?? false, recoverSkipHashCheck: opts.recoverSkipHashCheck ?? false };
   singleEntry(await t.unary(M.bootstrap, req, opts), t.node, 'Bootstrap');

@@ -1,9 +1,9 @@
 // The console shell: header, pane area, status row and key-hint bar around the panes of
 // src/features. It owns the keyboard: global keys first, then the active pane's action table
 // (see src/ui/pane-types.ts for the contract panes rely on).
-import { Suspense, memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { Suspense, memo, type FC, useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, useStdin, type Key } from 'ink';
-import type { Action, KeyHandler, KeyPress, PaneDefinition, PaneId, PaneProps, ShellApi } from '../pane-types.js';
+import type { Action, KeyHandler, KeyPress, NavParams, PaneDefinition, PaneId, PaneProps, ShellApi } from '../pane-types.js';
 import type { TalosSession } from '../../talos/session.js';
 import type { SessionInfo } from '../../talos/session-info.js';
 import { splitKeys } from '../keys.js';
@@ -65,9 +65,14 @@ function useSessionInfo(session: TalosSession | null): SessionInfo | null {
   return useSyncExternalStore(subscribe, () => session?.info ?? null);
 }
 
-const PaneSlot = memo(function PaneSlot(props: { def: PaneDefinition; visible: boolean } & PaneProps) {
+/** A pane's props as the shell holds them: params untyped until they reach the pane they were typed for. */
+type SlotProps = Omit<PaneProps, 'params'> & { params?: NavParams };
+
+const PaneSlot = memo(function PaneSlot(props: { def: PaneDefinition; visible: boolean } & SlotProps) {
   const { def, visible, ...paneProps } = props;
-  const Pane = def.Component;
+  // The shell keeps each pane's params under that pane's own id, and navigate() only takes the
+  // params of the pane it opens: the props of this slot are the ones its component declares.
+  const Pane = def.Component as FC<SlotProps>;
   const { shell } = paneProps;
   // A pane that unmounts or crashes while its text field holds the keyboard must not leave the
   // shell deaf to every key (captureInput(false) also drops the field's key handler).

@@ -1,10 +1,11 @@
-// The rows of discovered ports, windowed around the selection so the table never grows past its
-// height (80x24 leaves about a dozen rows).
+// The rows of discovered ports in the one table widget (ui/Table), windowed around the selection so
+// the table never grows past its height (80x24 leaves about a dozen rows). Discovery's own parts: its
+// column widths (tableColumns), the marker saying how a row changed since the last scan, and a window
+// that moves only when the selection leaves it (rows are inserted above it during a scan).
 import { Box } from 'ink';
-import { Line } from '../../../ui/shell/Line.js';
-import { moreMarker } from '../../../ui/Table.js';
+import { Table } from '../../../ui/Table.js';
 import type { DiscoveryRow } from '../source.js';
-import { headerSegments, rowSegments, tableColumns } from '../view-model.js';
+import { rowCells, rowMarker, tableColumns, tableColumnsFor } from '../view-model.js';
 
 export interface ResultsTableProps {
   rows: readonly DiscoveryRow[];
@@ -19,31 +20,19 @@ export interface ResultsTableProps {
 export function ResultsTable({ rows, selected, offset, width, height, port }: ResultsTableProps) {
   const wide = rows.some((r) => r.port !== port);
   const cols = tableColumns(width, wide ? 21 : 15);
-  const body = visibleRowCount(rows.length, height);
-  const shown = rows.slice(offset, offset + body);
-  const more = moreMarker(offset, shown.length, rows.length);
+  const byKey = new Map(rows.map((r) => [r.key, r]));
   return (
     <Box flexDirection="column" height={height}>
-      <Line segments={headerSegments(cols)} />
-      {shown.map((row, i) => (
-        <Line key={row.key} segments={rowSegments(row, cols, offset + i === selected, port)} />
-      ))}
-      {more ? <Line segments={[{ text: `  ${more}`, tone: 'dim' }]} /> : null}
+      <Table
+        columns={tableColumnsFor(cols)}
+        rows={rows.map((r, i) => rowCells(r, cols, i === selected, port))}
+        cursor={selected}
+        width={width}
+        height={height}
+        offset={offset}
+        marker={(row, isSelected) => rowMarker(byKey.get(row.key)!, isSelected)}
+        highlight="none"
+      />
     </Box>
   );
-}
-
-/** Rows shown under the header in `height` rows: one fewer when they do not all fit (the "more" row). */
-export function visibleRowCount(total: number, height: number): number {
-  const room = Math.max(0, height - 1);
-  return total > room && room >= 2 ? room - 1 : room;
-}
-
-/** Offset that keeps `selected` visible in a window of `rows` lines, moving as little as possible. */
-export function windowOffset(previous: number, selected: number, rows: number, total: number): number {
-  if (rows <= 0) return 0;
-  let offset = Math.min(previous, Math.max(0, total - rows));
-  if (selected < offset) offset = selected;
-  if (selected >= offset + rows) offset = selected - rows + 1;
-  return Math.max(0, offset);
 }

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file machine/machine.proto.
  */
 export const file_machine_machine: GenFile = /*@__PURE__*/
-  fileDesc("ChVtYWNoaW5lL21hY2hpbmUucHJvdG8SB21hY2hpbmUi6AEKGUFwcGx5Q29uZmlndXJhdGlvblJlcXVlc3QSDAoEZGF0YRgBIAEoDBI1CgRtb2RlGAQgASgOMicubWFjaGluZS5BcHBseUNvbmZpZ3VyYXRpb25SZXF1ZXN0Lk1vZGUSDwoHZHJ5X3J1bhgFIAEoCBIzChB0cnlfbW9kZV90aW1lb3V0GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIkAKBE1vZGUSCgoGUkVCT09UEAASCAoEQVVUTxABEg0KCU5PX1JFQk9PVBACEgoKBlNUQUdFRBADEgcKA1RSWRAEIpcBChJBcHBseUNvbmZpZ3VyYXRpb24SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESEAoId2FybmluZ3MYAiADKAkSNQoEbW9kZRgDIAEoDjInLm1hY2hpbmUuQXBwbHlDb25maWd1cmF0aW9uUmVxdWVzdC5Nb2RlEhQKDG1vZGVfZGV0YWlscxgEIAEoCSJLChpBcHBseUNvbmZpZ3VyYXRpb25SZXNwb25zZRItCghtZXNzYWdlcxgBIAMoCzIbLm1hY2hpbmUuQXBwbHlDb25maWd1cmF0aW9uIkkKEEJvb3RzdHJhcFJlcXVlc3QSFAoMcmVjb3Zlcl9ldGNkGAEgASgIEh8KF3JlY292ZXJfc2tpcF9oYXNoX2NoZWNrGAIgASgIIi8KCUJvb3RzdHJhcBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSI5ChFCb290c3RyYXBSZXNwb25zZRIkCghtZXNzYWdlcxgBIAMoCzISLm1hY2hpbmUuQm9vdHN0cmFwIiwKDERtZXNnUmVxdWVzdBIOCgZmb2xsb3cYASABKAgSDAoEdGFpbBgCIAEoCCJ5CgtMb2dzUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSCgoCaWQYAiABKAkSJwoGZHJpdmVyGAMgASgOMhcuY29tbW9uLkNvbnRhaW5lckRyaXZlchIOCgZmb2xsb3cYBCABKAgSEgoKdGFpbF9saW5lcxgFIAEoBSJACg1Mb2dzQ29udGFpbmVyEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEgsKA2lkcxgCIAMoCSJCChZMb2dzQ29udGFpbmVyc1Jlc3BvbnNlEigKCG1lc3NhZ2VzGAEgAygLMhYubWFjaGluZS5Mb2dzQ29udGFpbmVyIk8KEUNvbnRhaW5lcnNSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRInCgZkcml2ZXIYAiABKA4yFy5jb21tb24uQ29udGFpbmVyRHJpdmVyIrUBCg1Db250YWluZXJJbmZvEhEKCW5hbWVzcGFjZRgBIAEoCRIKCgJpZBgCIAEoCRINCgVpbWFnZRgDIAEoCRILCgNwaWQYBCABKA0SDgoGc3RhdHVzGAUgASgJEg4KBnBvZF9pZBgGIAEoCRIMCgRuYW1lGAcgASgJEhkKEW5ldHdvcmtfbmFtZXNwYWNlGAggASgJEhMKC2ludGVybmFsX2lkGAkgASgJEgsKA3VpZBgKIAEoCSJbCglDb250YWluZXISIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESKgoKY29udGFpbmVycxgCIAMoCzIWLm1hY2hpbmUuQ29udGFpbmVySW5mbyI6ChJDb250YWluZXJzUmVzcG9uc2USJAoIbWVzc2FnZXMYASADKAsyEi5tYWNoaW5lLkNvbnRhaW5lciIsChVFdGNkTWVtYmVyTGlzdFJlcXVlc3QSEwoLcXVlcnlfbG9jYWwYASABKAgiZgoKRXRjZE1lbWJlchIKCgJpZBgCIAEoBBIQCghob3N0bmFtZRgDIAEoCRIRCglwZWVyX3VybHMYBCADKAkSEwoLY2xpZW50X3VybHMYBSADKAkSEgoKaXNfbGVhcm5lchgGIAEoCCJvCgtFdGNkTWVtYmVycxIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIWCg5sZWdhY3lfbWVtYmVycxgCIAMoCRIkCgdtZW1iZXJzGAMgAygLMhMubWFjaGluZS5FdGNkTWVtYmVyIkAKFkV0Y2RNZW1iZXJMaXN0UmVzcG9uc2USJgoIbWVzc2FnZXMYASADKAsyFC5tYWNoaW5lLkV0Y2RNZW1iZXJzIvgBChBFdGNkTWVtYmVyU3RhdHVzEhgKEHByb3RvY29sX3ZlcnNpb24YASABKAkSDwoHZGJfc2l6ZRgCIAEoAxIWCg5kYl9zaXplX2luX3VzZRgDIAEoAxIOCgZsZWFkZXIYBCABKAQSEgoKcmFmdF9pbmRleBgFIAEoBBIRCglyYWZ0X3Rlcm0YBiABKAQSGgoScmFmdF9hcHBsaWVkX2luZGV4GAcgASgEEg4KBmVycm9ycxgIIAMoCRISCgppc19sZWFybmVyGAkgASgIEhEKCW1lbWJlcl9pZBgKIAEoBBIXCg9zdG9yYWdlX3ZlcnNpb24YCyABKAkiYgoKRXRjZFN0YXR1cxIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIwCg1tZW1iZXJfc3RhdHVzGAIgASgLMhkubWFjaGluZS5FdGNkTWVtYmVyU3RhdHVzIjsKEkV0Y2RTdGF0dXNSZXNwb25zZRIlCghtZXNzYWdlcxgBIAMoCzITLm1hY2hpbmUuRXRjZFN0YXR1cyKIAQoPRXRjZE1lbWJlckFsYXJtEhEKCW1lbWJlcl9pZBgBIAEoBBIxCgVhbGFybRgCIAEoDjIiLm1hY2hpbmUuRXRjZE1lbWJlckFsYXJtLkFsYXJtVHlwZSIvCglBbGFybVR5cGUSCAoETk9ORRAAEgsKB05PU1BBQ0UQARILCgdDT1JSVVBUEAIiYAoJRXRjZEFsYXJtEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEi8KDW1lbWJlcl9hbGFybXMYAiADKAsyGC5tYWNoaW5lLkV0Y2RNZW1iZXJBbGFybSI9ChVFdGNkQWxhcm1MaXN0UmVzcG9uc2USJAoIbWVzc2FnZXMYASADKAsyEi5tYWNoaW5lLkV0Y2RBbGFybSJmCg9FdGNkQWxhcm1EaXNhcm0SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESLwoNbWVtYmVyX2FsYXJtcxgCIAMoCzIYLm1hY2hpbmUuRXRjZE1lbWJlckFsYXJtIkUKF0V0Y2RBbGFybURpc2FybVJlc3BvbnNlEioKCG1lc3NhZ2VzGAEgAygLMhgubWFjaGluZS5FdGNkQWxhcm1EaXNhcm0iNAoORXRjZERlZnJhZ21lbnQSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGEiQwoWRXRjZERlZnJhZ21lbnRSZXNwb25zZRIpCghtZXNzYWdlcxgBIAMoCzIXLm1hY2hpbmUuRXRjZERlZnJhZ21lbnQiHgocRXRjZEZvcmZlaXRMZWFkZXJzaGlwUmVxdWVzdCJLChVFdGNkRm9yZmVpdExlYWRlcnNoaXASIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESDgoGbWVtYmVyGAIgASgJIlEKHUV0Y2RGb3JmZWl0TGVhZGVyc2hpcFJlc3BvbnNlEjAKCG1lc3NhZ2VzGAEgAygLMh4ubWFjaGluZS5FdGNkRm9yZmVpdExlYWRlcnNoaXAiGQoXRXRjZExlYXZlQ2x1c3RlclJlcXVlc3QiNgoQRXRjZExlYXZlQ2x1c3RlchIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSJHChhFdGNkTGVhdmVDbHVzdGVyUmVzcG9uc2USKwoIbWVzc2FnZXMYASADKAsyGS5tYWNoaW5lLkV0Y2RMZWF2ZUNsdXN0ZXIiMAobRXRjZFJlbW92ZU1lbWJlckJ5SURSZXF1ZXN0EhEKCW1lbWJlcl9pZBgBIAEoBCI6ChRFdGNkUmVtb3ZlTWVtYmVyQnlJRBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSJPChxFdGNkUmVtb3ZlTWVtYmVyQnlJRFJlc3BvbnNlEi8KCG1lc3NhZ2VzGAEgAygLMh0ubWFjaGluZS5FdGNkUmVtb3ZlTWVtYmVyQnlJRCIVChNFdGNkU25hcHNob3RSZXF1ZXN0Ii4KEE1ldGFXcml0ZVJlcXVlc3QSCwoDa2V5GAEgASgNEg0KBXZhbHVlGAIgASgMIi8KCU1ldGFXcml0ZRIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSI5ChFNZXRhV3JpdGVSZXNwb25zZRIkCghtZXNzYWdlcxgBIAMoCzISLm1hY2hpbmUuTWV0YVdyaXRlIiAKEU1ldGFEZWxldGVSZXF1ZXN0EgsKA2tleRgBIAEoDSIwCgpNZXRhRGVsZXRlEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhIjsKEk1ldGFEZWxldGVSZXNwb25zZRIlCghtZXNzYWdlcxgBIAMoCzITLm1hY2hpbmUuTWV0YURlbGV0ZSJqCg1SZWJvb3RSZXF1ZXN0EikKBG1vZGUYASABKA4yGy5tYWNoaW5lLlJlYm9vdFJlcXVlc3QuTW9kZSIuCgRNb2RlEgsKB0RFRkFVTFQQABIOCgpQT1dFUkNZQ0xFEAESCQoFRk9SQ0UQAiI+CgZSZWJvb3QSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESEAoIYWN0b3JfaWQYAiABKAkiMwoOUmVib290UmVzcG9uc2USIQoIbWVzc2FnZXMYASADKAsyDy5tYWNoaW5lLlJlYm9vdCJSCgxTZXJ2aWNlRXZlbnQSCwoDbXNnGAEgASgJEg0KBXN0YXRlGAIgASgJEiYKAnRzGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI2Cg1TZXJ2aWNlRXZlbnRzEiUKBmV2ZW50cxgBIAMoCzIVLm1hY2hpbmUuU2VydmljZUV2ZW50IngKDVNlcnZpY2VIZWFsdGgSDwoHdW5rbm93bhgBIAEoCBIPCgdoZWFsdGh5GAIgASgIEhQKDGxhc3RfbWVzc2FnZRgDIAEoCRIvCgtsYXN0X2NoYW5nZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAieAoLU2VydmljZUluZm8SCgoCaWQYASABKAkSDQoFc3RhdGUYAiABKAkSJgoGZXZlbnRzGAMgASgLMhYubWFjaGluZS5TZXJ2aWNlRXZlbnRzEiYKBmhlYWx0aBgEIAEoCzIWLm1hY2hpbmUuU2VydmljZUhlYWx0aCJZCgtTZXJ2aWNlTGlzdBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRImCghzZXJ2aWNlcxgCIAMoCzIULm1hY2hpbmUuU2VydmljZUluZm8iPQoTU2VydmljZUxpc3RSZXNwb25zZRImCghtZXNzYWdlcxgBIAMoCzIULm1hY2hpbmUuU2VydmljZUxpc3QiIQoTU2VydmljZVN0YXJ0UmVxdWVzdBIKCgJpZBgBIAEoCSJACgxTZXJ2aWNlU3RhcnQSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESDAoEcmVzcBgCIAEoCSI/ChRTZXJ2aWNlU3RhcnRSZXNwb25zZRInCghtZXNzYWdlcxgBIAMoCzIVLm1hY2hpbmUuU2VydmljZVN0YXJ0IiAKElNlcnZpY2VTdG9wUmVxdWVzdBIKCgJpZBgBIAEoCSI/CgtTZXJ2aWNlU3RvcBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIMCgRyZXNwGAIgASgJIj0KE1NlcnZpY2VTdG9wUmVzcG9uc2USJgoIbWVzc2FnZXMYASADKAsyFC5tYWNoaW5lLlNlcnZpY2VTdG9wIiMKFVNlcnZpY2VSZXN0YXJ0UmVxdWVzdBIKCgJpZBgBIAEoCSJCCg5TZXJ2aWNlUmVzdGFydBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIMCgRyZXNwGAIgASgJIkMKFlNlcnZpY2VSZXN0YXJ0UmVzcG9uc2USKQoIbWVzc2FnZXMYASADKAsyFy5tYWNoaW5lLlNlcnZpY2VSZXN0YXJ0ImQKC1ZlcnNpb25JbmZvEgsKA3RhZxgBIAEoCRILCgNzaGEYAiABKAkSDQoFYnVpbHQYAyABKAkSEgoKZ29fdmVyc2lvbhgEIAEoCRIKCgJvcxgFIAEoCRIMCgRhcmNoGAYgASgJIioKDFBsYXRmb3JtSW5mbxIMCgRuYW1lGAEgASgJEgwKBG1vZGUYAiABKAkiHAoMRmVhdHVyZXNJbmZvEgwKBHJiYWMYASABKAgipgEKB1ZlcnNpb24SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESJQoHdmVyc2lvbhgCIAEoCzIULm1hY2hpbmUuVmVyc2lvbkluZm8SJwoIcGxhdGZvcm0YAyABKAsyFS5tYWNoaW5lLlBsYXRmb3JtSW5mbxInCghmZWF0dXJlcxgEIAEoCzIVLm1hY2hpbmUuRmVhdHVyZXNJbmZvIjUKD1ZlcnNpb25SZXNwb25zZRIiCghtZXNzYWdlcxgBIAMoCzIQLm1hY2hpbmUuVmVyc2lvbiI1Cg9Mb2FkQXZnUmVzcG9uc2USIgoIbWVzc2FnZXMYASADKAsyEC5tYWNoaW5lLkxvYWRBdmciWwoHTG9hZEF2ZxIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRINCgVsb2FkMRgCIAEoARINCgVsb2FkNRgDIAEoARIOCgZsb2FkMTUYBCABKAEiMwoOTWVtb3J5UmVzcG9uc2USIQoIbWVzc2FnZXMYASADKAsyDy5tYWNoaW5lLk1lbW9yeSJPCgZNZW1vcnkSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESIQoHbWVtaW5mbxgCIAEoCzIQLm1hY2hpbmUuTWVtSW5mbyJjCgdNZW1JbmZvEhAKCG1lbXRvdGFsGAEgASgEEg8KB21lbWZyZWUYAiABKAQSFAoMbWVtYXZhaWxhYmxlGAMgASgEEg8KB2J1ZmZlcnMYBCABKAQSDgoGY2FjaGVkGAUgASgEIjsKElN5c3RlbVN0YXRSZXNwb25zZRIlCghtZXNzYWdlcxgBIAMoCzITLm1hY2hpbmUuU3lzdGVtU3RhdCKHAQoKU3lzdGVtU3RhdBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIRCglib290X3RpbWUYAiABKAQSIwoJY3B1X3RvdGFsGAMgASgLMhAubWFjaGluZS5DUFVTdGF0Eh0KA2NwdRgEIAMoCzIQLm1hY2hpbmUuQ1BVU3RhdCKkAQoHQ1BVU3RhdBIMCgR1c2VyGAEgASgBEgwKBG5pY2UYAiABKAESDgoGc3lzdGVtGAMgASgBEgwKBGlkbGUYBCABKAESDgoGaW93YWl0GAUgASgBEgsKA2lycRgGIAEoARIQCghzb2Z0X2lycRgHIAEoARINCgVzdGVhbBgIIAEoARINCgVndWVzdBgJIAEoARISCgpndWVzdF9uaWNlGAogASgBMqEPCg5NYWNoaW5lU2VydmljZRJdChJBcHBseUNvbmZpZ3VyYXRpb24SIi5tYWNoaW5lLkFwcGx5Q29uZmlndXJhdGlvblJlcXVlc3QaIy5tYWNoaW5lLkFwcGx5Q29uZmlndXJhdGlvblJlc3BvbnNlEkIKCUJvb3RzdHJhcBIZLm1hY2hpbmUuQm9vdHN0cmFwUmVxdWVzdBoaLm1hY2hpbmUuQm9vdHN0cmFwUmVzcG9uc2USRQoKQ29udGFpbmVycxIaLm1hY2hpbmUuQ29udGFpbmVyc1JlcXVlc3QaGy5tYWNoaW5lLkNvbnRhaW5lcnNSZXNwb25zZRIuCgVEbWVzZxIVLm1hY2hpbmUuRG1lc2dSZXF1ZXN0GgwuY29tbW9uLkRhdGEwARJHCg1FdGNkQWxhcm1MaXN0EhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Gh4ubWFjaGluZS5FdGNkQWxhcm1MaXN0UmVzcG9uc2USSwoPRXRjZEFsYXJtRGlzYXJtEhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5GiAubWFjaGluZS5FdGNkQWxhcm1EaXNhcm1SZXNwb25zZRJJCg5FdGNkRGVmcmFnbWVudBIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRofLm1hY2hpbmUuRXRjZERlZnJhZ21lbnRSZXNwb25zZRJmChVFdGNkRm9yZmVpdExlYWRlcnNoaXASJS5tYWNoaW5lLkV0Y2RGb3JmZWl0TGVhZGVyc2hpcFJlcXVlc3QaJi5tYWNoaW5lLkV0Y2RGb3JmZWl0TGVhZGVyc2hpcFJlc3BvbnNlElcKEEV0Y2RMZWF2ZUNsdXN0ZXISIC5tYWNoaW5lLkV0Y2RMZWF2ZUNsdXN0ZXJSZXF1ZXN0GiEubWFjaGluZS5FdGNkTGVhdmVDbHVzdGVyUmVzcG9uc2USUQoORXRjZE1lbWJlckxpc3QSHi5tYWNoaW5lLkV0Y2RNZW1iZXJMaXN0UmVxdWVzdBofLm1hY2hpbmUuRXRjZE1lbWJlckxpc3RSZXNwb25zZRJjChRFdGNkUmVtb3ZlTWVtYmVyQnlJRBIkLm1hY2hpbmUuRXRjZFJlbW92ZU1lbWJlckJ5SURSZXF1ZXN0GiUubWFjaGluZS5FdGNkUmVtb3ZlTWVtYmVyQnlJRFJlc3BvbnNlEjwKDEV0Y2RTbmFwc2hvdBIcLm1hY2hpbmUuRXRjZFNuYXBzaG90UmVxdWVzdBoMLmNvbW1vbi5EYXRhMAESQQoKRXRjZFN0YXR1cxIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRobLm1hY2hpbmUuRXRjZFN0YXR1c1Jlc3BvbnNlEjQKCkt1YmVjb25maWcSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaDC5jb21tb24uRGF0YTABEiwKBExvZ3MSFC5tYWNoaW5lLkxvZ3NSZXF1ZXN0GgwuY29tbW9uLkRhdGEwARJJCg5Mb2dzQ29udGFpbmVycxIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRofLm1hY2hpbmUuTG9nc0NvbnRhaW5lcnNSZXNwb25zZRJCCglNZXRhV3JpdGUSGS5tYWNoaW5lLk1ldGFXcml0ZVJlcXVlc3QaGi5tYWNoaW5lLk1ldGFXcml0ZVJlc3BvbnNlEkUKCk1ldGFEZWxldGUSGi5tYWNoaW5lLk1ldGFEZWxldGVSZXF1ZXN0GhsubWFjaGluZS5NZXRhRGVsZXRlUmVzcG9uc2USOQoGUmVib290EhYubWFjaGluZS5SZWJvb3RSZXF1ZXN0GhcubWFjaGluZS5SZWJvb3RSZXNwb25zZRJDCgtTZXJ2aWNlTGlzdBIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRocLm1hY2hpbmUuU2VydmljZUxpc3RSZXNwb25zZRJRCg5TZXJ2aWNlUmVzdGFydBIeLm1hY2hpbmUuU2VydmljZVJlc3RhcnRSZXF1ZXN0Gh8ubWFjaGluZS5TZXJ2aWNlUmVzdGFydFJlc3BvbnNlEksKDFNlcnZpY2VTdGFydBIcLm1hY2hpbmUuU2VydmljZVN0YXJ0UmVxdWVzdBodLm1hY2hpbmUuU2VydmljZVN0YXJ0UmVzcG9uc2USSAoLU2VydmljZVN0b3ASGy5tYWNoaW5lLlNlcnZpY2VTdG9wUmVxdWVzdBocLm1hY2hpbmUuU2VydmljZVN0b3BSZXNwb25zZRI7CgdWZXJzaW9uEhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5GhgubWFjaGluZS5WZXJzaW9uUmVzcG9uc2USOwoHTG9hZEF2ZxIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRoYLm1hY2hpbmUuTG9hZEF2Z1Jlc3BvbnNlEjkKBk1lbW9yeRIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRoXLm1hY2hpbmUuTWVtb3J5UmVzcG9uc2USQQoKU3lzdGVtU3RhdBIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRobLm1hY2hpbmUuU3lzdGVtU3RhdFJlc3BvbnNlYgZwcm90bzM", [file_common_common, file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_timestamp]);
+  fileDesc("ChVtYWNoaW5lL21hY2hpbmUucHJvdG8SB21hY2hpbmUi6AEKGUFwcGx5Q29uZmlndXJhdGlvblJlcXVlc3QSDAoEZGF0YRgBIAEoDBI1CgRtb2RlGAQgASgOMicubWFjaGluZS5BcHBseUNvbmZpZ3VyYXRpb25SZXF1ZXN0Lk1vZGUSDwoHZHJ5X3J1bhgFIAEoCBIzChB0cnlfbW9kZV90aW1lb3V0GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIkAKBE1vZGUSCgoGUkVCT09UEAASCAoEQVVUTxABEg0KCU5PX1JFQk9PVBACEgoKBlNUQUdFRBADEgcKA1RSWRAEIpcBChJBcHBseUNvbmZpZ3VyYXRpb24SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESEAoId2FybmluZ3MYAiADKAkSNQoEbW9kZRgDIAEoDjInLm1hY2hpbmUuQXBwbHlDb25maWd1cmF0aW9uUmVxdWVzdC5Nb2RlEhQKDG1vZGVfZGV0YWlscxgEIAEoCSJLChpBcHBseUNvbmZpZ3VyYXRpb25SZXNwb25zZRItCghtZXNzYWdlcxgBIAMoCzIbLm1hY2hpbmUuQXBwbHlDb25maWd1cmF0aW9uIkkKEEJvb3RzdHJhcFJlcXVlc3QSFAoMcmVjb3Zlcl9ldGNkGAEgASgIEh8KF3JlY292ZXJfc2tpcF9oYXNoX2NoZWNrGAIgASgIIi8KCUJvb3RzdHJhcBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSI5ChFCb290c3RyYXBSZXNwb25zZRIkCghtZXNzYWdlcxgBIAMoCzISLm1hY2hpbmUuQm9vdHN0cmFwIiwKDERtZXNnUmVxdWVzdBIOCgZmb2xsb3cYASABKAgSDAoEdGFpbBgCIAEoCCJ5CgtMb2dzUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSCgoCaWQYAiABKAkSJwoGZHJpdmVyGAMgASgOMhcuY29tbW9uLkNvbnRhaW5lckRyaXZlchIOCgZmb2xsb3cYBCABKAgSEgoKdGFpbF9saW5lcxgFIAEoBSJACg1Mb2dzQ29udGFpbmVyEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEgsKA2lkcxgCIAMoCSJCChZMb2dzQ29udGFpbmVyc1Jlc3BvbnNlEigKCG1lc3NhZ2VzGAEgAygLMhYubWFjaGluZS5Mb2dzQ29udGFpbmVyIk8KEUNvbnRhaW5lcnNSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRInCgZkcml2ZXIYAiABKA4yFy5jb21tb24uQ29udGFpbmVyRHJpdmVyIrUBCg1Db250YWluZXJJbmZvEhEKCW5hbWVzcGFjZRgBIAEoCRIKCgJpZBgCIAEoCRINCgVpbWFnZRgDIAEoCRILCgNwaWQYBCABKA0SDgoGc3RhdHVzGAUgASgJEg4KBnBvZF9pZBgGIAEoCRIMCgRuYW1lGAcgASgJEhkKEW5ldHdvcmtfbmFtZXNwYWNlGAggASgJEhMKC2ludGVybmFsX2lkGAkgASgJEgsKA3VpZBgKIAEoCSJbCglDb250YWluZXISIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESKgoKY29udGFpbmVycxgCIAMoCzIWLm1hY2hpbmUuQ29udGFpbmVySW5mbyI6ChJDb250YWluZXJzUmVzcG9uc2USJAoIbWVzc2FnZXMYASADKAsyEi5tYWNoaW5lLkNvbnRhaW5lciIsChVFdGNkTWVtYmVyTGlzdFJlcXVlc3QSEwoLcXVlcnlfbG9jYWwYASABKAgiZgoKRXRjZE1lbWJlchIKCgJpZBgCIAEoBBIQCghob3N0bmFtZRgDIAEoCRIRCglwZWVyX3VybHMYBCADKAkSEwoLY2xpZW50X3VybHMYBSADKAkSEgoKaXNfbGVhcm5lchgGIAEoCCJvCgtFdGNkTWVtYmVycxIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIWCg5sZWdhY3lfbWVtYmVycxgCIAMoCRIkCgdtZW1iZXJzGAMgAygLMhMubWFjaGluZS5FdGNkTWVtYmVyIkAKFkV0Y2RNZW1iZXJMaXN0UmVzcG9uc2USJgoIbWVzc2FnZXMYASADKAsyFC5tYWNoaW5lLkV0Y2RNZW1iZXJzIvgBChBFdGNkTWVtYmVyU3RhdHVzEhgKEHByb3RvY29sX3ZlcnNpb24YASABKAkSDwoHZGJfc2l6ZRgCIAEoAxIWCg5kYl9zaXplX2luX3VzZRgDIAEoAxIOCgZsZWFkZXIYBCABKAQSEgoKcmFmdF9pbmRleBgFIAEoBBIRCglyYWZ0X3Rlcm0YBiABKAQSGgoScmFmdF9hcHBsaWVkX2luZGV4GAcgASgEEg4KBmVycm9ycxgIIAMoCRISCgppc19sZWFybmVyGAkgASgIEhEKCW1lbWJlcl9pZBgKIAEoBBIXCg9zdG9yYWdlX3ZlcnNpb24YCyABKAkiYgoKRXRjZFN0YXR1cxIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIwCg1tZW1iZXJfc3RhdHVzGAIgASgLMhkubWFjaGluZS5FdGNkTWVtYmVyU3RhdHVzIjsKEkV0Y2RTdGF0dXNSZXNwb25zZRIlCghtZXNzYWdlcxgBIAMoCzITLm1hY2hpbmUuRXRjZFN0YXR1cyKIAQoPRXRjZE1lbWJlckFsYXJtEhEKCW1lbWJlcl9pZBgBIAEoBBIxCgVhbGFybRgCIAEoDjIiLm1hY2hpbmUuRXRjZE1lbWJlckFsYXJtLkFsYXJtVHlwZSIvCglBbGFybVR5cGUSCAoETk9ORRAAEgsKB05PU1BBQ0UQARILCgdDT1JSVVBUEAIiYAoJRXRjZEFsYXJtEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhEi8KDW1lbWJlcl9hbGFybXMYAiADKAsyGC5tYWNoaW5lLkV0Y2RNZW1iZXJBbGFybSI9ChVFdGNkQWxhcm1MaXN0UmVzcG9uc2USJAoIbWVzc2FnZXMYASADKAsyEi5tYWNoaW5lLkV0Y2RBbGFybSJmCg9FdGNkQWxhcm1EaXNhcm0SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESLwoNbWVtYmVyX2FsYXJtcxgCIAMoCzIYLm1hY2hpbmUuRXRjZE1lbWJlckFsYXJtIkUKF0V0Y2RBbGFybURpc2FybVJlc3BvbnNlEioKCG1lc3NhZ2VzGAEgAygLMhgubWFjaGluZS5FdGNkQWxhcm1EaXNhcm0iNAoORXRjZERlZnJhZ21lbnQSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGEiQwoWRXRjZERlZnJhZ21lbnRSZXNwb25zZRIpCghtZXNzYWdlcxgBIAMoCzIXLm1hY2hpbmUuRXRjZERlZnJhZ21lbnQiHgocRXRjZEZvcmZlaXRMZWFkZXJzaGlwUmVxdWVzdCJLChVFdGNkRm9yZmVpdExlYWRlcnNoaXASIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESDgoGbWVtYmVyGAIgASgJIlEKHUV0Y2RGb3JmZWl0TGVhZGVyc2hpcFJlc3BvbnNlEjAKCG1lc3NhZ2VzGAEgAygLMh4ubWFjaGluZS5FdGNkRm9yZmVpdExlYWRlcnNoaXAiGQoXRXRjZExlYXZlQ2x1c3RlclJlcXVlc3QiNgoQRXRjZExlYXZlQ2x1c3RlchIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSJHChhFdGNkTGVhdmVDbHVzdGVyUmVzcG9uc2USKwoIbWVzc2FnZXMYASADKAsyGS5tYWNoaW5lLkV0Y2RMZWF2ZUNsdXN0ZXIiMAobRXRjZFJlbW92ZU1lbWJlckJ5SURSZXF1ZXN0EhEKCW1lbWJlcl9pZBgBIAEoBCI6ChRFdGNkUmVtb3ZlTWVtYmVyQnlJRBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSJPChxFdGNkUmVtb3ZlTWVtYmVyQnlJRFJlc3BvbnNlEi8KCG1lc3NhZ2VzGAEgAygLMh0ubWFjaGluZS5FdGNkUmVtb3ZlTWVtYmVyQnlJRCIVChNFdGNkU25hcHNob3RSZXF1ZXN0IjEKC0V0Y2RSZWNvdmVyEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhIj0KE0V0Y2RSZWNvdmVyUmVzcG9uc2USJgoIbWVzc2FnZXMYASADKAsyFC5tYWNoaW5lLkV0Y2RSZWNvdmVyIi4KEE1ldGFXcml0ZVJlcXVlc3QSCwoDa2V5GAEgASgNEg0KBXZhbHVlGAIgASgMIi8KCU1ldGFXcml0ZRIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YSI5ChFNZXRhV3JpdGVSZXNwb25zZRIkCghtZXNzYWdlcxgBIAMoCzISLm1hY2hpbmUuTWV0YVdyaXRlIiAKEU1ldGFEZWxldGVSZXF1ZXN0EgsKA2tleRgBIAEoDSIwCgpNZXRhRGVsZXRlEiIKCG1ldGFkYXRhGAEgASgLMhAuY29tbW9uLk1ldGFkYXRhIjsKEk1ldGFEZWxldGVSZXNwb25zZRIlCghtZXNzYWdlcxgBIAMoCzITLm1hY2hpbmUuTWV0YURlbGV0ZSJqCg1SZWJvb3RSZXF1ZXN0EikKBG1vZGUYASABKA4yGy5tYWNoaW5lLlJlYm9vdFJlcXVlc3QuTW9kZSIuCgRNb2RlEgsKB0RFRkFVTFQQABIOCgpQT1dFUkNZQ0xFEAESCQoFRk9SQ0UQAiI+CgZSZWJvb3QSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESEAoIYWN0b3JfaWQYAiABKAkiMwoOUmVib290UmVzcG9uc2USIQoIbWVzc2FnZXMYASADKAsyDy5tYWNoaW5lLlJlYm9vdCJSCgxTZXJ2aWNlRXZlbnQSCwoDbXNnGAEgASgJEg0KBXN0YXRlGAIgASgJEiYKAnRzGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI2Cg1TZXJ2aWNlRXZlbnRzEiUKBmV2ZW50cxgBIAMoCzIVLm1hY2hpbmUuU2VydmljZUV2ZW50IngKDVNlcnZpY2VIZWFsdGgSDwoHdW5rbm93bhgBIAEoCBIPCgdoZWFsdGh5GAIgASgIEhQKDGxhc3RfbWVzc2FnZRgDIAEoCRIvCgtsYXN0X2NoYW5nZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAieAoLU2VydmljZUluZm8SCgoCaWQYASABKAkSDQoFc3RhdGUYAiABKAkSJgoGZXZlbnRzGAMgASgLMhYubWFjaGluZS5TZXJ2aWNlRXZlbnRzEiYKBmhlYWx0aBgEIAEoCzIWLm1hY2hpbmUuU2VydmljZUhlYWx0aCJZCgtTZXJ2aWNlTGlzdBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRImCghzZXJ2aWNlcxgCIAMoCzIULm1hY2hpbmUuU2VydmljZUluZm8iPQoTU2VydmljZUxpc3RSZXNwb25zZRImCghtZXNzYWdlcxgBIAMoCzIULm1hY2hpbmUuU2VydmljZUxpc3QiIQoTU2VydmljZVN0YXJ0UmVxdWVzdBIKCgJpZBgBIAEoCSJACgxTZXJ2aWNlU3RhcnQSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESDAoEcmVzcBgCIAEoCSI/ChRTZXJ2aWNlU3RhcnRSZXNwb25zZRInCghtZXNzYWdlcxgBIAMoCzIVLm1hY2hpbmUuU2VydmljZVN0YXJ0IiAKElNlcnZpY2VTdG9wUmVxdWVzdBIKCgJpZBgBIAEoCSI/CgtTZXJ2aWNlU3RvcBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIMCgRyZXNwGAIgASgJIj0KE1NlcnZpY2VTdG9wUmVzcG9uc2USJgoIbWVzc2FnZXMYASADKAsyFC5tYWNoaW5lLlNlcnZpY2VTdG9wIiMKFVNlcnZpY2VSZXN0YXJ0UmVxdWVzdBIKCgJpZBgBIAEoCSJCCg5TZXJ2aWNlUmVzdGFydBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIMCgRyZXNwGAIgASgJIkMKFlNlcnZpY2VSZXN0YXJ0UmVzcG9uc2USKQoIbWVzc2FnZXMYASADKAsyFy5tYWNoaW5lLlNlcnZpY2VSZXN0YXJ0ImQKC1ZlcnNpb25JbmZvEgsKA3RhZxgBIAEoCRILCgNzaGEYAiABKAkSDQoFYnVpbHQYAyABKAkSEgoKZ29fdmVyc2lvbhgEIAEoCRIKCgJvcxgFIAEoCRIMCgRhcmNoGAYgASgJIioKDFBsYXRmb3JtSW5mbxIMCgRuYW1lGAEgASgJEgwKBG1vZGUYAiABKAkiHAoMRmVhdHVyZXNJbmZvEgwKBHJiYWMYASABKAgipgEKB1ZlcnNpb24SIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESJQoHdmVyc2lvbhgCIAEoCzIULm1hY2hpbmUuVmVyc2lvbkluZm8SJwoIcGxhdGZvcm0YAyABKAsyFS5tYWNoaW5lLlBsYXRmb3JtSW5mbxInCghmZWF0dXJlcxgEIAEoCzIVLm1hY2hpbmUuRmVhdHVyZXNJbmZvIjUKD1ZlcnNpb25SZXNwb25zZRIiCghtZXNzYWdlcxgBIAMoCzIQLm1hY2hpbmUuVmVyc2lvbiI1Cg9Mb2FkQXZnUmVzcG9uc2USIgoIbWVzc2FnZXMYASADKAsyEC5tYWNoaW5lLkxvYWRBdmciWwoHTG9hZEF2ZxIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRINCgVsb2FkMRgCIAEoARINCgVsb2FkNRgDIAEoARIOCgZsb2FkMTUYBCABKAEiMwoOTWVtb3J5UmVzcG9uc2USIQoIbWVzc2FnZXMYASADKAsyDy5tYWNoaW5lLk1lbW9yeSJPCgZNZW1vcnkSIgoIbWV0YWRhdGEYASABKAsyEC5jb21tb24uTWV0YWRhdGESIQoHbWVtaW5mbxgCIAEoCzIQLm1hY2hpbmUuTWVtSW5mbyJjCgdNZW1JbmZvEhAKCG1lbXRvdGFsGAEgASgEEg8KB21lbWZyZWUYAiABKAQSFAoMbWVtYXZhaWxhYmxlGAMgASgEEg8KB2J1ZmZlcnMYBCABKAQSDgoGY2FjaGVkGAUgASgEIjsKElN5c3RlbVN0YXRSZXNwb25zZRIlCghtZXNzYWdlcxgBIAMoCzITLm1hY2hpbmUuU3lzdGVtU3RhdCKHAQoKU3lzdGVtU3RhdBIiCghtZXRhZGF0YRgBIAEoCzIQLmNvbW1vbi5NZXRhZGF0YRIRCglib290X3RpbWUYAiABKAQSIwoJY3B1X3RvdGFsGAMgASgLMhAubWFjaGluZS5DUFVTdGF0Eh0KA2NwdRgEIAMoCzIQLm1hY2hpbmUuQ1BVU3RhdCKkAQoHQ1BVU3RhdBIMCgR1c2VyGAEgASgBEgwKBG5pY2UYAiABKAESDgoGc3lzdGVtGAMgASgBEgwKBGlkbGUYBCABKAESDgoGaW93YWl0GAUgASgBEgsKA2lycRgGIAEoARIQCghzb2Z0X2lycRgHIAEoARINCgVzdGVhbBgIIAEoARINCgVndWVzdBgJIAEoARISCgpndWVzdF9uaWNlGAogASgBMt4PCg5NYWNoaW5lU2VydmljZRJdChJBcHBseUNvbmZpZ3VyYXRpb24SIi5tYWNoaW5lLkFwcGx5Q29uZmlndXJhdGlvblJlcXVlc3QaIy5tYWNoaW5lLkFwcGx5Q29uZmlndXJhdGlvblJlc3BvbnNlEkIKCUJvb3RzdHJhcBIZLm1hY2hpbmUuQm9vdHN0cmFwUmVxdWVzdBoaLm1hY2hpbmUuQm9vdHN0cmFwUmVzcG9uc2USRQoKQ29udGFpbmVycxIaLm1hY2hpbmUuQ29udGFpbmVyc1JlcXVlc3QaGy5tYWNoaW5lLkNvbnRhaW5lcnNSZXNwb25zZRIuCgVEbWVzZxIVLm1hY2hpbmUuRG1lc2dSZXF1ZXN0GgwuY29tbW9uLkRhdGEwARJHCg1FdGNkQWxhcm1MaXN0EhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Gh4ubWFjaGluZS5FdGNkQWxhcm1MaXN0UmVzcG9uc2USSwoPRXRjZEFsYXJtRGlzYXJtEhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5GiAubWFjaGluZS5FdGNkQWxhcm1EaXNhcm1SZXNwb25zZRJJCg5FdGNkRGVmcmFnbWVudBIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRofLm1hY2hpbmUuRXRjZERlZnJhZ21lbnRSZXNwb25zZRJmChVFdGNkRm9yZmVpdExlYWRlcnNoaXASJS5tYWNoaW5lLkV0Y2RGb3JmZWl0TGVhZGVyc2hpcFJlcXVlc3QaJi5tYWNoaW5lLkV0Y2RGb3JmZWl0TGVhZGVyc2hpcFJlc3BvbnNlElcKEEV0Y2RMZWF2ZUNsdXN0ZXISIC5tYWNoaW5lLkV0Y2RMZWF2ZUNsdXN0ZXJSZXF1ZXN0GiEubWFjaGluZS5FdGNkTGVhdmVDbHVzdGVyUmVzcG9uc2USUQoORXRjZE1lbWJlckxpc3QSHi5tYWNoaW5lLkV0Y2RNZW1iZXJMaXN0UmVxdWVzdBofLm1hY2hpbmUuRXRjZE1lbWJlckxpc3RSZXNwb25zZRJjChRFdGNkUmVtb3ZlTWVtYmVyQnlJRBIkLm1hY2hpbmUuRXRjZFJlbW92ZU1lbWJlckJ5SURSZXF1ZXN0GiUubWFjaGluZS5FdGNkUmVtb3ZlTWVtYmVyQnlJRFJlc3BvbnNlEjsKC0V0Y2RSZWNvdmVyEgwuY29tbW9uLkRhdGEaHC5tYWNoaW5lLkV0Y2RSZWNvdmVyUmVzcG9uc2UoARI8CgxFdGNkU25hcHNob3QSHC5tYWNoaW5lLkV0Y2RTbmFwc2hvdFJlcXVlc3QaDC5jb21tb24uRGF0YTABEkEKCkV0Y2RTdGF0dXMSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaGy5tYWNoaW5lLkV0Y2RTdGF0dXNSZXNwb25zZRI0CgpLdWJlY29uZmlnEhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5GgwuY29tbW9uLkRhdGEwARIsCgRMb2dzEhQubWFjaGluZS5Mb2dzUmVxdWVzdBoMLmNvbW1vbi5EYXRhMAESSQoOTG9nc0NvbnRhaW5lcnMSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaHy5tYWNoaW5lLkxvZ3NDb250YWluZXJzUmVzcG9uc2USQgoJTWV0YVdyaXRlEhkubWFjaGluZS5NZXRhV3JpdGVSZXF1ZXN0GhoubWFjaGluZS5NZXRhV3JpdGVSZXNwb25zZRJFCgpNZXRhRGVsZXRlEhoubWFjaGluZS5NZXRhRGVsZXRlUmVxdWVzdBobLm1hY2hpbmUuTWV0YURlbGV0ZVJlc3BvbnNlEjkKBlJlYm9vdBIWLm1hY2hpbmUuUmVib290UmVxdWVzdBoXLm1hY2hpbmUuUmVib290UmVzcG9uc2USQwoLU2VydmljZUxpc3QSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaHC5tYWNoaW5lLlNlcnZpY2VMaXN0UmVzcG9uc2USUQoOU2VydmljZVJlc3RhcnQSHi5tYWNoaW5lLlNlcnZpY2VSZXN0YXJ0UmVxdWVzdBofLm1hY2hpbmUuU2VydmljZVJlc3RhcnRSZXNwb25zZRJLCgxTZXJ2aWNlU3RhcnQSHC5tYWNoaW5lLlNlcnZpY2VTdGFydFJlcXVlc3QaHS5tYWNoaW5lLlNlcnZpY2VTdGFydFJlc3BvbnNlEkgKC1NlcnZpY2VTdG9wEhsubWFjaGluZS5TZXJ2aWNlU3RvcFJlcXVlc3QaHC5tYWNoaW5lLlNlcnZpY2VTdG9wUmVzcG9uc2USOwoHVmVyc2lvbhIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRoYLm1hY2hpbmUuVmVyc2lvblJlc3BvbnNlEjsKB0xvYWRBdmcSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaGC5tYWNoaW5lLkxvYWRBdmdSZXNwb25zZRI5CgZNZW1vcnkSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaFy5tYWNoaW5lLk1lbW9yeVJlc3BvbnNlEkEKClN5c3RlbVN0YXQSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaGy5tYWNoaW5lLlN5c3RlbVN0YXRSZXNwb25zZWIGcHJvdG8z", [file_common_common, file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_timestamp]);
 
 /**
  * ---- ApplyConfiguration
@@ -957,6 +957,40 @@ export const EtcdSnapshotRequestSchema: GenMessage<EtcdSnapshotRequest> = /*@__P
   messageDesc(file_machine_machine, 37);
 
 /**
+ * @generated from message machine.EtcdRecover
+ */
+export type EtcdRecover = Message<"machine.EtcdRecover"> & {
+  /**
+   * @generated from field: common.Metadata metadata = 1;
+   */
+  metadata?: Metadata;
+};
+
+/**
+ * Describes the message machine.EtcdRecover.
+ * Use `create(EtcdRecoverSchema)` to create a new message.
+ */
+export const EtcdRecoverSchema: GenMessage<EtcdRecover> = /*@__PURE__*/
+  messageDesc(file_machine_machine, 38);
+
+/**
+ * @generated from message machine.EtcdRecoverResponse
+ */
+export type EtcdRecoverResponse = Message<"machine.EtcdRecoverResponse"> & {
+  /**
+   * @generated from field: repeated machine.EtcdRecover messages = 1;
+   */
+  messages: EtcdRecover[];
+};
+
+/**
+ * Describes the message machine.EtcdRecoverResponse.
+ * Use `create(EtcdRecoverResponseSchema)` to create a new message.
+ */
+export const EtcdRecoverResponseSchema: GenMessage<EtcdRecoverResponse> = /*@__PURE__*/
+  messageDesc(file_machine_machine, 39);
+
+/**
  * ---- META
  *
  * @generated from message machine.MetaWriteRequest
@@ -978,7 +1012,7 @@ export type MetaWriteRequest = Message<"machine.MetaWriteRequest"> & {
  * Use `create(MetaWriteRequestSchema)` to create a new message.
  */
 export const MetaWriteRequestSchema: GenMessage<MetaWriteRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 38);
+  messageDesc(file_machine_machine, 40);
 
 /**
  * @generated from message machine.MetaWrite
@@ -995,7 +1029,7 @@ export type MetaWrite = Message<"machine.MetaWrite"> & {
  * Use `create(MetaWriteSchema)` to create a new message.
  */
 export const MetaWriteSchema: GenMessage<MetaWrite> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 39);
+  messageDesc(file_machine_machine, 41);
 
 /**
  * @generated from message machine.MetaWriteResponse
@@ -1012,7 +1046,7 @@ export type MetaWriteResponse = Message<"machine.MetaWriteResponse"> & {
  * Use `create(MetaWriteResponseSchema)` to create a new message.
  */
 export const MetaWriteResponseSchema: GenMessage<MetaWriteResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 40);
+  messageDesc(file_machine_machine, 42);
 
 /**
  * @generated from message machine.MetaDeleteRequest
@@ -1029,7 +1063,7 @@ export type MetaDeleteRequest = Message<"machine.MetaDeleteRequest"> & {
  * Use `create(MetaDeleteRequestSchema)` to create a new message.
  */
 export const MetaDeleteRequestSchema: GenMessage<MetaDeleteRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 41);
+  messageDesc(file_machine_machine, 43);
 
 /**
  * @generated from message machine.MetaDelete
@@ -1046,7 +1080,7 @@ export type MetaDelete = Message<"machine.MetaDelete"> & {
  * Use `create(MetaDeleteSchema)` to create a new message.
  */
 export const MetaDeleteSchema: GenMessage<MetaDelete> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 42);
+  messageDesc(file_machine_machine, 44);
 
 /**
  * @generated from message machine.MetaDeleteResponse
@@ -1063,7 +1097,7 @@ export type MetaDeleteResponse = Message<"machine.MetaDeleteResponse"> & {
  * Use `create(MetaDeleteResponseSchema)` to create a new message.
  */
 export const MetaDeleteResponseSchema: GenMessage<MetaDeleteResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 43);
+  messageDesc(file_machine_machine, 45);
 
 /**
  * ---- Reboot
@@ -1082,7 +1116,7 @@ export type RebootRequest = Message<"machine.RebootRequest"> & {
  * Use `create(RebootRequestSchema)` to create a new message.
  */
 export const RebootRequestSchema: GenMessage<RebootRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 44);
+  messageDesc(file_machine_machine, 46);
 
 /**
  * @generated from enum machine.RebootRequest.Mode
@@ -1108,7 +1142,7 @@ export enum RebootRequest_Mode {
  * Describes the enum machine.RebootRequest.Mode.
  */
 export const RebootRequest_ModeSchema: GenEnum<RebootRequest_Mode> = /*@__PURE__*/
-  enumDesc(file_machine_machine, 44, 0);
+  enumDesc(file_machine_machine, 46, 0);
 
 /**
  * @generated from message machine.Reboot
@@ -1130,7 +1164,7 @@ export type Reboot = Message<"machine.Reboot"> & {
  * Use `create(RebootSchema)` to create a new message.
  */
 export const RebootSchema: GenMessage<Reboot> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 45);
+  messageDesc(file_machine_machine, 47);
 
 /**
  * @generated from message machine.RebootResponse
@@ -1147,7 +1181,7 @@ export type RebootResponse = Message<"machine.RebootResponse"> & {
  * Use `create(RebootResponseSchema)` to create a new message.
  */
 export const RebootResponseSchema: GenMessage<RebootResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 46);
+  messageDesc(file_machine_machine, 48);
 
 /**
  * ---- Services
@@ -1176,7 +1210,7 @@ export type ServiceEvent = Message<"machine.ServiceEvent"> & {
  * Use `create(ServiceEventSchema)` to create a new message.
  */
 export const ServiceEventSchema: GenMessage<ServiceEvent> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 47);
+  messageDesc(file_machine_machine, 49);
 
 /**
  * @generated from message machine.ServiceEvents
@@ -1193,7 +1227,7 @@ export type ServiceEvents = Message<"machine.ServiceEvents"> & {
  * Use `create(ServiceEventsSchema)` to create a new message.
  */
 export const ServiceEventsSchema: GenMessage<ServiceEvents> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 48);
+  messageDesc(file_machine_machine, 50);
 
 /**
  * @generated from message machine.ServiceHealth
@@ -1225,7 +1259,7 @@ export type ServiceHealth = Message<"machine.ServiceHealth"> & {
  * Use `create(ServiceHealthSchema)` to create a new message.
  */
 export const ServiceHealthSchema: GenMessage<ServiceHealth> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 49);
+  messageDesc(file_machine_machine, 51);
 
 /**
  * @generated from message machine.ServiceInfo
@@ -1257,7 +1291,7 @@ export type ServiceInfo = Message<"machine.ServiceInfo"> & {
  * Use `create(ServiceInfoSchema)` to create a new message.
  */
 export const ServiceInfoSchema: GenMessage<ServiceInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 50);
+  messageDesc(file_machine_machine, 52);
 
 /**
  * @generated from message machine.ServiceList
@@ -1279,7 +1313,7 @@ export type ServiceList = Message<"machine.ServiceList"> & {
  * Use `create(ServiceListSchema)` to create a new message.
  */
 export const ServiceListSchema: GenMessage<ServiceList> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 51);
+  messageDesc(file_machine_machine, 53);
 
 /**
  * @generated from message machine.ServiceListResponse
@@ -1296,7 +1330,7 @@ export type ServiceListResponse = Message<"machine.ServiceListResponse"> & {
  * Use `create(ServiceListResponseSchema)` to create a new message.
  */
 export const ServiceListResponseSchema: GenMessage<ServiceListResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 52);
+  messageDesc(file_machine_machine, 54);
 
 /**
  * @generated from message machine.ServiceStartRequest
@@ -1313,7 +1347,7 @@ export type ServiceStartRequest = Message<"machine.ServiceStartRequest"> & {
  * Use `create(ServiceStartRequestSchema)` to create a new message.
  */
 export const ServiceStartRequestSchema: GenMessage<ServiceStartRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 53);
+  messageDesc(file_machine_machine, 55);
 
 /**
  * @generated from message machine.ServiceStart
@@ -1335,7 +1369,7 @@ export type ServiceStart = Message<"machine.ServiceStart"> & {
  * Use `create(ServiceStartSchema)` to create a new message.
  */
 export const ServiceStartSchema: GenMessage<ServiceStart> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 54);
+  messageDesc(file_machine_machine, 56);
 
 /**
  * @generated from message machine.ServiceStartResponse
@@ -1352,7 +1386,7 @@ export type ServiceStartResponse = Message<"machine.ServiceStartResponse"> & {
  * Use `create(ServiceStartResponseSchema)` to create a new message.
  */
 export const ServiceStartResponseSchema: GenMessage<ServiceStartResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 55);
+  messageDesc(file_machine_machine, 57);
 
 /**
  * @generated from message machine.ServiceStopRequest
@@ -1369,7 +1403,7 @@ export type ServiceStopRequest = Message<"machine.ServiceStopRequest"> & {
  * Use `create(ServiceStopRequestSchema)` to create a new message.
  */
 export const ServiceStopRequestSchema: GenMessage<ServiceStopRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 56);
+  messageDesc(file_machine_machine, 58);
 
 /**
  * @generated from message machine.ServiceStop
@@ -1391,7 +1425,7 @@ export type ServiceStop = Message<"machine.ServiceStop"> & {
  * Use `create(ServiceStopSchema)` to create a new message.
  */
 export const ServiceStopSchema: GenMessage<ServiceStop> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 57);
+  messageDesc(file_machine_machine, 59);
 
 /**
  * @generated from message machine.ServiceStopResponse
@@ -1408,7 +1442,7 @@ export type ServiceStopResponse = Message<"machine.ServiceStopResponse"> & {
  * Use `create(ServiceStopResponseSchema)` to create a new message.
  */
 export const ServiceStopResponseSchema: GenMessage<ServiceStopResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 58);
+  messageDesc(file_machine_machine, 60);
 
 /**
  * @generated from message machine.ServiceRestartRequest
@@ -1425,7 +1459,7 @@ export type ServiceRestartRequest = Message<"machine.ServiceRestartRequest"> & {
  * Use `create(ServiceRestartRequestSchema)` to create a new message.
  */
 export const ServiceRestartRequestSchema: GenMessage<ServiceRestartRequest> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 59);
+  messageDesc(file_machine_machine, 61);
 
 /**
  * @generated from message machine.ServiceRestart
@@ -1447,7 +1481,7 @@ export type ServiceRestart = Message<"machine.ServiceRestart"> & {
  * Use `create(ServiceRestartSchema)` to create a new message.
  */
 export const ServiceRestartSchema: GenMessage<ServiceRestart> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 60);
+  messageDesc(file_machine_machine, 62);
 
 /**
  * @generated from message machine.ServiceRestartResponse
@@ -1464,7 +1498,7 @@ export type ServiceRestartResponse = Message<"machine.ServiceRestartResponse"> &
  * Use `create(ServiceRestartResponseSchema)` to create a new message.
  */
 export const ServiceRestartResponseSchema: GenMessage<ServiceRestartResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 61);
+  messageDesc(file_machine_machine, 63);
 
 /**
  * ---- Version
@@ -1508,7 +1542,7 @@ export type VersionInfo = Message<"machine.VersionInfo"> & {
  * Use `create(VersionInfoSchema)` to create a new message.
  */
 export const VersionInfoSchema: GenMessage<VersionInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 62);
+  messageDesc(file_machine_machine, 64);
 
 /**
  * @generated from message machine.PlatformInfo
@@ -1530,7 +1564,7 @@ export type PlatformInfo = Message<"machine.PlatformInfo"> & {
  * Use `create(PlatformInfoSchema)` to create a new message.
  */
 export const PlatformInfoSchema: GenMessage<PlatformInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 63);
+  messageDesc(file_machine_machine, 65);
 
 /**
  * @generated from message machine.FeaturesInfo
@@ -1547,7 +1581,7 @@ export type FeaturesInfo = Message<"machine.FeaturesInfo"> & {
  * Use `create(FeaturesInfoSchema)` to create a new message.
  */
 export const FeaturesInfoSchema: GenMessage<FeaturesInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 64);
+  messageDesc(file_machine_machine, 66);
 
 /**
  * @generated from message machine.Version
@@ -1579,7 +1613,7 @@ export type Version = Message<"machine.Version"> & {
  * Use `create(VersionSchema)` to create a new message.
  */
 export const VersionSchema: GenMessage<Version> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 65);
+  messageDesc(file_machine_machine, 67);
 
 /**
  * @generated from message machine.VersionResponse
@@ -1596,7 +1630,7 @@ export type VersionResponse = Message<"machine.VersionResponse"> & {
  * Use `create(VersionResponseSchema)` to create a new message.
  */
 export const VersionResponseSchema: GenMessage<VersionResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 66);
+  messageDesc(file_machine_machine, 68);
 
 /**
  * rpc LoadAvg, Memory, SystemStat (the node summary of the Status pane, like talosctl dashboard's).
@@ -1617,7 +1651,7 @@ export type LoadAvgResponse = Message<"machine.LoadAvgResponse"> & {
  * Use `create(LoadAvgResponseSchema)` to create a new message.
  */
 export const LoadAvgResponseSchema: GenMessage<LoadAvgResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 67);
+  messageDesc(file_machine_machine, 69);
 
 /**
  * @generated from message machine.LoadAvg
@@ -1649,7 +1683,7 @@ export type LoadAvg = Message<"machine.LoadAvg"> & {
  * Use `create(LoadAvgSchema)` to create a new message.
  */
 export const LoadAvgSchema: GenMessage<LoadAvg> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 68);
+  messageDesc(file_machine_machine, 70);
 
 /**
  * @generated from message machine.MemoryResponse
@@ -1666,7 +1700,7 @@ export type MemoryResponse = Message<"machine.MemoryResponse"> & {
  * Use `create(MemoryResponseSchema)` to create a new message.
  */
 export const MemoryResponseSchema: GenMessage<MemoryResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 69);
+  messageDesc(file_machine_machine, 71);
 
 /**
  * @generated from message machine.Memory
@@ -1688,7 +1722,7 @@ export type Memory = Message<"machine.Memory"> & {
  * Use `create(MemorySchema)` to create a new message.
  */
 export const MemorySchema: GenMessage<Memory> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 70);
+  messageDesc(file_machine_machine, 72);
 
 /**
  * @generated from message machine.MemInfo
@@ -1725,7 +1759,7 @@ export type MemInfo = Message<"machine.MemInfo"> & {
  * Use `create(MemInfoSchema)` to create a new message.
  */
 export const MemInfoSchema: GenMessage<MemInfo> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 71);
+  messageDesc(file_machine_machine, 73);
 
 /**
  * @generated from message machine.SystemStatResponse
@@ -1742,7 +1776,7 @@ export type SystemStatResponse = Message<"machine.SystemStatResponse"> & {
  * Use `create(SystemStatResponseSchema)` to create a new message.
  */
 export const SystemStatResponseSchema: GenMessage<SystemStatResponse> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 72);
+  messageDesc(file_machine_machine, 74);
 
 /**
  * @generated from message machine.SystemStat
@@ -1774,7 +1808,7 @@ export type SystemStat = Message<"machine.SystemStat"> & {
  * Use `create(SystemStatSchema)` to create a new message.
  */
 export const SystemStatSchema: GenMessage<SystemStat> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 73);
+  messageDesc(file_machine_machine, 75);
 
 /**
  * @generated from message machine.CPUStat
@@ -1836,7 +1870,7 @@ export type CPUStat = Message<"machine.CPUStat"> & {
  * Use `create(CPUStatSchema)` to create a new message.
  */
 export const CPUStatSchema: GenMessage<CPUStat> = /*@__PURE__*/
-  messageDesc(file_machine_machine, 74);
+  messageDesc(file_machine_machine, 76);
 
 /**
  * @generated from service machine.MachineService
@@ -1929,6 +1963,16 @@ export const MachineService: GenService<{
     methodKind: "unary";
     input: typeof EtcdRemoveMemberByIDRequestSchema;
     output: typeof EtcdRemoveMemberByIDResponseSchema;
+  },
+  /**
+   * Uploads a snapshot made with EtcdSnapshot, for Bootstrap with recover_etcd (client streaming).
+   *
+   * @generated from rpc machine.MachineService.EtcdRecover
+   */
+  etcdRecover: {
+    methodKind: "client_streaming";
+    input: typeof DataSchema;
+    output: typeof EtcdRecoverResponseSchema;
   },
   /**
    * @generated from rpc machine.MachineService.EtcdSnapshot

@@ -1,9 +1,9 @@
 // What discovery found, as data: inventory matching per row, the `discover --json` object of
 // DESIGN.md, the readable table and the one-line summary. Pure: shared by the pane and the CLI.
-import { matchInventory, type Ambiguity, type DiscoveredNode, type MatchResult } from '../../core/match.js';
-import type { Inventory, InventoryNode } from '../../core/inventory.js';
-import type { IdentifiedDisk, IdentifiedNode } from '../../talos/identify.js';
-import { compareNodes } from '../../ops/discover.js';
+import { matchInventory, type Ambiguity, type DiscoveredNode, type MatchResult } from '../core/match.js';
+import type { Inventory, InventoryNode } from '../core/inventory.js';
+import type { IdentifiedDisk, IdentifiedNode } from '../talos/identify.js';
+import { compareNodes } from './discover.js';
 
 /** Talos nodes take part in inventory matching; other open ports do not. */
 export function isTalos(node: Pick<IdentifiedNode, 'kind'>): boolean {
