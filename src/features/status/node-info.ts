@@ -46,6 +46,7 @@ interface Rec {
   error?: string;
   inFlight: boolean;
   cpuSample?: CpuTimes;
+  cpuSampleAt?: number;
   /** The row as the last snapshot had it: made again only after an answer (500 nodes, 4 snapshots a second). */
   shown?: NodeInfo;
 }
@@ -62,6 +63,12 @@ const BACKGROUND_EVERY = 6;
 /** Node rounds (six calls each) started per second at most, and of rows not on screen. */
 const MAX_ROUNDS_PER_SECOND = 25;
 const MAX_BACKGROUND_ROUNDS_PER_SECOND = 10;
+/**
+ * CPU use is the difference of two samples: one older than this (the view was closed a while) says
+ * little about now, so the figure waits for a second sample taken SECOND_SAMPLE_MS later.
+ */
+const CPU_SAMPLE_MAX_AGE_MS = 60_000;
+const SECOND_SAMPLE_MS = 1_000;
 
 export class NodeInfoSource {
   readonly store: ThrottledStore<NodeInfoSnapshot>;
@@ -71,6 +78,9 @@ export class NodeInfoSource {
   private readonly polls: PollScheduler;
   private readonly deadlineMs: number;
   private readonly now: () => number;
+  /** Nodes with one fresh CPU sample, asked again together shortly for the second. */
+  private readonly secondSample = new Set<string>();
+  private secondSampleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly session: TalosSession,
@@ -112,6 +122,7 @@ export class NodeInfoSource {
 
   dispose(): void {
     this.polls.stop();
+    if (this.secondSampleTimer !== null) clearTimeout(this.secondSampleTimer);
     this.abort.abort();
     this.store.dispose();
   }
@@ -153,8 +164,12 @@ export class NodeInfoSource {
       const c = stat.value.cpuTotal;
       if (c) {
         const sample: CpuTimes = { user: c.user, nice: c.nice, system: c.system, idle: c.idle, iowait: c.iowait, irq: c.irq, softIrq: c.softIrq, steal: c.steal };
-        f.cpu = cpuBusy(r.cpuSample, sample) ?? f.cpu;
+        const now = this.now();
+        const fresh = r.cpuSampleAt !== undefined && now - r.cpuSampleAt <= CPU_SAMPLE_MAX_AGE_MS;
+        f.cpu = fresh ? (cpuBusy(r.cpuSample, sample) ?? f.cpu) : undefined;
         r.cpuSample = sample;
+        r.cpuSampleAt = now;
+        if (!fresh) this.sampleAgainSoon(node);
       }
       f.bootTime = Number(stat.value.bootTime) * 1000;
     }
@@ -169,6 +184,19 @@ export class NodeInfoSource {
     r.figures = f;
     r.shown = undefined;
     this.store.notify();
+  }
+
+  /** The second CPU sample of a node (just opened, or back after a long while) comes soon, not a period later. */
+  private sampleAgainSoon(node: string): void {
+    this.secondSample.add(node);
+    if (this.secondSampleTimer !== null || this.abort.signal.aborted) return;
+    this.secondSampleTimer = setTimeout(() => {
+      this.secondSampleTimer = null;
+      const nodes = [...this.secondSample];
+      this.secondSample.clear();
+      this.polls.pollNow(nodes);
+    }, SECOND_SAMPLE_MS);
+    (this.secondSampleTimer as { unref?: () => void }).unref?.();
   }
 
   private read(): NodeInfoSnapshot {
