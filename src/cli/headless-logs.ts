@@ -91,6 +91,10 @@ export async function runHeadlessLogs(o: HeadlessLogsOptions): Promise<number> {
           // One write per batch, not per line: a flooding node prints at full speed.
           lines: (lines) => write(prefix === '' ? lines.join('\n') + '\n' : prefix + lines.join(`\n${prefix}`) + '\n'),
           backpressure: () => drained,
+          // Past what the endpoint connections carry (src/talos/call-slots.ts): said, not a silent stall.
+          queued: (waiting) => {
+            if (waiting) say(`${node} ${name}: queued: every call on the endpoint's connections is taken; it starts when one ends`);
+          },
           gap: (g) => {
             if (g.attempt !== 1 && g.reason === lastReason) return;
             const first = g.attempt === 1;

@@ -39,6 +39,11 @@ export interface SimClusterOptions {
   bootstrapped?: boolean;
   /** talosconfig context and cluster name (default "sim"). */
   contextName?: string;
+  /**
+   * SETTINGS_MAX_CONCURRENT_STREAMS each node's server advertises (default: none, like Talos's apid,
+   * which leaves grpc-go's MaxConcurrentStreams unset). Tests set it to check the client never opens more.
+   */
+  maxConcurrentStreams?: number;
   /** Progress notes (node down/up/moved) for a foreground runner; errors of background reboots too. */
   onEvent?: (message: string) => void;
 }
@@ -272,7 +277,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       config,
     });
     const key: SimKey = plan.mode === 'maintenance' ? keys[3 + maintenanceIndex++] : keys[2];
-    nodes.push(new SimNodeImpl(machine, key, { ca, configuredKey: keys[2] }, directory, { reboot: (n) => reboot(n), changed: refreshAll }));
+    nodes.push(new SimNodeImpl(machine, key, { ca, configuredKey: keys[2] }, directory, { reboot: (n) => reboot(n), changed: refreshAll, maxConcurrentStreams: options.maxConcurrentStreams }));
   });
 
   const firstCp = nodes.find((n) => n.role === 'controlplane' && n.mode === 'configured');

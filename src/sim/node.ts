@@ -101,7 +101,7 @@ export class SimNodeImpl implements SimNode, RoutableNode {
     private readonly maintenanceKey: SimKey,
     private readonly pki: NodePki,
     private readonly directory: NodeDirectory,
-    private readonly hooks: { reboot(node: SimNodeImpl): void; changed(): void },
+    private readonly hooks: { reboot(node: SimNodeImpl): void; changed(): void; maxConcurrentStreams?: number },
   ) {}
 
   get name() { return this.machine.name; }
@@ -176,7 +176,7 @@ export class SimNodeImpl implements SimNode, RoutableNode {
       }
       await new Promise((r) => setTimeout(r, 25));
     }
-    this.server = await serveGrpc({ host: ip, port, tls, services });
+    this.server = await serveGrpc({ host: ip, port, tls, services, maxConcurrentStreams: this.hooks.maxConcurrentStreams });
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();

@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { create, type DescMethod } from '@bufbuild/protobuf';
 import { parseEndpoint, type Endpoint } from './address.js';
+import { CallSlots, waitSignal, type CallKind, type CallLimits, type Release } from './call-slots.js';
 import { describeError, isConnectFailure, isTlsFailure, TalosError, type ErrorContext } from './errors.js';
 import { pumpUpload } from './client-upload.js';
 import { grpcMethodDefinition, MAX_MESSAGE_BYTES } from './rpc-definitions.js';
@@ -13,6 +14,8 @@ import { DEFAULT_DEADLINE_MS, type CallOptions, type NodeTarget, type RequestOf,
 export interface ClientCallOptions extends CallOptions {
   /** Sets the `node` metadata: the endpoint proxies the call to that node. */
   node?: string;
+  /** A call slot already taken on this client's connection (by an endpoint pool, endpoint-pool.ts). */
+  slot?: Release;
 }
 
 export interface TalosClientOptions {
@@ -28,6 +31,8 @@ export interface TalosClientOptions {
    * them again once (the maintenance node rebooted and made a new certificate) before giving up.
    */
   refreshCredentialsOnTlsFailure?: boolean;
+  /** Calls in flight on this client's connection (call-slots.ts); more wait in line. */
+  callLimits?: Partial<CallLimits>;
 }
 
 export type Connectivity = 'idle' | 'connecting' | 'ready' | 'transient_failure' | 'shutdown';
@@ -75,6 +80,8 @@ export class TalosClient implements NodeTarget {
   /** The same client once made, for synchronous state reads. */
   private ready: grpc.Client | null = null;
   private closed = false;
+  /** The calls in flight on this connection and those waiting for a slot. */
+  readonly slots: CallSlots;
 
   constructor(opts: TalosClientOptions) {
     // grpc-js sets TLS SNI to the IP it dials and Node prints DEP0123 for that on stderr, which
@@ -83,6 +90,7 @@ export class TalosClient implements NodeTarget {
     this.opts = opts;
     this.endpoint = parseEndpoint(opts.address);
     this.node = this.endpoint.host;
+    this.slots = new CallSlots(opts.callLimits);
   }
 
   get address(): string {
@@ -135,15 +143,46 @@ export class TalosClient implements NodeTarget {
   }
 
   async unary<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions = {}): Promise<ResponseOf<M>> {
+    // The deadline covers the wait for a slot too: a poll queued behind a full connection fails in time.
+    const deadlineMs = opts.deadlineMs ?? this.opts.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
+    const queuedAt = performance.now();
+    const release = await this.slot('unary', method, opts, deadlineMs);
+    const rest = { ...opts, deadlineMs: Math.max(1, deadlineMs - (performance.now() - queuedAt)) };
     try {
-      return await this.unaryOnce(method, request, opts);
+      return await this.unaryOnce(method, request, rest);
     } catch (err) {
       if (err instanceof TalosError && this.shouldRefresh(err)) {
         this.resetChannel();
-        return this.unaryOnce(method, request, opts);
+        return this.unaryOnce(method, request, rest);
       }
       throw err;
+    } finally {
+      release();
     }
+  }
+
+  /** A call slot on this connection (call-slots.ts): given, at once, or after waiting in line (told through opts.onQueued). */
+  private async slot(kind: CallKind, method: DescMethod, opts: ClientCallOptions, deadlineMs: number | undefined): Promise<Release> {
+    if (opts.slot) return opts.slot;
+    const now = this.slots.tryTake(kind);
+    if (now) return now;
+    try {
+      return await this.slots.take(kind, { signal: waitSignal(opts.signal, deadlineMs), onQueued: opts.onQueued });
+    } catch {
+      throw this.queueFailure(method, opts, deadlineMs);
+    }
+  }
+
+  /** Why a call waiting in line for a slot (here or in an endpoint pool) stopped waiting. */
+  queueFailure(method: DescMethod, opts: ClientCallOptions, deadlineMs: number | undefined): TalosError {
+    if (opts.signal?.aborted) return this.cancelled(method, opts);
+    const node = opts.node ?? this.node;
+    return new TalosError({
+      code: Code.DEADLINE_EXCEEDED,
+      message: `${method.name} to ${node} waited ${(deadlineMs ?? 0) / 1000} s in line for a free call on the connection to ${this.address}: too many calls in flight`,
+      node,
+      endpoint: this.address,
+    });
   }
 
   /** The connected client for a call, or the call's error: cancelled when its signal fired, else described. */
@@ -185,28 +224,44 @@ export class TalosClient implements NodeTarget {
   stream<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions = {}): AsyncIterable<ResponseOf<M>> {
     const self = this;
     return {
-      async *[Symbol.asyncIterator]() {
-        let received = false;
-        try {
-          for await (const msg of self.streamOnce(method, request, opts)) {
-            received = true;
-            yield msg;
-          }
-        } catch (err) {
-          if (!received && err instanceof TalosError && self.shouldRefresh(err)) {
-            self.resetChannel();
-            yield* self.streamOnce(method, request, opts);
-            return;
-          }
-          throw err;
-        }
+      [Symbol.asyncIterator]() {
+        // A slot already taken (an endpoint pool) and no credentials to refresh: the call itself,
+        // which gives the slot back when it ends (no extra step per message).
+        if (opts.slot && !self.opts.refreshCredentialsOnTlsFailure) return self.streamOnce(method, request, opts);
+        return self.streamWithSlot(method, request, opts);
       },
     };
   }
 
-  private async *streamOnce<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
-    const idleMs = opts.idleTimeoutMs;
-    if (idleMs === undefined) return yield* this.streamCall(method, request, opts);
+  /** A stream that takes its own slot (or holds the given one) and may refresh its credentials once. */
+  private async *streamWithSlot<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
+    // Held for as long as the stream runs; the wait for it is not counted by idleTimeoutMs.
+    const release = await this.slot('stream', method, opts, undefined);
+    const call = { ...opts, slot: undefined };
+    let received = false;
+    try {
+      for await (const msg of this.streamOnce(method, request, call)) {
+        received = true;
+        yield msg;
+      }
+    } catch (err) {
+      if (!received && err instanceof TalosError && this.shouldRefresh(err)) {
+        this.resetChannel();
+        yield* this.streamOnce(method, request, call);
+        return;
+      }
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  private streamOnce<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
+    // Without an idle timeout, the call itself: no generator in between, no extra step per message.
+    return opts.idleTimeoutMs === undefined ? this.streamCall(method, request, opts) : this.streamIdle(method, request, opts, opts.idleTimeoutMs);
+  }
+
+  private async *streamIdle<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions, idleMs: number): AsyncGenerator<ResponseOf<M>> {
     // One controller per call: the idle timer aborts it like the caller's signal would.
     const ac = new AbortController();
     const onAbort = () => ac.abort();
@@ -240,30 +295,35 @@ export class TalosClient implements NodeTarget {
   }
 
   private async *streamCall<M extends DescMethod>(method: M, request: RequestOf<M>, opts: ClientCallOptions): AsyncGenerator<ResponseOf<M>> {
-    const { signal } = opts;
-    const client = await this.connectedFor(method, opts, opts.deadlineMs);
-    const def = definition(method);
-    const call = client.makeServerStreamRequest(
-      def.path,
-      def.requestSerialize,
-      def.responseDeserialize,
-      create(method.input, request as never),
-      this.metadata(opts),
-      opts.deadlineMs !== undefined ? { deadline: Date.now() + opts.deadlineMs } : {},
-    );
-    const onAbort = () => call.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) call.cancel();
+    // The slot an endpoint pool took for this call goes back however the call ends (connecting included).
     try {
-      for await (const msg of call) yield msg as ResponseOf<M>;
-    } catch (err) {
-      throw signal?.aborted ? this.cancelled(method, opts) : describeError(err, this.errorContext(method, opts, opts.deadlineMs));
+      const { signal } = opts;
+      const client = await this.connectedFor(method, opts, opts.deadlineMs);
+      const def = definition(method);
+      const call = client.makeServerStreamRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        create(method.input, request as never),
+        this.metadata(opts),
+        opts.deadlineMs !== undefined ? { deadline: Date.now() + opts.deadlineMs } : {},
+      );
+      const onAbort = () => call.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) call.cancel();
+      try {
+        for await (const msg of call) yield msg as ResponseOf<M>;
+      } catch (err) {
+        throw signal?.aborted ? this.cancelled(method, opts) : describeError(err, this.errorContext(method, opts, opts.deadlineMs));
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        // The consumer stopped early (break, throw, abort): tell the server. A no-op after the end.
+        call.cancel();
+      }
+      if (signal?.aborted) throw this.cancelled(method, opts);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
-      // The consumer stopped early (break, throw, abort): tell the server. A no-op after the end.
-      call.cancel();
+      opts.slot?.();
     }
-    if (signal?.aborted) throw this.cancelled(method, opts);
   }
 
   /**
@@ -272,6 +332,16 @@ export class TalosClient implements NodeTarget {
    * opts.deadlineMs, when given, bounds the whole call; the signal cancels it.
    */
   async clientStream<M extends DescMethod>(method: M, requests: AsyncIterable<RequestOf<M>>, opts: ClientCallOptions = {}): Promise<ResponseOf<M>> {
+    // An upload holds its HTTP/2 stream for as long as it sends: it counts as a stream (call-slots.ts).
+    const release = await this.slot('stream', method, opts, opts.deadlineMs);
+    try {
+      return await this.clientStreamCall(method, requests, opts);
+    } finally {
+      release();
+    }
+  }
+
+  private async clientStreamCall<M extends DescMethod>(method: M, requests: AsyncIterable<RequestOf<M>>, opts: ClientCallOptions): Promise<ResponseOf<M>> {
     const client = await this.connectedFor(method, opts, opts.deadlineMs);
     const def = definition(method);
     let settle!: (r: { err: grpc.ServiceError | null; response?: unknown }) => void;

@@ -154,10 +154,13 @@ export async function serveGrpc(opts: {
   port: number;
   tls: ServerTls;
   services: ServiceRegistration[];
+  /** SETTINGS_MAX_CONCURRENT_STREAMS to advertise (default none: any number, as Talos's apid). */
+  maxConcurrentStreams?: number;
 }): Promise<RunningServer> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    ...(opts.maxConcurrentStreams !== undefined ? { 'grpc.max_concurrent_streams': opts.maxConcurrentStreams } : {}),
   });
   for (const { service, handlers } of opts.services) {
     server.addService(grpcServiceDefinition(service), wrapHandlers(service, handlers));

@@ -3,7 +3,9 @@
 // fan-out over nodes with the `node` header, and insecure channels to maintenance nodes.
 import type { DescMethod } from '@bufbuild/protobuf';
 import { parseEndpoint } from './address.js';
+import type { CallLimits } from './call-slots.js';
 import { TalosClient } from './client.js';
+import { EndpointPool, DEFAULT_CONNECTIONS_PER_ENDPOINT, type CallLoad } from './endpoint-pool.js';
 import { insecureCredentials, mtlsCredentials, pinnedCredentialsFor } from './credentials.js';
 import { describeError, isConnectFailure, isTlsFailure, TalosError, type ErrorContext } from './errors.js';
 import { normalizeFingerprint } from './identity.js';
@@ -20,6 +22,10 @@ export interface SessionOptions {
   defaultDeadlineMs?: number;
   /** How long to wait for a not-yet-connected endpoint before trying the next one. Default 5 s. */
   connectTimeoutMs?: number;
+  /** Calls in flight per connection (call-slots.ts; default 100, of which 80 streams). */
+  callLimits?: Partial<CallLimits>;
+  /** Connections per endpoint at most once the first one is full (default 8). */
+  connectionsPerEndpoint?: number;
 }
 
 export interface InsecureOptions {
@@ -29,8 +35,8 @@ export interface InsecureOptions {
 
 export class TalosSession {
   readonly context: ResolvedContext;
-  private readonly opts: Required<SessionOptions>;
-  private readonly clients = new Map<string, TalosClient>();
+  private readonly opts: Required<Omit<SessionOptions, 'callLimits'>> & Pick<SessionOptions, 'callLimits'>;
+  private readonly clients = new Map<string, EndpointPool>();
   private readonly insecureClients = new Map<string, TalosClient>();
   private readonly listeners = new Set<() => void>();
   private activeIndex = 0;
@@ -43,6 +49,8 @@ export class TalosSession {
       concurrency: Math.max(1, opts.concurrency ?? 8),
       defaultDeadlineMs: opts.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS,
       connectTimeoutMs: opts.connectTimeoutMs ?? 5_000,
+      callLimits: opts.callLimits,
+      connectionsPerEndpoint: opts.connectionsPerEndpoint ?? DEFAULT_CONNECTIONS_PER_ENDPOINT,
     };
     this.snapshot = this.makeInfo(null);
   }
@@ -88,20 +96,29 @@ export class TalosSession {
     };
   }
 
-  /** The shared mutual-TLS client of one endpoint (by its index in the context). */
-  private endpointClient(index: number): TalosClient {
+  /** The shared mutual-TLS connections of one endpoint (by its index in the context). */
+  private endpointClient(index: number): EndpointPool {
     const address = this.context.endpoints[index];
-    let client = this.clients.get(address);
-    if (!client) {
-      client = new TalosClient({
-        address,
-        credentials: mtlsCredentials(this.context),
-        errorContext: this.errorContext(),
-        defaultDeadlineMs: this.opts.defaultDeadlineMs,
-      });
-      this.clients.set(address, client);
+    let pool = this.clients.get(address);
+    if (!pool) {
+      const credentials = mtlsCredentials(this.context);
+      const open = () =>
+        new TalosClient({
+          address,
+          credentials,
+          errorContext: this.errorContext(),
+          defaultDeadlineMs: this.opts.defaultDeadlineMs,
+          callLimits: this.opts.callLimits,
+        });
+      pool = new EndpointPool(open, this.opts.connectionsPerEndpoint);
+      this.clients.set(address, pool);
     }
-    return client;
+    return pool;
+  }
+
+  /** Calls in flight and waiting on each endpoint's connections (benches, diagnostics). */
+  callLoad(): Record<string, CallLoad> {
+    return Object.fromEntries([...this.clients].map(([address, pool]) => [address, pool.load()]));
   }
 
   private checkUsable(): void {
@@ -124,7 +141,7 @@ export class TalosSession {
   }
 
   /** The endpoint itself is down (not the node behind it): worth trying the next endpoint. */
-  private endpointDown(err: unknown, client: TalosClient): boolean {
+  private endpointDown(err: unknown, client: EndpointPool): boolean {
     return (
       err instanceof TalosError &&
       (err.code === Code.UNAVAILABLE || err.code === Code.DEADLINE_EXCEEDED) &&
@@ -142,7 +159,7 @@ export class TalosSession {
    * Endpoints to try, the remembered good one first. Before an endpoint that is not connected yet,
    * wait at most connectTimeoutMs for it so a dead one does not eat the whole deadline.
    */
-  private async *attempts(signal?: AbortSignal): AsyncGenerator<{ client: TalosClient; index: number; last: boolean }> {
+  private async *attempts(signal?: AbortSignal): AsyncGenerator<{ client: EndpointPool; index: number; last: boolean }> {
     this.checkUsable();
     const n = this.context.endpoints.length;
     for (let i = 0; i < n; i++) {

@@ -17,6 +17,11 @@ export interface CallOptions {
    * that accepts TCP and never answers cannot hang them. Time the consumer spends is not counted.
    */
   idleTimeoutMs?: number;
+  /**
+   * The connection is full (call-slots.ts): called with true when the call waits in line for a slot,
+   * then false when it starts. Lets a view say "queued" instead of showing a silent stall.
+   */
+  onQueued?: (queued: boolean) => void;
 }
 
 export interface NodeTarget {

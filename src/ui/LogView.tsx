@@ -3,7 +3,7 @@
 // already cut to the width; `wrap="truncate"` is only a safety net against a width mismatch.
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { LogRow } from '../core/logs/log-model.js';
+import { sameRow, type LogRow } from '../core/logs/log-model.js';
 import { nodeColor, rowTextProps } from './log-colors.js';
 import { colorEnabled } from './theme.js';
 
@@ -52,11 +52,5 @@ const LogLine = memo(
     );
   },
   // Snapshots rebuild row objects; compare content so unchanged rows skip re-rendering.
-  (a, b) =>
-    a.color === b.color &&
-    a.row.key === b.row.key &&
-    a.row.text === b.row.text &&
-    a.row.prefix === b.row.prefix &&
-    a.row.severity === b.row.severity &&
-    a.row.kind === b.row.kind,
+  (a, b) => a.color === b.color && sameRow(a.row, b.row),
 );

@@ -173,6 +173,8 @@ export interface PaneProps<P extends PaneId = PaneId> {
   height: number;
   /** True when this pane is the visible one and no overlay is open. */
   active: boolean;
+  /** False while the pane is hidden (another pane shown, or help/messages over it); default true. */
+  visible?: boolean;
   shell: ShellApi;
   /** Selected nodes, reactive (same as shell.getSelectedNodes()). */
   selectedNodes: readonly string[];

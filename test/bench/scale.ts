@@ -6,7 +6,8 @@
 //         header, messages counted and dropped: what the wire and grpc-js cost by themselves.
 //   pane  the console's path: TalosSession -> LogsController (follow.ts, LogModel, ThrottledStore) ->
 //         a real Ink render of the shell and the Logs pane at 120x40, with a key ('w', wrap on/off)
-//         every 250 ms whose latency is the time until a frame shows the new state.
+//         every 250 ms over the second half of the following, whose latency is the time until a frame
+//         shows the new state (no keys before: CPU, frames/s and CPU per line are the lines' own).
 // Figures per client: wire messages (every kernel record that crossed the wire, replays included),
 // time to the first line shown, time until every node showed a line, time until every ring was
 // read and the rate meanwhile, the longest pause in deliveries while the rings were read (a stall),
@@ -20,15 +21,35 @@
 // in, idle CPU (polling only) over the first half of --seconds, then → (next node) every 250 ms over the
 // second half, its latency the time until a frame shows that node.
 //
-// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K] [--only bare,pane,status]
+// Also printed: CPU per wire message while the rings are read and while following (the issue's "CPU per
+// line", as a ratio to the bare client), the connections each client used, and the latency of a unary
+// poll (Version of one node every 250 ms) made beside the pane's streams: is a poll starved?
+// --calls-per-connection N / --connections K change the console's bound (src/talos/call-slots.ts) and
+// connections per endpoint; --bare-connections K spreads the bare client's streams over K connections.
+//
+// --only console: the shipped console in tmux on the Status pane (scale-console.ts): idle CPU of its
+// process and key latency p50/p90/p99/max as the operator sees them, for each build named by
+// --consoles label=path[,label=path] (default: this worktree's dist/talos-tui.js; `npm run build` first),
+// against the tmux+cat floor and against the same build at the smallest N.
+//
+// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K] [--only bare,pane,status,console]
+//      [--calls-per-connection N] [--connections K] [--bare-connections K] [--consoles main=/tmp/main/dist/talos-tui.js,branch=dist/talos-tui.js]
 // Loopback only: the simulator listens on a random 127.X.Y.0/24 and the /24s after it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { consoleInTmux, tmuxFloor, type ConsoleResult } from './scale-console.js';
 
 const self = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
 const flag = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : fallback);
+// Passed on to the client children through the environment (their argv is positional).
+/** --calls-per-connection N: the console's bound per connection (default: the session's, 100). */
+const callsPerConnection = Number(process.env['SCALE_BENCH_CALLS'] ?? flag('calls-per-connection', '0'));
+/** --connections K: connections per endpoint the console may open (default: the session's, 8). */
+const connectionsPerEndpoint = Number(process.env['SCALE_BENCH_CONNECTIONS'] ?? flag('connections', '0'));
+/** --bare-connections K: channels the bare client spreads its streams over (default 1). */
+const bareConnections = Math.max(1, Number(process.env['SCALE_BENCH_BARE_CONNECTIONS'] ?? flag('bare-connections', '1')));
 
 interface Ready {
   talosconfig: string;
@@ -47,6 +68,9 @@ interface ClientResult {
   longestStallMs: number;
   followSeconds: number;
   followCpuPercent: number;
+  /** CPU per wire message: while the rings are read, and while following (µs). */
+  ringCpuUsPerMsg: number;
+  followCpuUsPerMsg: number;
   rssMb: number;
   heapMb: number;
   /** RSS change over the second half of the following, per minute (flat: about 0). */
@@ -55,6 +79,12 @@ interface ClientResult {
   keyP99?: number;
   keys?: number;
   framesPerSecond?: number;
+  /** Connections the client used to the endpoint. */
+  connections?: number;
+  /** Unary polls (Version of a node, every 250 ms) while the rings are read and while following. */
+  pollP50?: number;
+  pollP99?: number;
+  polls?: number;
 }
 
 // ---------------------------------------------------------------- the simulator child
@@ -74,6 +104,9 @@ if (argv[0] === '--sim-child') {
 // ---------------------------------------------------------------- measuring helpers shared by both clients
 class Progress {
   readonly t0 = performance.now();
+  private readonly cpu0 = process.cpuUsage();
+  /** CPU (ms) from the start until every ring was read. */
+  ringCpuMs = NaN;
   wire = 0;
   firstShownMs = NaN;
   allNodesMs = NaN;
@@ -81,7 +114,7 @@ class Progress {
   private lastDelivery = NaN;
   longestStallMs = 0;
 
-  constructor(private readonly ringRecords: number) {}
+  constructor(readonly ringRecords: number) {}
 
   /** `count` kernel records crossed the wire. */
   onWire(count: number): void {
@@ -90,7 +123,11 @@ class Progress {
     if (Number.isNaN(this.ringsReadMs)) {
       if (!Number.isNaN(this.lastDelivery)) this.longestStallMs = Math.max(this.longestStallMs, now - this.lastDelivery);
       this.lastDelivery = now;
-      if (this.wire >= this.ringRecords) this.ringsReadMs = now - this.t0;
+      if (this.wire >= this.ringRecords) {
+        this.ringsReadMs = now - this.t0;
+        const cpu = process.cpuUsage(this.cpu0);
+        this.ringCpuMs = (cpu.user + cpu.system) / 1000;
+      }
     }
   }
 
@@ -113,8 +150,9 @@ async function waitFor(done: () => boolean, limitMs: number): Promise<void> {
 }
 
 /** Following: CPU share and memory over `seconds` after the rings are in. */
-async function follow(seconds: number): Promise<Pick<ClientResult, 'followSeconds' | 'followCpuPercent' | 'rssMb' | 'heapMb' | 'rssGrowthMbPerMin'>> {
+async function follow(seconds: number, p?: Progress): Promise<Pick<ClientResult, 'followSeconds' | 'followCpuPercent' | 'rssMb' | 'heapMb' | 'rssGrowthMbPerMin' | 'ringCpuUsPerMsg' | 'followCpuUsPerMsg'>> {
   const cpu0 = process.cpuUsage();
+  const wire0 = p?.wire ?? 0;
   const t = performance.now();
   await sleep((seconds * 1000) / 2);
   globalThis.gc?.();
@@ -136,7 +174,16 @@ async function follow(seconds: number): Promise<Pick<ClientResult, 'followSecond
     process.stderr.write(`memory at half time: rss ${Math.round(halfMem.rss / 1048576)} heapUsed ${Math.round(halfMem.heapUsed / 1048576)} MB\n`);
     process.stderr.write(`memory: ${JSON.stringify(Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, Math.round(v / 1048576)])))} MB; spaces (size/used MB) ${spaces.join(', ')}\n`);
   }
-  return { followSeconds: elapsed, followCpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100, rssMb: mem.rss / 1048576, heapMb: mem.heapUsed / 1048576, rssGrowthMbPerMin };
+  const cpuUs = cpu.user + cpu.system;
+  return {
+    followSeconds: elapsed,
+    followCpuPercent: (cpuUs / 1e6 / elapsed) * 100,
+    ringCpuUsPerMsg: p ? (p.ringCpuMs * 1000) / p.ringRecords : NaN,
+    followCpuUsPerMsg: p ? cpuUs / Math.max(1, p.wire - wire0) : NaN,
+    rssMb: mem.rss / 1048576,
+    heapMb: mem.heapUsed / 1048576,
+    rssGrowthMbPerMin,
+  };
 }
 
 /** Every frame Ink writes goes to `onFrame`, and no frame is kept (RSS should be the console's, not the harness's). */
@@ -163,16 +210,22 @@ async function bareClient(ready: Ready, seconds: number, services: number): Prom
   const doc = parse(ready.talosconfig) as { context: string; contexts: Record<string, { endpoints: string[]; ca: string; crt: string; key: string }> };
   const ctx = doc.contexts[doc.context]!;
   const b64 = (s: string) => Buffer.from(s, 'base64');
-  const client = new grpc.Client(`${ctx.endpoints[0]}:50000`, grpc.credentials.createSsl(b64(ctx.ca), b64(ctx.key), b64(ctx.crt)), {
-    'grpc.max_receive_message_length': 4 << 20,
-  });
+  // --bare-connections K: the streams spread over K channels (separate connections), round robin.
+  const clients = Array.from({ length: bareConnections }, () =>
+    new grpc.Client(`${ctx.endpoints[0]}:50000`, grpc.credentials.createSsl(b64(ctx.ca), b64(ctx.key), b64(ctx.crt)), {
+      'grpc.max_receive_message_length': 4 << 20,
+      'grpc.use_local_subchannel_pool': 1,
+    }),
+  );
+  let turn = 0;
+  const nextClient = () => clients[turn++ % clients.length]!;
   const p = new Progress(ready.ringRecords);
   const seen = new Set<string>();
   const calls = ready.nodes.map((node) => {
     const md = new grpc.Metadata();
     md.set('node', node);
     // DmesgRequest{follow: true}: field 1, varint 1. Replies are counted, not decoded.
-    const call = client.makeServerStreamRequest('/machine.MachineService/Dmesg', () => Buffer.from([0x08, 0x01]), (b: Buffer) => b, {}, md, {});
+    const call = nextClient().makeServerStreamRequest('/machine.MachineService/Dmesg', () => Buffer.from([0x08, 0x01]), (b: Buffer) => b, {}, md, {});
     call.on('data', () => {
       p.onWire(1);
       if (!seen.has(node)) {
@@ -187,17 +240,17 @@ async function bareClient(ready: Ready, seconds: number, services: number): Prom
     for (const id of SERVICES.slice(0, services)) {
       const md = new grpc.Metadata();
       md.set('node', node);
-      const call = client.makeServerStreamRequest('/machine.MachineService/Logs', () => logsRequest(id), (b: Buffer) => b, {}, md, {});
+      const call = nextClient().makeServerStreamRequest('/machine.MachineService/Logs', () => logsRequest(id), (b: Buffer) => b, {}, md, {});
       call.on('data', () => p.onWire(1));
       call.on('error', () => undefined);
       calls.push(call);
     }
   }
   await waitFor(() => !Number.isNaN(p.ringsReadMs), 120_000);
-  const followed = await follow(seconds);
+  const followed = await follow(seconds, p);
   for (const c of calls) c.cancel();
-  client.close();
-  return { client: 'bare', wireMessages: p.wire, firstShownMs: p.firstShownMs, allNodesMs: p.allNodesMs, ringsReadMs: p.ringsReadMs, ringRate: p.wire / (p.ringsReadMs / 1000), longestStallMs: p.longestStallMs, ...followed };
+  for (const c of clients) c.close();
+  return { client: 'bare', connections: clients.length, wireMessages: p.wire, firstShownMs: p.firstShownMs, allNodesMs: p.allNodesMs, ringsReadMs: p.ringsReadMs, ringRate: p.wire / (p.ringsReadMs / 1000), longestStallMs: p.longestStallMs, ...followed };
 }
 
 // ---------------------------------------------------------------- the console's Logs pane
@@ -207,11 +260,14 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
   const { LogsPaneView } = await import('../../src/features/logs/index.js');
   const { LogsController } = await import('../../src/features/logs/controller.js');
   const { Shell } = await import('../../src/ui/shell/Shell.js');
-  const { parseTalosconfig, TalosSession } = await import('../../src/talos/index.js');
+  const { parseTalosconfig, TalosSession, machine } = await import('../../src/talos/index.js');
   type NodeTarget = import('../../src/talos/index.js').NodeTarget;
 
   const p = new Progress(ready.ringRecords);
-  const session = new TalosSession(parseTalosconfig(ready.talosconfig, 'bench'));
+  const session = new TalosSession(parseTalosconfig(ready.talosconfig, 'bench'), {
+    ...(callsPerConnection ? { callLimits: { maxCalls: callsPerConnection } } : {}),
+    ...(connectionsPerEndpoint ? { connectionsPerEndpoint } : {}),
+  });
   // Every stream message is one kernel record: count them where they leave the session.
   const counted = (t: NodeTarget): NodeTarget => ({
     node: t.node,
@@ -253,26 +309,52 @@ async function paneClient(ready: Ready, seconds: number, budgetMb: number, servi
     }
   });
   let wrapOn = false;
-  const keyTimer = setInterval(() => {
-    if (pendingKey) keyLatencies.push(performance.now() - pendingKey.at); // not answered yet: count what it took so far
-    wrapOn = !wrapOn;
-    pendingKey = { at: performance.now(), wantWrap: wrapOn };
-    ui.stdin.write('w');
+  const pressKeys = () =>
+    setInterval(() => {
+      if (pendingKey) keyLatencies.push(performance.now() - pendingKey.at); // not answered yet: count what it took so far
+      wrapOn = !wrapOn;
+      pendingKey = { at: performance.now(), wantWrap: wrapOn };
+      ui.stdin.write('w');
+    }, 250);
+  let keyTimer: ReturnType<typeof setInterval>;
+
+  // A poll beside the streams, as Status or the source picker would make: is it starved?
+  const pollLatencies: number[] = [];
+  let polled = 0;
+  const pollTimer = setInterval(() => {
+    const started = performance.now();
+    const node = ready.nodes[polled++ % ready.nodes.length]!;
+    void machine.version(session.target(node), { deadlineMs: 10_000 }).then(
+      () => pollLatencies.push(performance.now() - started),
+      () => pollLatencies.push(10_000),
+    );
   }, 250);
 
   await waitFor(() => !Number.isNaN(p.ringsReadMs) && !Number.isNaN(p.allNodesMs), 120_000);
+  const connections = Object.values(session.callLoad())[0]?.connections ?? 0;
+  // No keys while the rings are read nor over the first half of the following, so CPU per line is
+  // the lines' own cost (a key is a frame of its own); keys over the second half.
   const frames0 = frames;
-  const followed = await follow(seconds);
+  const followed = await follow(seconds / 2, p);
   const framesPerSecond = (frames - frames0) / followed.followSeconds;
+  keyTimer = pressKeys();
+  await sleep((seconds / 2) * 1000);
   clearInterval(keyTimer);
+  clearInterval(pollTimer);
   if (process.env['SCALE_BENCH_FRAME']) process.stderr.write(`${ui.lastFrame()}\n`);
   controller.dispose();
   ui.unmount();
   session.close();
   const sorted = [...keyLatencies].sort((a, b) => a - b);
   const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
+  const polls = [...pollLatencies].sort((a, b) => a - b);
+  const pollPct = (q: number) => polls[Math.min(polls.length - 1, Math.floor(polls.length * q))] ?? NaN;
   return {
     client: 'pane',
+    connections,
+    pollP50: pollPct(0.5),
+    pollP99: pollPct(0.99),
+    polls: polls.length,
     wireMessages: p.wire,
     firstShownMs: p.firstShownMs,
     allNodesMs: p.allNodesMs,
@@ -313,7 +395,9 @@ async function statusClient(ready: Ready, seconds: number): Promise<StatusResult
   });
   await waitFor(() => !Number.isNaN(firstFrameAllNodesMs), 60_000);
   await sleep(3000); // the first look at every node settles
+  const idleFrames0 = frames;
   const idle = await follow(seconds / 2);
+  const idleFramesPerSecond = (frames - idleFrames0) / idle.followSeconds;
   let shown = 0;
   const keyTimer = setInterval(() => {
     if (pending) latencies.push(performance.now() - pending.at);
@@ -328,7 +412,7 @@ async function statusClient(ready: Ready, seconds: number): Promise<StatusResult
   session.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
-  return { client: 'status', firstLookMs: firstFrameAllNodesMs, idleCpuPercent: idle.followCpuPercent, rssMb: idle.rssMb, keyP50: pct(0.5), keyP99: pct(0.99), keyMax: pct(1), keys: sorted.length, frames };
+  return { client: 'status', firstLookMs: firstFrameAllNodesMs, idleCpuPercent: idle.followCpuPercent, rssMb: idle.rssMb, keyP50: pct(0.5), keyP99: pct(0.99), keyMax: pct(1), keys: sorted.length, frames, idleFramesPerSecond };
 }
 
 interface StatusResult {
@@ -341,6 +425,8 @@ interface StatusResult {
   keyMax: number;
   keys: number;
   frames: number;
+  /** Frames Ink wrote while no key was pressed: repaints for data changes only (ideally few). */
+  idleFramesPerSecond: number;
 }
 
 if (argv[0] === '--client') {
@@ -365,7 +451,13 @@ function firstLine(child: ChildProcess): Promise<string> {
 async function runClient<R = ClientResult>(kind: 'bare' | 'pane' | 'status', ready: Ready, seconds: number, budgetMb: number, services: number): Promise<R> {
   const encoded = Buffer.from(JSON.stringify(ready)).toString('base64');
   const profile = process.env['SCALE_BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SCALE_BENCH_PROFILE']}`] : [];
-  const child = spawn(process.execPath, ['--expose-gc', ...profile, self, '--client', kind, encoded, String(seconds), String(budgetMb), String(services)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = {
+    ...process.env,
+    SCALE_BENCH_CALLS: String(callsPerConnection),
+    SCALE_BENCH_CONNECTIONS: String(connectionsPerEndpoint),
+    SCALE_BENCH_BARE_CONNECTIONS: String(bareConnections),
+  };
+  const child = spawn(process.execPath, ['--expose-gc', ...profile, self, '--client', kind, encoded, String(seconds), String(budgetMb), String(services)], { stdio: ['ignore', 'pipe', 'inherit'], env });
   return JSON.parse(await firstLine(child)) as R;
 }
 
@@ -377,6 +469,12 @@ const services = Math.min(SERVICES.length, Number(flag('services', '0')));
 
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const results: { n: number; r: ClientResult }[] = [];
+const consoles = flag('consoles', 'branch=dist/talos-tui.js')
+  .split(',')
+  .map((c) => ({ label: c.split('=')[0]!, path: c.split('=').slice(1).join('=') }));
+const consoleResults: { n: number; r: ConsoleResult }[] = [];
+const floor = only.includes('console') ? await tmuxFloor(10) : null;
+if (floor) console.log(`  floor   tmux send-keys -> the program's output shows it (cat): p50 ${f(floor.keyP50, 1)} ms p90 ${f(floor.keyP90, 1)} ms p99 ${f(floor.keyP99, 1)} ms max ${f(floor.keyMax, 1)} ms (${floor.keys})`);
 console.log(
   `scale bench (Node ${process.version}, React production build): dmesg -f${services ? ` and ${services} service logs` : ''} from every node, ` +
     `${seconds} s of following after the rings are in, log buffer ${budgetMb} MB`,
@@ -390,9 +488,19 @@ for (const n of sizes) {
     if (only.includes('status')) {
       const r = await runClient<StatusResult>('status', ready, seconds, budgetMb, services);
       console.log(
-        `  N=${String(n).padEnd(4)} status  first node shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB  ` +
+        `  N=${String(n).padEnd(4)} status  first node shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}% (${f(r.idleFramesPerSecond, 1)} frames/s)  RSS ${f(r.rssMb)} MB  ` +
           `keys (→ next node) p50 ${f(r.keyP50, 1)} ms p99 ${f(r.keyP99, 1)} ms max ${f(r.keyMax, 1)} ms (${r.keys})`,
       );
+    }
+    if (only.includes('console')) {
+      for (const c of consoles) {
+        const r = await consoleInTmux(c.label, c.path, ready.talosconfig, n, seconds);
+        consoleResults.push({ n, r });
+        console.log(
+          `  N=${String(n).padEnd(4)} console ${c.label.padEnd(8)} Status shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}% of a core  ` +
+            `keys (→ in tmux) p50 ${f(r.keyP50, 1)} p90 ${f(r.keyP90, 1)} p99 ${f(r.keyP99, 1)} max ${f(r.keyMax, 1)} ms (${r.keys})`,
+        );
+      }
     }
     for (const kind of ['bare', 'pane'] as const) {
       if (!only.includes(kind)) continue;
@@ -402,12 +510,28 @@ for (const n of sizes) {
         `  N=${String(n).padEnd(4)} ${kind.padEnd(5)} wire ${String(r.wireMessages).padStart(7)} msgs (rings ${ready.ringRecords})  ` +
           `first line ${f(r.firstShownMs).padStart(5)} ms  all nodes ${f(r.allNodesMs).padStart(5)} ms  rings read ${f(r.ringsReadMs).padStart(6)} ms ` +
           `(${f(r.ringRate).padStart(6)} msgs/s, longest stall ${f(r.longestStallMs)} ms)  ` +
-          `following: CPU ${f(r.followCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB (heap ${f(r.heapMb)} MB, ${r.rssGrowthMbPerMin >= 0 ? '+' : ''}${f(r.rssGrowthMbPerMin, 1)} MB/min)` +
-          (r.client === 'pane' ? `  keys p50 ${f(r.keyP50!, 1)} ms p99 ${f(r.keyP99!, 1)} ms (${r.keys})  ${f(r.framesPerSecond!, 1)} frames/s` : ''),
+          `CPU/msg ${f(r.ringCpuUsPerMsg, 1)} µs  following: CPU ${f(r.followCpuPercent, 1)}% (${f(r.followCpuUsPerMsg)} µs/msg)  RSS ${f(r.rssMb)} MB (heap ${f(r.heapMb)} MB, ${r.rssGrowthMbPerMin >= 0 ? '+' : ''}${f(r.rssGrowthMbPerMin, 1)} MB/min)` +
+          `  ${r.connections} connection(s)` +
+          (r.client === 'pane'
+            ? `  keys p50 ${f(r.keyP50!, 1)} ms p99 ${f(r.keyP99!, 1)} ms (${r.keys})  ${f(r.framesPerSecond!, 1)} frames/s  polls p50 ${f(r.pollP50!, 1)} ms p99 ${f(r.pollP99!, 1)} ms (${r.polls})`
+            : ''),
       );
     }
   } finally {
     sim.kill('SIGTERM');
+  }
+}
+
+if (consoleResults.length > 0) {
+  const ratio = (a: number, b: number | undefined) => (b !== undefined && b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : '-');
+  console.log(`  console ratios (against ${consoles[0]!.label} at the same N; against the same build at N=${sizes[0]}; key p50 against the tmux+cat floor)`);
+  for (const { n, r } of consoleResults) {
+    const base = consoleResults.find((x) => x.n === n && x.r.label === consoles[0]!.label)?.r;
+    const small = consoleResults.find((x) => x.n === sizes[0] && x.r.label === r.label)?.r;
+    console.log(
+      `  N=${String(n).padEnd(4)} ${r.label.padEnd(8)} vs ${consoles[0]!.label}: idle CPU ${ratio(r.idleCpuPercent, base?.idleCpuPercent)}, key p50 ${ratio(r.keyP50, base?.keyP50)} p99 ${ratio(r.keyP99, base?.keyP99)}` +
+        `   vs N=${sizes[0]}: idle CPU ${ratio(r.idleCpuPercent, small?.idleCpuPercent)}, key p99 ${ratio(r.keyP99, small?.keyP99)}   vs floor: key p50 ${ratio(r.keyP50, floor?.keyP50)}`,
+    );
   }
 }
 
@@ -422,7 +546,8 @@ for (const n of sizes) {
   const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}x` : '-');
   console.log(
     `  N=${String(n).padEnd(4)} vs bare: first line ${ratio(pane.firstShownMs, bare?.firstShownMs)}, rings read ${ratio(pane.ringsReadMs, bare?.ringsReadMs)}, ` +
-      `wire msgs ${ratio(pane.wireMessages, bare?.wireMessages)}, CPU ${ratio(pane.followCpuPercent, bare?.followCpuPercent)}, RSS ${ratio(pane.rssMb, bare?.rssMb)}` +
+      `wire msgs ${ratio(pane.wireMessages, bare?.wireMessages)}, CPU ${ratio(pane.followCpuPercent, bare?.followCpuPercent)}, ` +
+      `CPU per msg reading the rings ${ratio(pane.ringCpuUsPerMsg, bare?.ringCpuUsPerMsg)}, following ${ratio(pane.followCpuUsPerMsg, bare?.followCpuUsPerMsg)}, RSS ${ratio(pane.rssMb, bare?.rssMb)}` +
       `   vs N=${sizes[0]}: rings read ${ratio(pane.ringsReadMs, small?.ringsReadMs)}, RSS ${ratio(pane.rssMb, small?.rssMb)}`,
   );
 }

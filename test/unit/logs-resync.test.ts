@@ -133,6 +133,9 @@ describe('status rows at 80 columns', () => {
     const line = text(sourcesLine(many, 80));
     expect(line).toBe('kubelet on 8 nodes: 7 live, 1 gap');
     expect(line.length).toBeLessThanOrEqual(80);
+    // Follows waiting for a free call on full connections are counted as such, not as connecting.
+    const waiting = Array.from({ length: 700 }, (_, i) => stream(`10.0.${i >> 8}.${i & 255}`, i < 640 ? 'live' : 'queued', 'dmesg'));
+    expect(text(sourcesLine(waiting, 80))).toBe('dmesg on 700 nodes: 640 live, 60 queued');
   });
 
   it('says paused with the count of new lines, the filter, and the toggles', () => {

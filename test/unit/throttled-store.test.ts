@@ -109,4 +109,63 @@ describe('ThrottledStore', () => {
     expect(Object.isFrozen(snap.rows[0])).toBe(true);
     expect(Object.isFrozen(inner)).toBe(false);
   });
+
+  describe('lazy changes (lines arriving) and urgent ones (keys)', () => {
+    function lazyStore() {
+      const state = { n: 0 };
+      const store = new ThrottledStore(() => ({ n: state.n }), { maxPerSecond: 10, lazyPerSecond: 2 });
+      const seen: { n: number; at: number }[] = [];
+      const t0 = Date.now();
+      store.subscribe(() => seen.push({ n: store.getSnapshot().n, at: Date.now() - t0 }));
+      return { state, store, seen };
+    }
+
+    it('a lone lazy change after a quiet spell shows at once; a stream of them at most lazyPerSecond', () => {
+      const { state, store, seen } = lazyStore();
+      state.n = 1;
+      store.notifyLazily();
+      vi.advanceTimersByTime(0);
+      expect(seen).toEqual([{ n: 1, at: 0 }]);
+      // A change every 10 ms for one second: published every 500 ms (not every 100 ms), the last one included.
+      for (let i = 0; i < 100; i++) {
+        vi.advanceTimersByTime(10);
+        state.n++;
+        store.notifyLazily();
+      }
+      vi.advanceTimersByTime(500);
+      expect(seen.map((s) => s.at)).toEqual([0, 500, 1000, 1500]);
+      expect(seen.at(-1)!.n).toBe(101);
+    });
+
+    it('an urgent change while lazy ones wait publishes after the short cooldown, with them', () => {
+      const { state, store, seen } = lazyStore();
+      store.notifyLazily();
+      vi.advanceTimersByTime(0);
+      state.n = 5;
+      store.notifyLazily(); // would wait until 500 ms
+      vi.advanceTimersByTime(20);
+      state.n = 6;
+      store.notify(); // a key: within one 100 ms interval of the last publication
+      vi.advanceTimersByTime(80);
+      expect(seen.map((s) => s.at)).toEqual([0, 100]);
+      expect(seen[1]!.n).toBe(6);
+    });
+
+    it('publishes nothing when `same` says the new snapshot looks like the published one', () => {
+      const state = { shown: 0, hidden: 0 };
+      const store = new ThrottledStore(() => ({ ...state }), { same: (a, b) => a.shown === b.shown });
+      let wakes = 0;
+      store.subscribe(() => wakes++);
+      state.hidden++;
+      store.notify();
+      vi.advanceTimersByTime(1000);
+      expect(wakes).toBe(0);
+      expect(store.publications).toBe(0);
+      state.shown++;
+      store.notify();
+      vi.advanceTimersByTime(1000);
+      expect(wakes).toBe(1);
+      expect(store.getSnapshot()).toEqual({ shown: 1, hidden: 1 });
+    });
+  });
 });

@@ -15,6 +15,7 @@ import { sanitizeLine } from '../terminal-text.js';
 import { SourceLines } from './source-lines.js';
 
 export type { LogRow } from './row-layout.js';
+export { sameRow } from './row-layout.js';
 
 export type SourceStatus = 'connecting' | 'streaming' | 'reconnecting' | 'ended' | 'failed';
 
@@ -35,6 +36,12 @@ export interface LogSourceState extends LogSourceSpec {
   /** Times the stream broke. */
   gaps: number;
 }
+
+/**
+ * What a change was: 'arrival' when it came from the streams (lines, gaps, a source's status), which
+ * a view may show on its own schedule; 'view' when the user changed what is shown (filter, scroll, wrap).
+ */
+export type LogChange = 'arrival' | 'view';
 
 export interface LogViewSnapshot {
   rows: LogRow[];
@@ -85,7 +92,7 @@ export class LogModel {
   private readonly view: FilteredView;
   private readonly layout: RowLayout;
   private readonly sourceMap = new Map<string, SourceRuntime>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(change: LogChange) => void>();
   private readonly maxLineBytes: number | undefined;
   private anchor: Anchor | null = null;
   private newLines = 0;
@@ -105,14 +112,14 @@ export class LogModel {
 
   // ---- change notification (feed a ThrottledStore from here) ----
 
-  subscribe(listener: () => void): () => void {
+  subscribe(listener: (change: LogChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private changed(): void {
+  private changed(change: LogChange = 'view'): void {
     this.version++;
-    for (const l of this.listeners) l();
+    for (const l of this.listeners) l(change);
   }
 
   // ---- sources ----
@@ -151,7 +158,7 @@ export class LogModel {
     if (!src || (src.status === status && src.detail === detail)) return;
     src.status = status;
     src.detail = detail;
-    this.changed();
+    this.changed('arrival');
   }
 
   /** Feeds one common.Data chunk; returns how many lines it completed. Unknown ids are ignored
@@ -160,7 +167,7 @@ export class LogModel {
     const src = this.sourceMap.get(id);
     if (!src) return 0;
     const completed = src.input.pushChunk(bytes);
-    if (completed > 0) this.changed();
+    if (completed > 0) this.changed('arrival');
     return completed;
   }
 
@@ -169,7 +176,7 @@ export class LogModel {
     const src = this.sourceMap.get(id);
     if (!src || lines.length === 0) return;
     src.input.pushLines(lines);
-    this.changed();
+    this.changed('arrival');
   }
 
   /** The stream ended normally: emits its unterminated last line. */
@@ -179,7 +186,7 @@ export class LogModel {
     src.input.end();
     src.status = 'ended';
     src.detail = detail;
-    this.changed();
+    this.changed('arrival');
   }
 
   /**
@@ -194,14 +201,14 @@ export class LogModel {
     src.status = 'reconnecting';
     src.detail = reason;
     this.append({ source: id, node: src.node, text: `--- ${src.label} stream lost: ${reason}; lines may be missing here ---`, kind: 'gap-marker' });
-    this.changed();
+    this.changed('arrival');
   }
 
   /** A note from the console itself (e.g. "reconnected"), shown whatever the filter. */
   pushInfo(text: string, sourceId?: string): void {
     const src = sourceId ? this.sourceMap.get(sourceId) : undefined;
     this.append({ source: src?.id ?? '', node: src?.node ?? '', text: sanitizeLine(text), kind: 'info' });
-    this.changed();
+    this.changed('arrival');
   }
 
   /** Empties the buffer (e.g. tail changed and every stream restarts). */

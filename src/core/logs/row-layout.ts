@@ -21,6 +21,11 @@ export interface LogRow {
   continuation: boolean;
 }
 
+/** Two rows draw the same (a snapshot rebuilds row objects: compare what is drawn). */
+export function sameRow(a: LogRow, b: LogRow): boolean {
+  return a.key === b.key && a.text === b.text && a.prefix === b.prefix && a.severity === b.severity && a.kind === b.kind;
+}
+
 /** What the prefix of a source's lines is made of. */
 export interface LabelledSource {
   id: string;

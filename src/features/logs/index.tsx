@@ -44,7 +44,7 @@ export interface LogsPaneViewProps extends PaneProps<'logs'> {
 export function LogsPaneView(props: LogsPaneViewProps) {
   const { session, sessionProblem, width, height, active, shell, selectedNodes, params } = props;
   const ctl = useLogsController(session, props.controller);
-  const snap = useLogsSnapshot(ctl);
+  const snap = useLogsSnapshot(ctl, props.visible ?? true);
   const logHeight = Math.max(1, height - 2);
   useEffect(() => ctl.setViewport(logHeight, width), [ctl, logHeight, width]);
 

@@ -8,7 +8,7 @@ import { followLog, type FollowEnd, type GapInfo, type ResumeInfo } from '../../
 import { selectorLabel, selectorName, type LogSelector } from '../../core/logs/selector.js';
 
 /** What the status line says about one stream. */
-export type StreamState = 'connecting' | 'live' | 'gap' | 'rebooting' | 'denied' | 'failed' | 'ended';
+export type StreamState = 'connecting' | 'queued' | 'live' | 'gap' | 'rebooting' | 'denied' | 'failed' | 'ended';
 
 export interface StreamSpec {
   node: string;
@@ -47,6 +47,7 @@ const FORMAT: Record<LogSelector['kind'], LogFormat> = { dmesg: 'dmesg', service
 /** The model's coarser status for each of ours. */
 const MODEL_STATUS: Record<StreamState, SourceStatus> = {
   connecting: 'connecting',
+  queued: 'connecting',
   live: 'streaming',
   gap: 'reconnecting',
   rebooting: 'reconnecting',
@@ -180,6 +181,10 @@ export class LogStreams {
         },
         live: () => {
           if (this.current(run)) this.setState(run, 'live', '');
+        },
+        // Every call slot of the endpoint's connections is taken: said, rather than a silent stall.
+        queued: (waiting) => {
+          if (this.current(run)) this.setState(run, waiting ? 'queued' : 'connecting', waiting ? 'waiting for a free call on the endpoint connections' : '');
         },
         gap: (g: GapInfo) => {
           if (!this.current(run)) return;

@@ -9,6 +9,7 @@ import type { StreamInfo, StreamState } from './source.js';
 
 const STATE_TONE: Record<StreamState, Tone> = {
   connecting: 'dim',
+  queued: 'warn',
   live: 'ok',
   gap: 'warn',
   rebooting: 'warn',
@@ -17,7 +18,7 @@ const STATE_TONE: Record<StreamState, Tone> = {
   ended: 'dim',
 };
 
-const ORDER: StreamState[] = ['live', 'connecting', 'gap', 'rebooting', 'denied', 'failed', 'ended'];
+const ORDER: StreamState[] = ['live', 'connecting', 'queued', 'gap', 'rebooting', 'denied', 'failed', 'ended'];
 
 function width(segments: readonly Segment[]): number {
   return segments.reduce((w, s) => w + displayWidth(s.text), 0);

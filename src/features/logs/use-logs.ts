@@ -26,9 +26,15 @@ export function useLogsController(session: TalosSession | null, given?: LogsCont
   return given ?? owned!.controller;
 }
 
-/** The snapshot React draws: republished at most 14 times a second (controller.ts says why). */
-export function useLogsSnapshot(controller: LogsController): LogsSnapshot {
-  return useSyncExternalStore(controller.store.subscribe, controller.store.getSnapshot);
+const noSubscription = () => () => {};
+
+/**
+ * The snapshot React draws: republished at most 14 times a second (controller.ts says why). While the
+ * pane is hidden nothing is subscribed (its streams still run): no re-render for a screen nobody sees;
+ * on showing again the latest snapshot is read.
+ */
+export function useLogsSnapshot(controller: LogsController, visible = true): LogsSnapshot {
+  return useSyncExternalStore(visible ? controller.store.subscribe : noSubscription, controller.store.getSnapshot);
 }
 
 /** A stream the node refuses (maintenance mode, role) is also said in the status bar, once. */

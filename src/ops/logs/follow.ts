@@ -60,6 +60,8 @@ export interface FollowHandlers {
   lines(lines: string[]): void;
   /** The stream delivers (first data after each open). */
   live?(): void;
+  /** The connection is full: the open waits in line for a free call (true), or got one (false). See src/talos/call-slots.ts. */
+  queued?(waiting: boolean): void;
   gap?(info: GapInfo): void;
   /** Called once per gap that followed shown lines, before the lines that come after it. */
   resumed?(info: ResumeInfo): void;
@@ -264,34 +266,45 @@ class Follower {
 
   // ---- following
 
-  /** One open of the stream, as batches of lines (resilientStream reopens it). */
-  private async *open(signal: AbortSignal): AsyncGenerator<string[]> {
+  /** A follow's call options: its signal, and the wait for a free call on a full connection reported. */
+  private followCall(signal: AbortSignal): { signal: AbortSignal; onQueued: (waiting: boolean) => void } {
+    return { signal, onQueued: (waiting) => this.h.queued?.(waiting) };
+  }
+
+  /**
+   * One open of the stream, as batches of lines (resilientStream reopens it and iterates it at once).
+   * Plain functions hand over the one generator that reads: every generator in between would cost
+   * each message another round of promises.
+   */
+  private open(signal: AbortSignal): AsyncGenerator<string[]> {
     this.resumingOpen = this.delivered;
-    if (this.o.selector.kind === 'dmesg') yield* this.openKernelRing(signal);
-    else yield* this.openLog(signal, this.o.selector);
+    if (this.o.selector.kind === 'dmesg') return this.openKernelRing(signal);
+    return this.openLog(signal, this.o.selector);
   }
 
   private async *openLog(signal: AbortSignal, selector: Extract<LogSelector, { id: string }>): AsyncGenerator<string[]> {
     // A fresh splitter per open: the half line the broken stream left behind comes again whole.
     const splitter = new LineSplitter();
     const tailLines = this.resumingOpen ? this.resumeTail : this.o.tail;
-    const stream = machine.logs(this.o.target, { id: selector.id, kubernetes: selector.kind === 'container', follow: true, tailLines }, { signal });
+    const stream = machine.logs(this.o.target, { id: selector.id, kubernetes: selector.kind === 'container', follow: true, tailLines }, this.followCall(signal));
     for await (const chunk of stream) {
       const lines = splitter.push(chunk);
       if (lines.length > 0) yield lines;
     }
   }
 
-  private async *openKernelRing(signal: AbortSignal): AsyncGenerator<string[]> {
-    if (!this.resumingOpen && this.lastKmsg === null) {
-      yield* this.firstKernelOpen(signal);
-      return;
-    }
-    // A reopen after a gap: the wire has no "from record X", so the ring is replayed and only the
-    // records newer than the last one shown are kept (resync.ts).
+  private openKernelRing(signal: AbortSignal): AsyncGenerator<string[]> {
+    return !this.resumingOpen && this.lastKmsg === null ? this.firstKernelOpen(signal) : this.replayKernelRing(signal);
+  }
+
+  /**
+   * A reopen after a gap: the wire has no "from record X", so the ring is replayed and only the
+   * records newer than the last one shown are kept (resync.ts).
+   */
+  private async *replayKernelRing(signal: AbortSignal): AsyncGenerator<string[]> {
     const filter = new KmsgReplayFilter(this.lastKmsg);
     this.kmsgFilter = filter;
-    for await (const chunk of machine.dmesg(this.o.target, { follow: true, tail: false, signal })) {
+    for await (const chunk of machine.dmesg(this.o.target, { follow: true, tail: false, ...this.followCall(signal) })) {
       const kept = filter.filter(recordLines(chunk, this.decoder));
       this.lastKmsg = filter.newest;
       // Empty batches too: they tell the consumer the stream is live again.
@@ -309,7 +322,7 @@ class Follower {
    */
   private async *firstKernelOpen(signal: AbortSignal): AsyncGenerator<string[]> {
     const tail = this.o.tail;
-    const records = machine.dmesg(this.o.target, { follow: true, tail: tail === 0, signal })[Symbol.asyncIterator]();
+    const records = machine.dmesg(this.o.target, { follow: true, tail: tail === 0, ...this.followCall(signal) })[Symbol.asyncIterator]();
     const take = (chunk: Uint8Array): string[] => {
       const lines = recordLines(chunk, this.decoder);
       for (const l of lines) {

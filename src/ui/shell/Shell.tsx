@@ -81,7 +81,7 @@ const PaneSlot = memo(function PaneSlot(props: { def: PaneDefinition; visible: b
     <Box display={visible ? 'flex' : 'none'} flexDirection="column" width={props.width} height={props.height} overflow="hidden">
       <PaneErrorBoundary title={def.title} onError={() => shell.captureInput(false)}>
         <Suspense fallback={<Text dimColor>{`loading ${def.title}…`}</Text>}>
-          <Pane {...paneProps} />
+          <Pane {...paneProps} visible={visible} />
         </Suspense>
       </PaneErrorBoundary>
     </Box>
