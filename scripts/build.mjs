@@ -9,7 +9,8 @@
 // Run with `--metafile` to write dist/meta.json for size analysis (of the main build).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
+import { Script } from 'node:vm';
 import { dirname, join } from 'node:path';
 
 const started = performance.now();
@@ -162,19 +163,53 @@ const yogaSync = {
 // runtime, so the console and each lazily loaded pane share one React and one Ink.
 const UI_RUNTIME = { react: 'react', jsxRuntime: 'react/jsx-runtime', ink: 'ink' };
 const uiRuntimeLoader = join(process.cwd(), 'src/cli/ui-runtime.ts');
+// Names each runtime module exports (read from the built runtime, see below): the shims re-export
+// them as ES bindings, so an importing chunk links to them once instead of wrapping the object
+// again in every module that imports it (esbuild's CommonJS interop copies every property).
+const runtimeNames = {};
 const uiRuntimeShims = {
   name: 'ui-runtime-shims',
   setup(b) {
     const byPath = new Map(Object.entries(UI_RUNTIME).map(([key, spec]) => [spec, key]));
     b.onResolve({ filter: /^(react|react\/jsx-runtime|ink)$/ }, (args) => ({ path: byPath.get(args.path), namespace: 'ui-runtime' }));
     b.onLoad({ filter: /.*/, namespace: 'ui-runtime' }, (args) => ({
-      // CommonJS on purpose: importers read the runtime's live objects, names need not be listed.
-      contents: `module.exports = require(${JSON.stringify(uiRuntimeLoader)}).uiRuntime().${args.path};\n`,
+      contents:
+        `import { uiRuntime } from ${JSON.stringify(uiRuntimeLoader)};\n` +
+        `const m = uiRuntime().${args.path};\n` +
+        'export default m.__esModule ? m.default : m;\n' +
+        `export const { ${runtimeNames[args.path].join(', ')} } = m;\n`,
       loader: 'js',
       resolveDir: process.cwd(),
     }));
   },
 };
+
+// Inside the runtime, Ink's ~30 modules import React (CommonJS) the same way: they get one ES
+// module re-exporting React's names instead.
+const reactOnce = {
+  name: 'react-once',
+  setup(b) {
+    b.onResolve({ filter: /^react$/ }, async (args) => {
+      if (args.kind !== 'import-statement' || args.pluginData === 'real') return undefined;
+      const real = await b.resolve('react', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real' });
+      if (real.errors.length > 0) return undefined;
+      return { path: real.path, namespace: 'react-once' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'react-once' }, (args) => {
+      const names = exportNames(createRequire(args.path)(args.path));
+      return {
+        contents: `import React from ${JSON.stringify(args.path)};\nexport default React;\nexport const { ${names.join(', ')} } = React;\n`,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+/** An object's own names that can be exported as ES bindings. */
+function exportNames(object) {
+  return Object.keys(object).filter((name) => name !== 'default' && name !== '__esModule' && /^[A-Za-z_$][\w$]*$/.test(name));
+}
 
 const common = {
   bundle: true,
@@ -202,8 +237,15 @@ await build({
   },
   outfile: 'dist/chunks/ui-runtime.cjs',
   format: 'cjs',
-  plugins: [devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync],
+  plugins: [reactOnce, devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync],
 });
+{
+  // Run once here to read what each of its modules exports (nothing is drawn: Ink only loads).
+  const file = join(process.cwd(), 'dist/chunks/ui-runtime.cjs');
+  const module = { exports: {} };
+  new Script(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, { filename: file }).runInThisContext()(module.exports, createRequire(file), module);
+  for (const key of Object.keys(UI_RUNTIME)) runtimeNames[key] = exportNames(module.exports[key]);
+}
 
 const result = await build({
   ...common,
