@@ -4,11 +4,14 @@
 // Code splitting: main.ts only parses argv; the console (Ink + React), each pane, the headless
 // commands, the Talos client (grpc-js) and the simulator sit behind dynamic imports and end up in
 // their own chunks, so `--version` loads almost nothing and the console's first frame does not wait
-// for grpc-js. Run with `--metafile` to write dist/meta.json for size analysis.
+// for grpc-js. React, its JSX runtime and Ink are not chunks: they are one classic script,
+// dist/chunks/ui-runtime.cjs, run through a V8 code cache (see UI_RUNTIME below).
+// Run with `--metafile` to write dist/meta.json for size analysis (of the main build).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { builtinModules, createRequire } from 'node:module';
+import { Script } from 'node:vm';
+import { dirname, join } from 'node:path';
 
 const started = performance.now();
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -28,32 +31,246 @@ const devtoolsStub = {
   },
 };
 
-const result = await build({
-  entryPoints: { 'talos-tui': 'src/cli/main.ts' },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
+// Ink measures every string with string-width, whose first non-ASCII string compiles
+// /^\p{RGI_Emoji}$/v (15-25 ms: the first frame has "│" and "…"). Every import of string-width (Ink's
+// copy and wrap-ansi's) goes through src/core/narrow-text.ts first, which answers for the characters
+// the console draws and hands anything else to that same copy of string-width. That copy is loaded
+// (require: initialised on first call) only then: its module-level Intl.Segmenter and Unicode
+// property regexps (/v, one of them RGI_Emoji) cost 25-35 ms of CPU when merely imported.
+const narrowTextFirst = {
+  name: 'narrow-text-first',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real' });
+      if (real.errors.length > 0) return undefined;
+      return { path: real.path, namespace: 'narrow-text-first' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'narrow-text-first' }, (args) => ({
+      contents:
+        `import { narrowTextWidth } from ${JSON.stringify(join(process.cwd(), 'src/core/narrow-text.ts'))};\n` +
+        'let stringWidth;\n' +
+        'export default function narrowFirst(text, options) {\n' +
+        `  return narrowTextWidth(text, options) ?? (stringWidth ??= require(${JSON.stringify(args.path)}).default)(text, options);\n` +
+        '}\n',
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+// Ink serialises every line of every frame with @alcalzone/ansi-tokenize's styledCharsToString,
+// which diffs styles per character even between identical neighbours (a third of the first frame).
+// Importers get the library with that one function replaced by src/core/styled-chars.ts, which
+// writes the same string (test/unit/styled-chars.test.ts) using the library's own diff.
+const styledCharsJoin = {
+  name: 'styled-chars-join',
+  setup(b) {
+    b.onResolve({ filter: /^@alcalzone\/ansi-tokenize$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real' });
+      if (real.errors.length > 0) return undefined;
+      return { path: real.path, namespace: 'styled-chars-join' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'styled-chars-join' }, (args) => ({
+      contents:
+        `export * from ${JSON.stringify(args.path)};\n` +
+        `import { ansiCodesToString, diffAnsiCodes } from ${JSON.stringify(args.path)};\n` +
+        `import { joinStyledChars } from ${JSON.stringify(join(process.cwd(), 'src/core/styled-chars.ts'))};\n` +
+        'export function styledCharsToString(chars) { return joinStyledChars(chars, diffAnsiCodes, ansiCodesToString); }\n',
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+// ansi-tokenize (Ink tokenizes every line it draws) walks graphemes with an Intl.Segmenter made when
+// it loads; the first one in a process loads ICU's break rules (~8 ms of CPU). It gets
+// src/core/grapheme-segments.ts instead, which splits the console's usual characters itself
+// (checked against Intl.Segmenter in test/unit) and makes the Intl.Segmenter for anything else.
+// The same for slice-ansi, which Ink clips lines with (on the first frame too).
+const graphemesWithoutIcu = {
+  name: 'graphemes-without-icu',
+  setup(b) {
+    b.onLoad({ filter: /@alcalzone[\/\\]ansi-tokenize[\/\\]build[\/\\]tokenize\.js$/ }, (args) => {
+      const from = 'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });';
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(from)) throw new Error('graphemes-without-icu: @alcalzone/ansi-tokenize changed: update scripts/build.mjs');
+      const lazy = `import { lazyGraphemeSegmenter } from ${JSON.stringify(join(process.cwd(), 'src/core/grapheme-segments.ts'))};\nconst segmenter = lazyGraphemeSegmenter();`;
+      return { contents: text.replace(from, lazy), loader: 'js' };
+    });
+    b.onLoad({ filter: /slice-ansi[\/\\]tokenize-ansi\.js$/ }, (args) => {
+      const from = "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});";
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(from)) throw new Error('graphemes-without-icu: slice-ansi changed: update scripts/build.mjs');
+      const lazy = `import { lazyGraphemeSegmenter } from ${JSON.stringify(join(process.cwd(), 'src/core/grapheme-segments.ts'))};\nconst GRAPHEME_SEGMENTER = lazyGraphemeSegmenter();`;
+      return { contents: text.replace(from, lazy), loader: 'js' };
+    });
+  },
+};
+
+// Yoga (Ink's layout engine) instantiates its inlined WebAssembly asynchronously, behind a top-level
+// await, which a classic script cannot hold. Its index is replaced by one that compiles the same
+// bytes synchronously (Node allows that at any size) through Emscripten's instantiateWasm hook; the
+// base64 moves out of the Emscripten file so that it is in the bundle once. Ink's two top-level
+// awaits, both taken only when DEV=true, become what they produce in a bundle: the devtools import
+// fails as with devtoolsStub, and Ink's package.json is not there to read.
+const yogaSync = {
+  name: 'yoga-sync',
+  setup(b) {
+    const dataUri = /H="data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
+    const emscripten = (indexPath) => indexPath.replace(/src[\/\\]index\.js$/, 'binaries/yoga-wasm-base64-esm.js');
+    const patch = (text, from, to, where) => {
+      if (!text.includes(from)) throw new Error(`yoga-sync: ${where} changed (no ${JSON.stringify(from)}): update scripts/build.mjs`);
+      return text.replace(from, to);
+    };
+    b.onLoad({ filter: /yoga-layout[\/\\]dist[\/\\]src[\/\\]index\.js$/ }, (args) => {
+      const base64 = dataUri.exec(readFileSync(emscripten(args.path), 'utf8'))?.[1];
+      if (!base64) throw new Error('yoga-sync: no inlined WebAssembly in yoga-layout: update scripts/build.mjs');
+      return {
+        contents:
+          `import loadYoga from ${JSON.stringify(emscripten(args.path))};\n` +
+          "import wrapAssembly from './wrapAssembly.js';\n" +
+          `const bytes = Buffer.from(${JSON.stringify(base64)}, 'base64');\n` +
+          'const yoga = { instantiateWasm(imports, done) { const i = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports); done(i); return i.exports; } };\n' +
+          'loadYoga(yoga);\n' +
+          "if (!yoga.asm) throw new Error('yoga-layout did not instantiate synchronously');\n" +
+          'export default wrapAssembly(yoga);\n' +
+          "export * from './generated/YGEnums.js';\n",
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
+    b.onLoad({ filter: /yoga-layout[\/\\]dist[\/\\]binaries[\/\\]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      text = patch(text, dataUri.exec(text)?.[0] ?? '(data URI)', 'H="data:application/octet-stream;base64,"', 'yoga-layout');
+      text = patch(text, 'var _scriptDir = import.meta.url;', 'var _scriptDir = undefined;', 'yoga-layout');
+      return { contents: text, loader: 'js' };
+    });
+    b.onLoad({ filter: /ink[\/\\]build[\/\\]reconciler\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      text = patch(text, "await import('./devtools.js');", "throw Object.assign(new Error('react-devtools-core is not bundled'), { code: 'ERR_MODULE_NOT_FOUND' });", 'ink');
+      text = patch(text, '? await loadPackageJson()', '? { name: undefined, version: undefined }', 'ink');
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+// React, its JSX runtime and Ink (with yoga) form one classic script, chunks/ui-runtime.cjs, which
+// src/cli/ui-runtime.ts runs with a V8 code cache (src/cli/code-cache.ts): a later start does not
+// compile them again (15-25 ms of CPU before the first frame). ES modules cannot use a code cache on
+// Node 20. In the main build every import of these three resolves to a shim reading that one
+// runtime, so the console and each lazily loaded pane share one React and one Ink.
+const UI_RUNTIME = { react: 'react', jsxRuntime: 'react/jsx-runtime', ink: 'ink' };
+const uiRuntimeLoader = join(process.cwd(), 'src/cli/ui-runtime.ts');
+// Names each runtime module exports (read from the built runtime, see below): the shims re-export
+// them as ES bindings, so an importing chunk links to them once instead of wrapping the object
+// again in every module that imports it (esbuild's CommonJS interop copies every property).
+const runtimeNames = {};
+const uiRuntimeShims = {
+  name: 'ui-runtime-shims',
+  setup(b) {
+    const byPath = new Map(Object.entries(UI_RUNTIME).map(([key, spec]) => [spec, key]));
+    b.onResolve({ filter: /^(react|react\/jsx-runtime|ink)$/ }, (args) => ({ path: byPath.get(args.path), namespace: 'ui-runtime' }));
+    b.onLoad({ filter: /.*/, namespace: 'ui-runtime' }, (args) => ({
+      contents:
+        `import { uiRuntime } from ${JSON.stringify(uiRuntimeLoader)};\n` +
+        `const m = uiRuntime().${args.path};\n` +
+        'export default m.__esModule ? m.default : m;\n' +
+        `export const { ${runtimeNames[args.path].join(', ')} } = m;\n`,
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+// Inside the runtime, Ink's ~30 modules import React (CommonJS) the same way: they get one ES
+// module re-exporting React's names instead.
+const reactOnce = {
+  name: 'react-once',
+  setup(b) {
+    b.onResolve({ filter: /^react$/ }, async (args) => {
+      if (args.kind !== 'import-statement' || args.pluginData === 'real') return undefined;
+      const real = await b.resolve('react', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real' });
+      if (real.errors.length > 0) return undefined;
+      return { path: real.path, namespace: 'react-once' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'react-once' }, (args) => {
+      const names = exportNames(createRequire(args.path)(args.path));
+      return {
+        contents: `import React from ${JSON.stringify(args.path)};\nexport default React;\nexport const { ${names.join(', ')} } = React;\n`,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+/** An object's own names that can be exported as ES bindings. */
+function exportNames(object) {
+  return Object.keys(object).filter((name) => name !== 'default' && name !== '__esModule' && /^[A-Za-z_$][\w$]*$/.test(name));
+}
+
+const common = {
   bundle: true,
-  splitting: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   minify: true,
   legalComments: 'none',
   metafile: true,
   // Only node builtins stay external: the tarball ships no node_modules of its own.
   external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
-  // The shebang must be line 1; the createRequire shim lets bundled CommonJS (grpc-js, node-forge,
-  // react) call require() for node builtins from inside an ES module.
-  banner: {
-    js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
-  },
   define: {
     'process.env.NODE_ENV': '"production"',
     __TALOS_TUI_VERSION__: JSON.stringify(pkg.version),
   },
-  plugins: [devtoolsStub],
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  stdin: {
+    contents: `module.exports = { ${Object.entries(UI_RUNTIME).map(([key, spec]) => `${key}: require(${JSON.stringify(spec)})`).join(', ')} };`,
+    resolveDir: process.cwd(),
+    sourcefile: 'ui-runtime-entry.cjs',
+    loader: 'js',
+  },
+  outfile: 'dist/chunks/ui-runtime.cjs',
+  format: 'cjs',
+  plugins: [reactOnce, devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync],
 });
+{
+  // Run once here to read what each of its modules exports (nothing is drawn: Ink only loads).
+  const file = join(process.cwd(), 'dist/chunks/ui-runtime.cjs');
+  const module = { exports: {} };
+  new Script(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, { filename: file }).runInThisContext()(module.exports, createRequire(file), module);
+  for (const key of Object.keys(UI_RUNTIME)) runtimeNames[key] = exportNames(module.exports[key]);
+}
+
+const result = await build({
+  ...common,
+  entryPoints: { 'talos-tui': 'src/cli/main.ts' },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  format: 'esm',
+  // The shebang must be line 1; the createRequire shim lets bundled CommonJS (grpc-js, node-forge)
+  // call require() for node builtins from inside an ES module.
+  banner: {
+    js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
+  },
+  plugins: [uiRuntimeShims, devtoolsStub, narrowTextFirst, styledCharsJoin],
+});
+
+// One React, one Ink: none of the chunks may hold a copy of its own (hooks and contexts would break).
+const copies = Object.keys(result.metafile.inputs).filter((i) => /node_modules\/(react|react-reconciler|ink|yoga-layout)\//.test(i));
+if (copies.length > 0) throw new Error(`the chunks hold their own copy of ${copies.join(', ')}: they must use ui-runtime.cjs`);
+
+// ui-runtime.ts finds the runtime beside its own chunk.
+const loaderOutput = Object.entries(result.metafile.outputs).find(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith('src/cli/ui-runtime.ts')));
+if (!loaderOutput || dirname(loaderOutput[0]) !== 'dist/chunks') {
+  throw new Error(`src/cli/ui-runtime.ts must be bundled into dist/chunks/ (is in ${loaderOutput?.[0]})`);
+}
 
 chmodSync('dist/talos-tui.js', 0o755);
 if (process.argv.includes('--metafile')) writeFileSync('dist/meta.json', JSON.stringify(result.metafile));

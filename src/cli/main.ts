@@ -112,7 +112,8 @@ function guardTerminal(): void {
  * Ink's layout engine (yoga, WebAssembly inlined as base64) loads its binary with fetch() when a
  * global fetch exists: that loads Node's whole HTTP client (undici) and costs ~100 ms before the
  * first frame. Hidden while the console's modules evaluate, yoga decodes the base64 directly.
- * The original lazy getter is put back untouched, so fetch still works afterwards.
+ * The original lazy getter is put back untouched, so fetch still works afterwards. (The built package
+ * compiles yoga synchronously and never calls fetch, see scripts/build.mjs; from source it does.)
  */
 async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
   const original = Object.getOwnPropertyDescriptor(globalThis, 'fetch');

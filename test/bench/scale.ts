@@ -27,12 +27,18 @@
 // --calls-per-connection N / --connections K change the console's bound (src/talos/call-slots.ts) and
 // connections per endpoint; --bare-connections K spreads the bare client's streams over K connections.
 //
-// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K] [--only bare,pane,status]
-//      [--calls-per-connection N] [--connections K] [--bare-connections K]
+// --only console: the shipped console in tmux on the Status pane (scale-console.ts): idle CPU of its
+// process and key latency p50/p90/p99/max as the operator sees them, for each build named by
+// --consoles label=path[,label=path] (default: this worktree's dist/talos-tui.js; `npm run build` first),
+// against the tmux+cat floor and against the same build at the smallest N.
+//
+// Run: node --expose-gc test/bench/scale.mjs [--nodes 50,200,500] [--seconds 30] [--budget-mb 64] [--services K] [--only bare,pane,status,console]
+//      [--calls-per-connection N] [--connections K] [--bare-connections K] [--consoles main=/tmp/main/dist/talos-tui.js,branch=dist/talos-tui.js]
 // Loopback only: the simulator listens on a random 127.X.Y.0/24 and the /24s after it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { consoleInTmux, tmuxFloor, type ConsoleResult } from './scale-console.js';
 
 const self = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
@@ -389,7 +395,9 @@ async function statusClient(ready: Ready, seconds: number): Promise<StatusResult
   });
   await waitFor(() => !Number.isNaN(firstFrameAllNodesMs), 60_000);
   await sleep(3000); // the first look at every node settles
+  const idleFrames0 = frames;
   const idle = await follow(seconds / 2);
+  const idleFramesPerSecond = (frames - idleFrames0) / idle.followSeconds;
   let shown = 0;
   const keyTimer = setInterval(() => {
     if (pending) latencies.push(performance.now() - pending.at);
@@ -404,7 +412,7 @@ async function statusClient(ready: Ready, seconds: number): Promise<StatusResult
   session.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
-  return { client: 'status', firstLookMs: firstFrameAllNodesMs, idleCpuPercent: idle.followCpuPercent, rssMb: idle.rssMb, keyP50: pct(0.5), keyP99: pct(0.99), keyMax: pct(1), keys: sorted.length, frames };
+  return { client: 'status', firstLookMs: firstFrameAllNodesMs, idleCpuPercent: idle.followCpuPercent, rssMb: idle.rssMb, keyP50: pct(0.5), keyP99: pct(0.99), keyMax: pct(1), keys: sorted.length, frames, idleFramesPerSecond };
 }
 
 interface StatusResult {
@@ -417,6 +425,8 @@ interface StatusResult {
   keyMax: number;
   keys: number;
   frames: number;
+  /** Frames Ink wrote while no key was pressed: repaints for data changes only (ideally few). */
+  idleFramesPerSecond: number;
 }
 
 if (argv[0] === '--client') {
@@ -459,6 +469,12 @@ const services = Math.min(SERVICES.length, Number(flag('services', '0')));
 
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const results: { n: number; r: ClientResult }[] = [];
+const consoles = flag('consoles', 'branch=dist/talos-tui.js')
+  .split(',')
+  .map((c) => ({ label: c.split('=')[0]!, path: c.split('=').slice(1).join('=') }));
+const consoleResults: { n: number; r: ConsoleResult }[] = [];
+const floor = only.includes('console') ? await tmuxFloor(10) : null;
+if (floor) console.log(`  floor   tmux send-keys -> the program's output shows it (cat): p50 ${f(floor.keyP50, 1)} ms p90 ${f(floor.keyP90, 1)} ms p99 ${f(floor.keyP99, 1)} ms max ${f(floor.keyMax, 1)} ms (${floor.keys})`);
 console.log(
   `scale bench (Node ${process.version}, React production build): dmesg -f${services ? ` and ${services} service logs` : ''} from every node, ` +
     `${seconds} s of following after the rings are in, log buffer ${budgetMb} MB`,
@@ -472,9 +488,19 @@ for (const n of sizes) {
     if (only.includes('status')) {
       const r = await runClient<StatusResult>('status', ready, seconds, budgetMb, services);
       console.log(
-        `  N=${String(n).padEnd(4)} status  first node shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}%  RSS ${f(r.rssMb)} MB  ` +
+        `  N=${String(n).padEnd(4)} status  first node shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}% (${f(r.idleFramesPerSecond, 1)} frames/s)  RSS ${f(r.rssMb)} MB  ` +
           `keys (→ next node) p50 ${f(r.keyP50, 1)} ms p99 ${f(r.keyP99, 1)} ms max ${f(r.keyMax, 1)} ms (${r.keys})`,
       );
+    }
+    if (only.includes('console')) {
+      for (const c of consoles) {
+        const r = await consoleInTmux(c.label, c.path, ready.talosconfig, n, seconds);
+        consoleResults.push({ n, r });
+        console.log(
+          `  N=${String(n).padEnd(4)} console ${c.label.padEnd(8)} Status shown after ${f(r.firstLookMs)} ms  idle CPU ${f(r.idleCpuPercent, 1)}% of a core  ` +
+            `keys (→ in tmux) p50 ${f(r.keyP50, 1)} p90 ${f(r.keyP90, 1)} p99 ${f(r.keyP99, 1)} max ${f(r.keyMax, 1)} ms (${r.keys})`,
+        );
+      }
     }
     for (const kind of ['bare', 'pane'] as const) {
       if (!only.includes(kind)) continue;
@@ -493,6 +519,19 @@ for (const n of sizes) {
     }
   } finally {
     sim.kill('SIGTERM');
+  }
+}
+
+if (consoleResults.length > 0) {
+  const ratio = (a: number, b: number | undefined) => (b !== undefined && b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : '-');
+  console.log(`  console ratios (against ${consoles[0]!.label} at the same N; against the same build at N=${sizes[0]}; key p50 against the tmux+cat floor)`);
+  for (const { n, r } of consoleResults) {
+    const base = consoleResults.find((x) => x.n === n && x.r.label === consoles[0]!.label)?.r;
+    const small = consoleResults.find((x) => x.n === sizes[0] && x.r.label === r.label)?.r;
+    console.log(
+      `  N=${String(n).padEnd(4)} ${r.label.padEnd(8)} vs ${consoles[0]!.label}: idle CPU ${ratio(r.idleCpuPercent, base?.idleCpuPercent)}, key p50 ${ratio(r.keyP50, base?.keyP50)} p99 ${ratio(r.keyP99, base?.keyP99)}` +
+        `   vs N=${sizes[0]}: idle CPU ${ratio(r.idleCpuPercent, small?.idleCpuPercent)}, key p99 ${ratio(r.keyP99, small?.keyP99)}   vs floor: key p50 ${ratio(r.keyP50, floor?.keyP50)}`,
+    );
   }
 }
 

@@ -13,6 +13,7 @@ import { useStatus } from './use-status.js';
 import { EtcdView, MembersView, operationLines, ServicesView, Tabs } from './views.js';
 import { NodesView } from './node-info-view.js';
 import { useNodeInfo } from './use-node-info.js';
+import { useFocus } from './use-node-source.js';
 import { useRowFilter } from '../../ui/row-filter.js';
 import type { ServiceRow } from '../../core/services.js';
 
@@ -20,6 +21,7 @@ import type { ServiceRow } from '../../core/services.js';
 const serviceFilterText = (r: ServiceRow) => [r.id, r.state, r.health, r.events[0]?.msg ?? ''].join(' ');
 
 const clamp = (n: number, max: number) => Math.max(0, Math.min(n, max));
+const NO_NODES: readonly string[] = [];
 
 export default function StatusPane({ session, sessionProblem, width, height, active, shell, selectedNodes }: PaneProps) {
   const { source, snapshot } = useStatus(session, selectedNodes, active);
@@ -34,10 +36,13 @@ export default function StatusPane({ session, sessionProblem, width, height, act
   const prompt = usePrompt(shell);
 
   const nodes = snapshot?.nodes ?? [];
-  // The node summary follows the same nodes, polled on its own ticker (slower while hidden or on another view).
-  const nodeInfo = useNodeInfo(session, nodes, active && view === 'nodes');
   const ni = clamp(nodeIndex, nodes.length - 1);
   const node = nodes[ni];
+  // Only the shown node's ServiceList is asked every interval, and only its answers repaint.
+  useFocus(source, node === undefined ? NO_NODES : [node]);
+  // The node summary follows the same nodes, polled only while it is on screen; the rows around the
+  // cursor (a screenful either way, whatever the table's scroll) every interval, the rest less often.
+  const nodeInfo = useNodeInfo(session, nodes, active && view === 'nodes', view === 'nodes' ? nodes.slice(Math.max(0, ni - height), ni + height) : NO_NODES);
   // `/` narrows the services view (a regex over each service's id, state, health and last event).
   const filter = useRowFilter(shell, 'services');
   const filtered = (rows: readonly ServiceRow[]) => (filter.text === null ? rows : rows.filter((r) => filter.matches(serviceFilterText(r))));

@@ -1,6 +1,7 @@
 // The Status pane's node summary (tab "Nodes"): one row per node as `talosctl dashboard` heads each
 // node: type, Talos version, stage, ready, uptime, load, memory and CPU; a node that stopped answering
 // keeps its last figures, marked STALE with how old they are, and the error under the table.
+import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { bytesShort, uptimeShort } from '../../core/node-figures.js';
 import { relativeTime } from '../../core/services.js';
@@ -64,12 +65,14 @@ export function NodesView({ snapshot, cursor, width, rows }: { snapshot: NodeInf
   const detail = nodeInfoDetail(nodes[cursor], snapshot?.now ?? Date.now());
   const detailLines = detail ? wrapWords(detail.text, width).slice(0, 2) : [];
   const tableHeight = Math.max(2, rows - detailLines.length);
+  // Laid out once per snapshot (at most 4 a second), not again for each cursor move.
+  const tableRows = useMemo(() => nodeInfoRows(snapshot), [snapshot]);
   return (
     <Box flexDirection="column" width={width} height={rows + 1}>
       <Text wrap="truncate" {...toneProps('dim')}>
         {fit(`${nodes.length} node(s), ↑/↓ picks the node the services view shows`, width)}
       </Text>
-      <Table columns={NODE_COLUMNS} rows={nodeInfoRows(snapshot)} cursor={cursor} width={width} height={tableHeight} empty="no nodes selected: :node IP[,IP]" />
+      <Table columns={NODE_COLUMNS} rows={tableRows} cursor={cursor} width={width} height={tableHeight} empty="no nodes selected: :node IP[,IP]" />
       {detailLines.map((l, i) => (
         <Text key={i} wrap="truncate" {...toneProps(detail!.tone)}>
           {l}

@@ -1,15 +1,18 @@
-// The Status pane's data source: polls ServiceList and the etcd calls per node on tickers, outside
-// React, and keeps everything in per-node maps so switching node needs no refetch (Talos dashboard
-// style). Each node is polled on its own: a slow or dead node never holds the others back, and a
-// tick that finds a node's previous call still in flight skips that node (k9s drops overlapping
-// refreshes the same way) so calls never pile up. A node that fails keeps its last data, marked
-// stale with the error. React sees frozen snapshots through a ThrottledStore (<= 10 per second).
+// The Status pane's data source: polls ServiceList and the etcd calls per node outside React, and
+// keeps everything in per-node maps so switching node needs no refetch (Talos dashboard style). Each
+// node is polled on its own turn (PollScheduler): the shown node every interval, the others less
+// often, spread over time; a slow or dead node never holds the others back, and a node whose
+// previous call is still in flight is skipped (k9s drops overlapping refreshes the same way) so calls
+// never pile up. A node that fails keeps its last data, marked stale with the error. React sees
+// frozen snapshots through a ThrottledStore (<= 10 per second), and only when something on screen
+// changed: a reply for a node not shown publishes nothing.
 import { setMaxListeners } from 'node:events';
 import { analyzeEtcd, type EtcdHealth, type EtcdNodeResult } from '../../core/etcd/health.js';
 import { buildServiceRows, type ServiceRow } from '../../core/services.js';
 import { ThrottledStore } from '../../core/throttled-store.js';
 import { cosi, machine, type TalosSession } from '../../talos/index.js';
 import { askEtcd, etcdErrorText, isNotControlPlane } from '../../ops/etcd.js';
+import { PollScheduler } from './poll-scheduler.js';
 import type { EtcdMember, EtcdMemberAlarm, EtcdMemberStatus, ServiceInfo } from '../../talos/api/machine.js';
 import type { MessageTone } from '../../core/tone.js';
 
@@ -30,6 +33,8 @@ interface NodeRecord {
   etcd: { members?: EtcdMember[]; status?: EtcdMemberStatus; alarms?: EtcdMemberAlarm[]; at?: number };
   etcdError?: Failure;
   etcdInFlight: boolean;
+  /** The last etcd answers as one string: the same answers again publish nothing. */
+  etcdFingerprint?: string;
 }
 
 export interface NodeSummary {
@@ -89,13 +94,16 @@ export interface StatusSourceOptions {
 
 const DEFAULTS = { servicesIntervalMs: 2500, etcdIntervalMs: 5000, callDeadlineMs: 8000 };
 /**
- * Above this many nodes a tick's calls are spread over the interval (a slice every SPREAD_STEP_MS)
- * instead of all leaving at once: 500 replies landing together made every key wait behind them.
+ * Periodic calls per second of one kind at most (services, etcd): past that a round over every node
+ * takes longer. At 500 nodes the polling alone cost more than a tenth of a core.
  */
-const SPREAD_ABOVE_NODES = 64;
-const SPREAD_STEP_MS = 100;
-/** Periodic calls per second of one kind at most; more nodes make a round longer. */
 const MAX_CALLS_PER_SECOND = 100;
+/** Nodes not on screen are asked this many times less often (still fresh when switched to)... */
+const BACKGROUND_EVERY = 4;
+/** ...and at most this many of them a second: 500 nodes each every 20 s (a node switched to is asked at once). */
+const MAX_BACKGROUND_PER_SECOND = 25;
+/** Roles learnt within this long are handed to the etcd polling together (500 at a first look). */
+const ROLE_SYNC_MS = 50;
 /** How often unchanged answers still publish, so relative times on screen ("12s ago") move on. */
 const AGES_REFRESH_MS = 5_000;
 
@@ -112,8 +120,8 @@ export function errorText(err: unknown): string {
 }
 
 
-/** What a ServiceList answer says, as one comparable string (timestamps are bigint: written as text). */
-function servicesFingerprint(value: ServiceInfo[]): string {
+/** What an answer says, as one comparable string (timestamps are bigint: written as text). */
+function fingerprint(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
@@ -131,18 +139,24 @@ export class StatusSource {
   private nodesKnown = false;
   private readonly opts: Required<Omit<StatusSourceOptions, 'maxPerSecond'>>;
   private readonly abort = new AbortController();
-  private timers: ReturnType<typeof setInterval>[] = [];
-  /** Slices of a spread tick still to leave. */
-  private readonly slices = new Set<ReturnType<typeof setTimeout>>();
-  /** Timer ticks so far, per poller (a round may span several ticks). */
-  private readonly ticks = new Map<string, number>();
+  /** Each node's ServiceList on its own turn; the shown node every interval, the rest less often. */
+  private readonly servicesPolls: PollScheduler;
+  /** The etcd calls of control planes (and of nodes whose role is not known yet, less often). */
+  private readonly etcdPolls: PollScheduler;
+  /** The node the pane shows (null: not told, every node counts as shown). */
+  private shown: string | null = null;
+  /** Nodes whose answer changed while not on screen: switching to one publishes at once. */
+  private readonly unpublished = new Set<string>();
+  /** Control planes as last told to etcdPolls (changed only when a role changes). */
+  private etcdKeys = '';
+  /** Roles learnt in a burst (a first look at 500 nodes) are told to etcdPolls once. */
+  private etcdSync: ReturnType<typeof setTimeout> | null = null;
   private readonly summaries = new Map<string, SummaryCache>();
-  /** When a ServiceList answer last published a snapshot. */
+  /** When an answer last published a snapshot (unchanged ones refresh the ages every AGES_REFRESH_MS). */
   private lastPublishedAt = 0;
   private operation: Operation | null = null;
   private lastResult: StatusSnapshot['lastResult'] = null;
   private opSeq = 0;
-  private slow = 1;
   private disposed = false;
 
   constructor(
@@ -154,7 +168,14 @@ export class StatusSource {
     // Every call of this source listens on the one abort signal: dozens at once are expected, and
     // Node's "possible leak" warning would print over the console's screen.
     setMaxListeners(0, this.abort.signal);
-    this.restartTimers();
+    const common = { backgroundEvery: BACKGROUND_EVERY, maxPerSecond: MAX_CALLS_PER_SECOND, now: this.opts.now };
+    this.servicesPolls = new PollScheduler({
+      ...common,
+      maxBackgroundPerSecond: MAX_BACKGROUND_PER_SECOND,
+      periodMs: this.opts.servicesIntervalMs,
+      poll: (n) => this.pollServicesNode(n, false),
+    });
+    this.etcdPolls = new PollScheduler({ ...common, periodMs: this.opts.etcdIntervalMs, poll: (n) => this.pollEtcdNode(n, false) });
   }
 
   get signal(): AbortSignal {
@@ -169,30 +190,41 @@ export class StatusSource {
     this.nodes = list;
     for (const n of list) if (!this.records.has(n)) this.records.set(n, { role: 'unknown', servicesInFlight: false, etcd: {}, etcdInFlight: false });
     this.store.notify();
-    this.refresh();
+    // New nodes are due now (the shown one first, the rest at the scheduler's rate); known ones keep their turn.
+    this.servicesPolls.setNodes(list);
+    this.syncEtcdNodes();
+  }
+
+  /**
+   * The node on screen: its ServiceList every interval, the others every BACKGROUND_EVERY intervals;
+   * and only its answers (and etcd's) repaint, since nothing shows the others' rows.
+   */
+  setFocus(nodes: readonly string[]): void {
+    const shown = nodes[0] ?? null;
+    if (shown === this.shown) return;
+    this.shown = shown;
+    this.servicesPolls.setFocus(shown === null ? [] : [shown]);
+    // Its rows changed while it was not shown: nothing published them yet.
+    if (shown !== null && this.unpublished.has(shown)) this.store.notify();
   }
 
   /** A hidden pane keeps its data fresh, only less often (x4), to spare the nodes. */
   setActive(active: boolean): void {
-    const slow = active ? 1 : 4;
-    if (slow === this.slow) return;
-    this.slow = slow;
-    this.restartTimers();
-    if (active) this.refresh();
+    this.servicesPolls.setSlow(active ? 1 : 4);
+    this.etcdPolls.setSlow(active ? 1 : 4);
   }
 
-  /** Poll every node now (nodes with a call still in flight are skipped). */
+  /** Poll every node now (nodes with a call still in flight are skipped; the rate still applies). */
   refresh(): void {
-    this.pollServices();
-    this.pollEtcd();
+    this.servicesPolls.pollNow();
+    this.etcdPolls.pollNow();
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-    for (const t of this.slices) clearTimeout(t);
-    this.slices.clear();
+    this.servicesPolls.stop();
+    this.etcdPolls.stop();
+    if (this.etcdSync !== null) clearTimeout(this.etcdSync);
     this.abort.abort();
     this.store.dispose();
   }
@@ -241,114 +273,82 @@ export class StatusSource {
    *  and leadership are cluster-wide, every row may have changed. */
   async refreshEtcdNow(): Promise<void> {
     const asked = this.nodes.filter((n) => this.records.get(n)!.role !== 'worker');
-    await Promise.all(asked.map((n) => this.pollEtcdNode(n, this.records.get(n)!, true)));
+    await Promise.all(asked.map((n) => this.pollEtcdNode(n, true)));
   }
 
   async refreshServicesNode(node: string): Promise<void> {
-    const rec = this.records.get(node);
-    if (rec) await this.pollServicesNode(node, rec, true);
+    if (this.records.has(node)) await this.pollServicesNode(node, true);
   }
 
   // ---- polling
 
-  private restartTimers(): void {
-    for (const t of this.timers) clearInterval(t);
-    if (this.disposed) return;
-    const every = (ms: number, fn: () => void) => {
-      const t = setInterval(fn, ms * this.slow);
-      (t as { unref?: () => void }).unref?.();
-      return t;
-    };
-    this.timers = [
-      every(this.opts.servicesIntervalMs, () => this.spread('services', this.opts.servicesIntervalMs, (nodes) => this.pollServices(nodes))),
-      every(this.opts.etcdIntervalMs, () => this.spread('etcd', this.opts.etcdIntervalMs, (nodes) => this.pollEtcd(nodes))),
-    ];
+  /** etcd is asked of every node that may be a control plane: the known ones every interval, unknown ones less often. */
+  private syncEtcdNodes(): void {
+    const asked = this.nodes.filter((n) => this.records.get(n)!.role !== 'worker');
+    const controlPlanes = asked.filter((n) => this.records.get(n)!.role === 'controlplane');
+    const key = `${asked.join(',')}|${controlPlanes.join(',')}`;
+    if (key === this.etcdKeys) return;
+    this.etcdKeys = key;
+    this.etcdPolls.setNodes(asked);
+    this.etcdPolls.setFocus(controlPlanes);
   }
 
-  /**
-   * A timer tick: every node once, in slices spread over the interval when there are many. Past
-   * MAX_CALLS_PER_SECOND a round takes several ticks (500 nodes: ServiceList every 5 s, not 2.5 s):
-   * the polling alone cost more than a tenth of a core.
-   */
-  private spread(kind: 'services' | 'etcd', intervalMs: number, poll: (nodes: readonly string[]) => void): void {
-    const nodes = this.nodes;
-    const ticks = Math.max(1, Math.ceil(nodes.length / ((MAX_CALLS_PER_SECOND * intervalMs) / 1000)));
-    const round = intervalMs * this.slow * ticks;
-    const tick = (this.ticks.get(kind) ?? 0) + 1;
-    this.ticks.set(kind, tick);
-    if (tick % ticks !== 0) return;
-    const slices = Math.min(nodes.length, Math.floor(round / SPREAD_STEP_MS));
-    if (nodes.length <= SPREAD_ABOVE_NODES || slices <= 1) return poll(nodes);
-    const per = Math.ceil(nodes.length / slices);
-    for (let i = 0; i * per < nodes.length; i++) {
-      const slice = nodes.slice(i * per, (i + 1) * per);
-      if (i === 0) {
-        poll(slice);
-        continue;
-      }
-      const t = setTimeout(() => {
-        this.slices.delete(t);
-        const current = new Set(this.nodes);
-        poll(slice.filter((n) => current.has(n)));
-      }, i * SPREAD_STEP_MS);
-      (t as { unref?: () => void }).unref?.();
-      this.slices.add(t);
-    }
+  /** A node's role may have changed: etcdPolls learns it shortly, once for a whole burst of answers. */
+  private roleLearnt(): void {
+    if (this.etcdSync !== null || this.disposed) return;
+    this.etcdSync = setTimeout(() => {
+      this.etcdSync = null;
+      this.syncEtcdNodes();
+    }, ROLE_SYNC_MS);
+    (this.etcdSync as { unref?: () => void }).unref?.();
   }
 
-  private pollServices(nodes: readonly string[] = this.nodes): void {
-    if (this.disposed) return;
-    for (const node of nodes) {
-      const rec = this.records.get(node)!;
-      void this.pollServicesNode(node, rec, false);
-    }
+  /** Whether a change of this node's data is on screen (and worth a repaint). */
+  private onScreen(node: string): boolean {
+    return this.shown === null || this.shown === node;
   }
 
-  private async pollServicesNode(node: string, rec: NodeRecord, force: boolean): Promise<void> {
-    if (rec.servicesInFlight && !force) return;
+  private async pollServicesNode(node: string, force: boolean): Promise<void> {
+    const rec = this.records.get(node);
+    if (!rec || (rec.servicesInFlight && !force)) return;
     rec.servicesInFlight = true;
     let changed = true;
     try {
       const t = this.session.target(node);
       const value = await machine.serviceList(t, { deadlineMs: this.opts.callDeadlineMs, signal: this.signal });
-      const fingerprint = servicesFingerprint(value);
+      const print = fingerprint(value);
       // The same answer again (the usual case): keep the record as it is, only its time moves, and
       // publish nothing: at 500 nodes a repaint per unchanged reply was most of the idle CPU.
-      changed = rec.servicesError !== undefined || rec.services?.fingerprint !== fingerprint;
-      if (changed) rec.services = { value, at: this.opts.now(), fingerprint };
+      changed = rec.servicesError !== undefined || rec.services?.fingerprint !== print;
+      if (changed) rec.services = { value, at: this.opts.now(), fingerprint: print };
       else rec.services!.at = this.opts.now();
       rec.servicesError = undefined;
       // Only control planes run the etcd service: the cheapest way to learn a node's role.
       if (rec.role === 'unknown' && value.length > 0) {
         rec.role = value.some((s) => s.id === 'etcd') ? 'controlplane' : 'worker';
         changed = true;
+        this.roleLearnt();
       }
     } catch (err) {
       if (this.disposed) return;
       rec.servicesError = { message: errorText(err), at: this.opts.now() };
     } finally {
       rec.servicesInFlight = false;
-      // Unchanged answers still publish now and then: the rows say "12s ago", which must move on.
-      const now = this.opts.now();
-      if (changed || now - this.lastPublishedAt >= AGES_REFRESH_MS) {
-        this.lastPublishedAt = now;
-        this.store.notify();
-      }
+      // A node not on screen publishes nothing: its rows are read when it is switched to.
+      if (!this.onScreen(node)) {
+        if (changed) this.unpublished.add(node);
+      } else this.publish(changed);
     }
   }
 
-  private pollEtcd(nodes: readonly string[] = this.nodes): void {
-    if (this.disposed) return;
-    for (const node of nodes) {
-      const rec = this.records.get(node)!;
-      if (rec.role === 'worker') continue;
-      void this.pollEtcdNode(node, rec, false);
-    }
-  }
-
-  private async pollEtcdNode(node: string, rec: NodeRecord, force: boolean): Promise<void> {
-    if (rec.etcdInFlight && !force) return;
+  private async pollEtcdNode(node: string, force: boolean): Promise<void> {
+    const rec = this.records.get(node);
+    if (!rec || rec.role === 'worker' || (rec.etcdInFlight && !force)) return;
+    // Not known yet and ServiceList (which tells the role for free) has not answered: wait for it
+    // rather than ask 500 nodes what they are at once.
+    if (rec.role === 'unknown' && !force && !rec.services && !rec.servicesError) return;
     rec.etcdInFlight = true;
+    const roleBefore = rec.role;
     const opts = { deadlineMs: this.opts.callDeadlineMs, signal: this.signal };
     const t = this.session.target(node);
     try {
@@ -379,8 +379,19 @@ export class StatusSource {
       rec.etcdError = failures.length > 0 ? { message: etcdErrorText(node, failures[0]), at: now } : undefined;
     } finally {
       rec.etcdInFlight = false;
-      this.store.notify();
+      this.roleLearnt();
+      const print = fingerprint([rec.etcd.members, rec.etcd.status, rec.etcd.alarms, rec.etcdError?.message]);
+      this.publish(print !== rec.etcdFingerprint || rec.role !== roleBefore);
+      rec.etcdFingerprint = print;
     }
+  }
+
+  /** Unchanged answers still publish now and then: the rows say "12s ago", which must move on. */
+  private publish(changed: boolean): void {
+    const now = this.opts.now();
+    if (!changed && now - this.lastPublishedAt < AGES_REFRESH_MS) return;
+    this.lastPublishedAt = now;
+    this.store.notify();
   }
 
   // ---- the snapshot React sees
@@ -411,6 +422,7 @@ export class StatusSource {
 
   private read(): StatusSnapshot {
     const now = this.opts.now();
+    this.unpublished.clear();
     const summaries: Record<string, NodeSummary> = {};
     const services: Record<string, ServiceRow[]> = {};
     const etcdResults: EtcdNodeResult[] = [];

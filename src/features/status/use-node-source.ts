@@ -1,11 +1,14 @@
 // The Status pane's bridge to a per-node polling source (the services/etcd StatusSource and the node
 // summary's NodeInfoSource): one source per session (made on mount, disposed, with every call aborted,
-// on unmount), fed the nodes to watch, slower while hidden, read through useSyncExternalStore.
+// on unmount), fed the nodes to watch and the ones on screen, slower while hidden, read through
+// useSyncExternalStore.
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { TalosSession } from '../../talos/index.js';
 
 export interface NodePollingSource<S> {
   setNodes(nodes: readonly string[]): void;
+  /** The nodes on screen: polled at full rate, the others less often. */
+  setFocus(nodes: readonly string[]): void;
   setActive(active: boolean): void;
   dispose(): void;
   readonly store: { subscribe(listener: () => void): () => void; getSnapshot(): S };
@@ -33,4 +36,12 @@ export function useNodeSource<S, T extends NodePollingSource<S>>(
   }, [source, active]);
   const snapshot = useSyncExternalStore(source?.store.subscribe ?? noSubscribe, source?.store.getSnapshot ?? nothing);
   return { source, snapshot };
+}
+
+/** Tells the source which nodes are on screen (known only once its snapshot is rendered). */
+export function useFocus(source: Pick<NodePollingSource<unknown>, 'setFocus'> | null, focus: readonly string[]): void {
+  const key = focus.join(',');
+  useEffect(() => {
+    source?.setFocus(key === '' ? [] : key.split(','));
+  }, [source, key]);
 }

@@ -1,5 +1,6 @@
 // The Status pane's three views (services of one node, etcd status with findings, etcd members),
 // the tab line and the operation lines: presentational, everything comes in as props.
+import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { relativeTime } from '../../core/services.js';
 import type { Tone } from '../../ui/shell/header-model.js';
@@ -40,15 +41,19 @@ export function Tabs({ view, snapshot, width = 80 }: { view: StatusView; snapsho
   return <Line segments={segments} />;
 }
 
+const NO_ROWS: readonly ServiceRow[] = [];
+
 export function ServicesView(props: { snapshot: StatusSnapshot | null; node: string | undefined; index: number; cursor: number; showEvents: boolean; width: number; rows: number; filtered?: readonly ServiceRow[] }) {
   const { snapshot, node, width } = props;
-  const rows = props.filtered ?? ((node && snapshot?.services[node]) || []);
+  const rows = props.filtered ?? ((node && snapshot?.services[node]) || NO_ROWS);
+  // The same rows (a cursor move, a repaint for etcd) are not laid out again.
+  const tableRows = useMemo(() => serviceTableRows(rows), [rows]);
   const selected = rows[props.cursor];
   const events = props.showEvents && selected && selected.failed === undefined ? selected.events.slice(0, 3) : [];
   const eventRows = events.length > 0 ? events.length + 1 : 0;
   const summary = node ? snapshot?.summaries[node] : undefined;
   const staleLines = staleReasonLines(summary, width);
-  const tableRows = Math.max(2, props.rows - eventRows - staleLines.length);
+  const tableHeight = Math.max(2, props.rows - eventRows - staleLines.length);
   return (
     <Box flexDirection="column" width={width} height={props.rows + 1}>
       <Line segments={nodeStripSegments(summary, props.index, snapshot?.nodes.length ?? 0, snapshot?.now ?? Date.now()).map((s) => ({ ...s, text: fit(s.text, width) }))} />
@@ -57,7 +62,7 @@ export function ServicesView(props: { snapshot: StatusSnapshot | null; node: str
           {l}
         </Text>
       ))}
-      <Table columns={SERVICE_COLUMNS} rows={serviceTableRows(rows)} cursor={props.cursor} width={width} height={tableRows} empty={summary?.loading ? 'loading…' : 'no services'} />
+      <Table columns={SERVICE_COLUMNS} rows={tableRows} cursor={props.cursor} width={width} height={tableHeight} empty={summary?.loading ? 'loading…' : 'no services'} />
       {eventRows > 0 ? (
         <>
           <Text wrap="truncate" {...toneProps('dim')}>

@@ -1,0 +1,67 @@
+// The built console's code cache for its UI runtime (React + Ink as one classic script, see
+// scripts/build.mjs and src/cli/code-cache.ts), in a real terminal: written after the first frame to
+// $XDG_CACHE_HOME/talos-tui, a corrupt one replaced, and a cache directory that cannot be created
+// changes nothing the user sees. Each run also opens lazily loaded panes: they must share the
+// runtime's one React (hooks of a second copy would throw on the first render).
+// The demo binds its simulated nodes on 127.0.0.0/8 only.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { exited, hasTmux, reportingScript, tmuxServer } from './tmux.js';
+import { freeSimListen } from '../helpers/loopback.js';
+import { describeBuilt, repoRoot } from '../helpers/built.js';
+
+const { tmux, keys, waitForScreen, kill } = tmuxServer(`talos-tui-e2e-cache-${process.pid}`);
+
+/** Runs the console with XDG_CACHE_HOME=cacheHome, opens Status and Logs, quits; returns the screen at the end. */
+async function session(name: string, cacheHome: string): Promise<string> {
+  const listen = await freeSimListen({ length: 9 });
+  const script = reportingScript(`cd ${repoRoot} && env CI=true NO_COLOR=1 TALOS_TUI_DEMO_LISTEN=${listen} XDG_CACHE_HOME=${cacheHome} node dist/talos-tui.js --demo 2>&1`);
+  tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', 'sh', '-c', script);
+  await waitForScreen(name, (t) => t.includes('[1 Discovery]') && /ctx demo/.test(t), 'the first frame and the demo session');
+  keys(name, '4');
+  await waitForScreen(name, (t) => t.includes('[4 Status]') && /SERVICE\s+STATE/.test(t), 'the Status pane with its services');
+  keys(name, '5');
+  await waitForScreen(name, (t) => t.includes('[5 Logs]'), 'the Logs pane');
+  keys(name, ':quit', 'Enter');
+  return waitForScreen(name, exited, 'the console to exit');
+}
+
+const cacheFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.v8cache')) : []);
+const digestMatches = (file: string) => {
+  const raw = readFileSync(file);
+  return createHash('sha256').update(raw.subarray(32)).digest().equals(raw.subarray(0, 32));
+};
+
+describeBuilt('the built console\'s code cache (tmux)', () => {
+  afterAll(() => kill());
+
+  it('is written after the first frame, replaced when corrupt, and an unwritable cache directory changes nothing', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'talos-tui-cache-'));
+    const dir = join(home, 'talos-tui');
+
+    expect(await session('first', home)).toContain('EXITED rc=0');
+    const [file] = cacheFiles(dir);
+    expect(file).toMatch(/^ui-runtime-[0-9a-f]{32}\.v8cache$/);
+    const path = join(dir, file!);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(digestMatches(path)).toBe(true);
+
+    // Corrupt the payload: the next start runs without it and writes a good one in its place.
+    const raw = readFileSync(path);
+    raw.fill(0x5a, 64, 4096);
+    writeFileSync(path, raw);
+    expect(await session('corrupt', home)).toContain('EXITED rc=0');
+    expect(cacheFiles(dir)).toEqual([file]);
+    expect(digestMatches(path)).toBe(true);
+
+    // A cache home under a regular file (as unwritable as a read-only home, even for root).
+    const blocked = join(home, 'not-a-directory');
+    writeFileSync(blocked, '');
+    const screen = await session('unwritable', blocked);
+    expect(screen).toContain('EXITED rc=0');
+    expect(screen).not.toMatch(/error|cache/i);
+  });
+}, hasTmux ? null : 'tmux is not installed');
