@@ -94,7 +94,9 @@ function redact(config: string, replacement: string): string {
     const root = doc.contents;
     if (!isMap(root)) continue;
     const kind = root.get('kind') as unknown;
-    const rules = typeof kind === 'string' ? BY_KIND[kind] : (root.get('version') as unknown) === 'v1alpha1' ? V1ALPHA1 : undefined;
+    // v1alpha1 by its version, or (a document the patch code also reads as v1alpha1) by its top-level keys.
+    const v1alpha1 = kind === undefined && ((root.get('version') as unknown) === 'v1alpha1' || root.has('machine') || root.has('cluster'));
+    const rules = typeof kind === 'string' ? BY_KIND[kind] : v1alpha1 ? V1ALPHA1 : undefined;
     for (const rule of rules ?? []) {
       for (const node of nodesAt(root, rule.path)) {
         const edit = editFor(config, node, rule, replacement);

@@ -66,6 +66,12 @@ describe('redactConfig: layout kept, values replaced', () => {
     expect(redactConfig(text)).toBe("version: v1alpha1\nmachine:\n  token: '******' # why\n  ca:\n    crt: CRT\n    key: '******'\n  type: worker\ncluster:\n  token: \"\"\n  secret: '******'\n");
   });
 
+  it('a document without `version` but with machine/cluster keys is read as v1alpha1; other kinds keep their values', () => {
+    expect(redactConfig('machine:\n  token: abc\n')).toBe("machine:\n  token: '******'\n");
+    const other = 'apiVersion: v1alpha1\nkind: KubeletConfig\ntoken: x\n---\nkind: Unknown\nmachine:\n  token: y\n';
+    expect(redactConfig(other)).toBe(other);
+  });
+
   it('text that is not YAML falls back to the line pass', () => {
     expect(redactLines('machine:\n  token: abc\n [broken', REDACTED)).toBe("machine:\n  token: '******'\n [broken");
     expect(redactConfig('machine:\n  token: abc\n  - [broken')).toBe("machine:\n  token: '******'\n  - [broken");
