@@ -51,8 +51,8 @@ export function redactLines(text: string, replacement: string, diff = false): st
         blockIndent = m[2]!.length + m[3]!.length;
         return out;
       }
-      const head = `${m[1]}${m[2]}${m[3]}${m[4]}${m[5]}${m[4]}${m[6]}${m[7]}`;
-      return diff ? `${head}'${replacement}'` : `${head}'${replacement}'`.slice(1);
+      const redacted = `${m[1]}${m[2]}${m[3]}${m[4]}${m[5]}${m[4]}${m[6]}${m[7]}'${replacement}'`;
+      return diff ? redacted : redacted.slice(1); // outside a diff, drop the space matched as its prefix
     })
     .join('\n');
 }
