@@ -10,6 +10,9 @@ const { appendFileSync } = require('node:fs');
 
 const file = process.env.STARTUP_PROBE_FILE;
 const marker = process.env.STARTUP_PROBE_MARKER;
+// The bench kills this process by its id once it has its figure: script(1) runs it in a session of
+// its own, out of reach of a signal to script's process group.
+if (file) appendFileSync(`${file}.pid`, `${process.pid}\n`);
 let recorded = false;
 let seen = '';
 

@@ -40,6 +40,38 @@ const env = { ...process.env, TERM: 'xterm-256color' };
 delete env.CI; // Ink renders only the last frame under CI=true (main.ts also clears it; be explicit)
 delete env.NO_COLOR;
 
+/** The ids of the processes the probe was loaded into (node, written when it starts). */
+function probedPids(probeFile) {
+  try {
+    return readFileSync(`${probeFile}.pid`, 'utf8').trim().split('\n').map(Number).filter((pid) => pid > 0);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resolves once none of these processes (negative: a process group) runs any more, or after 2 s. A
+ * zombie has done its exiting: orphans wait for an init that may be slow to reap them.
+ */
+async function allGone(pids) {
+  const alive = (pid) => {
+    if (pid > 0) {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    }
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; waited < 2000 && pids.some(alive); waited += 5) await new Promise((r) => setTimeout(r, 5));
+}
+
 /**
  * Milliseconds from spawn until `done(output)` is true (or the process exits, when done is null).
  * The child runs in its own process group, so the whole group (script, shell, node) is killed after.
@@ -64,11 +96,20 @@ function timeOne(command, done, { linger = 0, extraEnv = {} } = {}) {
       finished = true;
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
+      // script(1) runs the command in a session of its own: killing script's group leaves node to
+      // notice the hang-up by itself, and a console would go on starting its simulator during the
+      // next run. Node is killed by the id its probe wrote, and the next run starts once it is gone.
+      const pids = [-child.pid, ...probedPids(probeFile)];
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
+      allGone(pids).then(() => settle(err, ms));
+    };
+    const settle = (err, ms) => {
       if (err) {
         rmSync(probeDir, { recursive: true, force: true });
         reject(err);
