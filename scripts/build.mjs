@@ -10,6 +10,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { dirname, join } from 'node:path';
 
@@ -156,6 +157,26 @@ const yogaSync = {
   },
 };
 
+// Two builtins Ink's dependencies load when Ink loads but call only in rare cases are required on
+// first call instead: child_process (terminal-size runs `tput`/`stty` only when stdout has no size)
+// and assert (signal-exit 3 checks its callback's type). Loading them costs ~1 ms before the first frame.
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const patches = [
+      [/terminal-size[\/\\]index\.js$/, "import {execFileSync} from 'node:child_process';", "const execFileSync = (...args) => require('node:child_process').execFileSync(...args);"],
+      [/signal-exit[\/\\]index\.js$/, "var assert = require('assert')", "var assert = { equal: function (a, b, message) { if (a != b) require('assert').equal(a, b, message) } }"],
+    ];
+    for (const [filter, from, to] of patches) {
+      b.onLoad({ filter }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes(from)) throw new Error(`lazy-builtins: ${args.path} changed: update scripts/build.mjs`);
+        return { contents: text.replace(from, to), loader: 'js' };
+      });
+    }
+  },
+};
+
 // React, its JSX runtime and Ink (with yoga) form one classic script, chunks/ui-runtime.cjs, which
 // src/cli/ui-runtime.ts runs with a V8 code cache (src/cli/code-cache.ts): a later start does not
 // compile them again (15-25 ms of CPU before the first frame). ES modules cannot use a code cache on
@@ -237,7 +258,7 @@ await build({
   },
   outfile: 'dist/chunks/ui-runtime.cjs',
   format: 'cjs',
-  plugins: [reactOnce, devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync],
+  plugins: [reactOnce, devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync, lazyBuiltins],
 });
 {
   // Run once here to read what each of its modules exports (nothing is drawn: Ink only loads).
@@ -249,6 +270,8 @@ await build({
 
 const result = await build({
   ...common,
+  // ui-runtime.ts names the runtime's code cache by this digest instead of hashing it on every start.
+  define: { ...common.define, __UI_RUNTIME_SHA256__: JSON.stringify(createHash('sha256').update(readFileSync('dist/chunks/ui-runtime.cjs')).digest('hex')) },
   entryPoints: { 'talos-tui': 'src/cli/main.ts' },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',

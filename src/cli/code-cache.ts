@@ -3,8 +3,8 @@
 // yoga, see scripts/build.mjs): compiling it costs 15-25 ms of CPU before the console's first frame.
 //
 // The cache must never make start-up worse or wrong:
-// - its name carries a hash of the script's text, the Node version and the architecture, so a cache
-//   made for other code or another V8 is never even read;
+// - its name carries a hash of the script's text (its SHA-256, computed by the build for the runtime),
+//   the Node version and the architecture, so a cache made for other code or another V8 is never even read;
 // - V8 checks its own header (version, flags, source length) but, in release builds, not the
 //   payload's checksum: the file starts with our own SHA-256 of the payload, checked before V8 sees it;
 // - anything wrong with the cache (missing, truncated, corrupt, rejected by V8, an unwritable or
@@ -71,11 +71,13 @@ function readCache(file: string): Buffer | undefined {
 /**
  * Runs `file` (CommonJS shape: require, module, exports) in this context, compiled with the code
  * cache kept in `cacheDir` under `<name>-<key>.v8cache`. Errors thrown by the script itself propagate;
- * cache problems never do.
+ * cache problems never do. `sourceSha256`: the file's SHA-256 (hex) when the caller knows it (the
+ * build computes it: hashing the ~400 KB runtime costs ~1 ms per start); else it is computed here.
  */
-export function runCachedScript(file: string, name: string, cacheDir: string): CachedScript {
+export function runCachedScript(file: string, name: string, cacheDir: string, sourceSha256?: string): CachedScript {
   const source = readFileSync(file, 'utf8');
-  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}`).digest('hex').slice(0, 32);
+  const sourceKey = sourceSha256 ?? createHash('sha256').update(source).digest('hex');
+  const key = createHash('sha256').update(sourceKey).update(`\0${process.version}\0${process.arch}`).digest('hex').slice(0, 32);
   const cacheFile = path.join(cacheDir, `${name}-${key}${SUFFIX}`);
   const cachedData = readCache(cacheFile);
   // The wrapper keeps the script's top-level names out of the global scope, as require() would.

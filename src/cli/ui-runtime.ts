@@ -14,9 +14,12 @@ export interface UiRuntime {
 
 let loaded: CachedScript | null = null;
 
+// Replaced by the bundler with the SHA-256 (hex) of the ui-runtime.cjs it wrote beside this chunk.
+declare const __UI_RUNTIME_SHA256__: string | undefined;
+
 /** The runtime's modules, loaded on first call. `file`: the script, beside the chunk holding this module. */
 export function uiRuntime(file: URL = new URL('./ui-runtime.cjs', import.meta.url)): UiRuntime {
-  loaded ??= runCachedScript(fileURLToPath(file), 'ui-runtime', codeCacheDir());
+  loaded ??= runCachedScript(fileURLToPath(file), 'ui-runtime', codeCacheDir(), typeof __UI_RUNTIME_SHA256__ === 'string' ? __UI_RUNTIME_SHA256__ : undefined);
   return loaded.exports as UiRuntime;
 }
 

@@ -89,6 +89,20 @@ describe('runCachedScript', () => {
     expect(readdirSync(cacheDir)).toEqual([run.cacheFile.split('/').pop()]);
   });
 
+  it('a digest given by the caller (the build\'s) names the same cache as the file\'s own; another digest, another cache', async () => {
+    const { file, cacheDir } = fixture();
+    const own = await runAndSave(file, cacheDir);
+    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const copy = `${file}.given.cjs`;
+    copyFileSync(file, copy);
+    const given = runCachedScript(copy, 'rt', cacheDir, sha256);
+    expect(given.cacheFile).toBe(own.cacheFile);
+    expect(given.cache).toBe('used');
+    const other = runCachedScript(copy, 'rt', cacheDir, '0'.repeat(64));
+    expect(other.cacheFile).not.toBe(own.cacheFile);
+    expect(other.cache).toBe('none');
+  });
+
   it('an unwritable cache directory or a FIFO in the cache\'s place never breaks the run', async () => {
     const { dir, file } = fixture();
     // Under a regular file: mkdir fails even for root (a read-only home behaves the same).
