@@ -34,7 +34,7 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
   });
 
   const row = s.rows[Math.min(selected, s.rows.length - 1)];
-  const lines = detail && row ? nodeLines(row, source.configOf(row.name)) : planLines(s, s.rows.length > 0 ? Math.min(selected, s.rows.length - 1) : -1);
+  const lines = detail && row ? nodeLines(row, source.configOf(row.name)) : planLines(s, s.rows.length > 0 ? Math.min(selected, s.rows.length - 1) : -1, width - 2);
   const pick = (step: number) => {
     setSelected((i) => (s.rows.length === 0 ? 0 : (Math.min(i, s.rows.length - 1) + step + s.rows.length) % s.rows.length));
     setScroll(0);

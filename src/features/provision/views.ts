@@ -14,13 +14,41 @@ export function nodeLines(row: RowView, config: string | null): string[] {
   return out;
 }
 
-export function planLines(s: ProvisionSnapshot, selected = -1): string[] {
+const DETAIL_ROOM = 20;
+
+/**
+ * The plan table. MAC and PIN (the start of the fingerprint pinned at the scan) are columns when the
+ * table fits `width` with them; on a narrower terminal PIN goes first, then MAC (the node view, Enter,
+ * always shows both), so the stage and detail stay readable.
+ */
+export function planLines(s: ProvisionSnapshot, selected = -1, width = Number.MAX_SAFE_INTEGER): string[] {
   if (s.rows.length === 0) return [];
-  const cells = s.rows.map((r, i) => [`${i === selected ? '>' : ' '}${r.name}`, r.role === 'controlplane' ? 'cp' : 'worker', r.state, r.at, r.target, r.stage, r.detail]);
-  const header = [' NAME', 'ROLE', 'STATE', 'AT', 'TARGET', 'STAGE', 'DETAIL'];
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i]!))).join('  ');
-  const out = [line(header), ...cells.map(line)];
+  const all = s.rows.map((r, i) => ({
+    ' NAME': `${i === selected ? '>' : ' '}${r.name}`,
+    ROLE: r.role === 'controlplane' ? 'cp' : 'worker',
+    MAC: r.macs.split(', ')[0] || '-',
+    STATE: r.state,
+    AT: r.at,
+    PIN: r.pin ? `${r.pin.slice(0, 8)}…` : '-',
+    TARGET: r.target,
+    STAGE: r.stage,
+    DETAIL: r.detail,
+  }));
+  type Column = keyof (typeof all)[number];
+  const widthOf = (h: Column) => Math.max(h.length, ...all.map((r) => r[h].length));
+  const table = (header: Column[]) => {
+    const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widthOf(header[i]!)))).join('  ');
+    return [line(header), ...all.map((r) => line(header.map((h) => r[h])))];
+  };
+  // Whether a layout fits is decided on its fixed columns plus room for a short DETAIL, not on the
+  // detail of the moment: the columns must not come and go while a run updates the details.
+  const fits = (header: Column[]) => header.slice(0, -1).reduce((n, h) => n + widthOf(h) + 2, 0) + DETAIL_ROOM <= width;
+  const layouts: Column[][] = [
+    [' NAME', 'ROLE', 'MAC', 'STATE', 'AT', 'PIN', 'TARGET', 'STAGE', 'DETAIL'],
+    [' NAME', 'ROLE', 'MAC', 'STATE', 'AT', 'TARGET', 'STAGE', 'DETAIL'],
+    [' NAME', 'ROLE', 'STATE', 'AT', 'TARGET', 'STAGE', 'DETAIL'],
+  ];
+  const out = table(layouts.find(fits) ?? layouts[layouts.length - 1]!);
   if (s.plan) {
     for (const e of s.plan.errors) out.push(`error: ${e}`);
     if (s.plan.bootstrap && s.phase === 'planned') out.push(`bootstrap: ${s.plan.bootstrap}${s.recovery ? ` (recovering etcd from ${s.recovery})` : ''}`);
