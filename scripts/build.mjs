@@ -268,19 +268,49 @@ await build({
   for (const key of Object.keys(UI_RUNTIME)) runtimeNames[key] = exportNames(module.exports[key]);
 }
 
+// The interactive console as ONE classic script, chunks/console.cjs: main.ts with everything it
+// reaches (React, Ink, every pane, grpc-js, the simulator), which the bin (src/cli/entry.ts) runs
+// through a V8 code cache for the console only. No ES module graph before the first frame (linking
+// the entry and its ~11 chunks cost ~18 ms) and nothing compiled again. Dynamic imports become lazy
+// initialisers inside the script, so what the first frame does not need still runs only on demand;
+// and the console process loads nothing else, so every module (React, Ink, terminal.ts, the
+// buffer budget...) exists once in it. The headless commands keep the ES chunks below.
+const consoleBuild = await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/chunks/console.cjs',
+  format: 'cjs',
+  // main.ts and ui-runtime.ts read import.meta.url only when run from source or as ES chunks.
+  logOverride: { 'empty-import-meta': 'silent' },
+  plugins: [reactOnce, devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync, lazyBuiltins],
+});
+const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+{
+  const output = Object.values(consoleBuild.metafile.outputs)[0];
+  // One React, one Ink (inputs in a plugin's namespace are the re-exporting wrappers, not copies).
+  for (const main of ['react/index.js', 'ink/build/index.js']) {
+    const copies = Object.keys(output.inputs).filter((i) => !i.includes(':') && i.endsWith(`node_modules/${main}`));
+    if (copies.length !== 1) throw new Error(`chunks/console.cjs must hold exactly one ${main} (holds ${copies.join(', ') || 'none'})`);
+  }
+}
+
 const result = await build({
   ...common,
   // ui-runtime.ts names the runtime's code cache by this digest instead of hashing it on every start.
-  define: { ...common.define, __UI_RUNTIME_SHA256__: JSON.stringify(createHash('sha256').update(readFileSync('dist/chunks/ui-runtime.cjs')).digest('hex')) },
-  entryPoints: { 'talos-tui': 'src/cli/main.ts' },
+  define: {
+    ...common.define,
+    __UI_RUNTIME_SHA256__: JSON.stringify(sha256('dist/chunks/ui-runtime.cjs')),
+  },
+  // The bin (below) imports this for --version, --help and the headless commands.
+  entryPoints: { 'chunks/main': 'src/cli/main.ts' },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
   format: 'esm',
-  // The shebang must be line 1; the createRequire shim lets bundled CommonJS (grpc-js, node-forge)
-  // call require() for node builtins from inside an ES module.
+  // The createRequire shim lets bundled CommonJS (grpc-js, node-forge) call require() for node
+  // builtins from inside an ES module.
   banner: {
-    js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
+    js: "import {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
   },
   plugins: [uiRuntimeShims, devtoolsStub, narrowTextFirst, styledCharsJoin],
 });
@@ -295,15 +325,35 @@ if (!loaderOutput || dirname(loaderOutput[0]) !== 'dist/chunks') {
   throw new Error(`src/cli/ui-runtime.ts must be bundled into dist/chunks/ (is in ${loaderOutput?.[0]})`);
 }
 
+// The bin, src/cli/entry.ts, is CommonJS: an ES module entry costs ~4 ms more before anything runs,
+// and the console path (chunks/console.cjs) needs no ES module at all. dist/package.json makes .js
+// files CommonJS; dist/chunks/package.json keeps the chunks ES modules.
+const entryBuild = await build({
+  ...common,
+  define: { ...common.define, __CONSOLE_SHA256__: JSON.stringify(sha256('dist/chunks/console.cjs')) },
+  entryPoints: ['src/cli/entry.ts'],
+  outfile: 'dist/talos-tui.js',
+  format: 'cjs',
+  banner: { js: '#!/usr/bin/env node' },
+});
+writeFileSync('dist/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
+writeFileSync('dist/chunks/package.json', `${JSON.stringify({ type: 'module' })}\n`);
+{
+  const inputs = Object.keys(entryBuild.metafile.outputs['dist/talos-tui.js'].inputs);
+  const unexpected = inputs.filter((i) => !/^src\/(cli\/(entry|code-cache|split-command)\.ts|io\/atomic-file\.ts)$/.test(i));
+  if (unexpected.length > 0) throw new Error(`the bin must stay small; it bundles ${unexpected.join(', ')}`);
+}
+
 chmodSync('dist/talos-tui.js', 0o755);
 if (process.argv.includes('--metafile')) writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 
 // Report what start-up has to read: the entry and the chunks it imports statically.
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
-const entry = result.metafile.outputs['dist/talos-tui.js'];
+const entry = result.metafile.outputs['dist/chunks/main.js'];
 const staticImports = entry.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path);
 const total = readdirSync('dist/chunks').reduce((sum, f) => sum + statSync(join('dist/chunks', f)).size, 0);
 console.log(
-  `built dist/talos-tui.js (${kib(statSync('dist/talos-tui.js').size)}, ${staticImports.length} static chunk(s)) + ` +
+  `built dist/talos-tui.js (${kib(statSync('dist/talos-tui.js').size)}), chunks/console.cjs (${kib(statSync('dist/chunks/console.cjs').size)}), ` +
+    `chunks/main.js (${staticImports.length} static chunk(s)) + ` +
     `${readdirSync('dist/chunks').length} chunks (${kib(total)}) in ${Math.round(performance.now() - started)} ms`,
 );

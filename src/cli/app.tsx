@@ -100,7 +100,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
   enterAltScreen();
   const ink = render(<App {...props} />, { exitOnCtrlC: true });
   // The first frame is out: the next start can skip compiling what it took (built package only).
-  setImmediate(saveUiRuntimeCodeCache);
+  saveUiRuntimeCodeCache();
   const update = (next: Partial<AppProps>) => {
     props = { ...props, ...next };
     // After quitting (while the simulator was still starting, say) nothing may mount again: a

@@ -21,6 +21,9 @@ import vm from 'node:vm';
 import { writeFileAtomic } from '../io/atomic-file.js';
 
 const DIGEST_BYTES = 32;
+
+/** Where the bin (entry.ts) leaves the saver of chunks/console.cjs's code cache, when it ran the console that way. */
+export const SAVE_CODE_CACHE = Symbol.for('talos-tui.save-code-cache');
 const SUFFIX = '.v8cache';
 
 /** $XDG_CACHE_HOME/talos-tui, else ~/.cache/talos-tui (XDG: a relative XDG_CACHE_HOME is ignored). */

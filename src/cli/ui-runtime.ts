@@ -4,7 +4,7 @@
 // console and of every lazily loaded pane to this one object, so they all share one React and one Ink
 // (two copies would break hooks and contexts). Run from source (tests), nothing here is used.
 import { fileURLToPath } from 'node:url';
-import { codeCacheDir, runCachedScript, type CachedScript } from './code-cache.js';
+import { codeCacheDir, runCachedScript, SAVE_CODE_CACHE, type CachedScript } from './code-cache.js';
 
 export interface UiRuntime {
   react: unknown;
@@ -29,4 +29,5 @@ export function uiRuntime(file: URL = new URL('./ui-runtime.cjs', import.meta.ur
  */
 export function saveUiRuntimeCodeCache(): void {
   void loaded?.saveCache();
+  (globalThis as Record<symbol, (() => void) | undefined>)[SAVE_CODE_CACHE]?.();
 }

@@ -44,7 +44,7 @@ describeBuilt('the built console\'s code cache (tmux)', () => {
 
     expect(await session('first', home)).toContain('EXITED rc=0');
     const [file] = cacheFiles(dir);
-    expect(file).toMatch(/^ui-runtime-[0-9a-f]{32}\.v8cache$/);
+    expect(file).toMatch(/^console-[0-9a-f]{32}\.v8cache$/);
     const path = join(dir, file!);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(digestMatches(path)).toBe(true);
