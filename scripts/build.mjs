@@ -287,6 +287,9 @@ const consoleBuild = await build({
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 {
   const output = Object.values(consoleBuild.metafile.outputs)[0];
+  // Self-contained: the console process must load no ES chunk (it would bring its own copies).
+  const loads = output.imports.filter((i) => !i.external).map((i) => i.path);
+  if (loads.length > 0) throw new Error(`chunks/console.cjs must load nothing but node builtins (loads ${loads.join(', ')})`);
   // One React, one Ink (inputs in a plugin's namespace are the re-exporting wrappers, not copies).
   for (const main of ['react/index.js', 'ink/build/index.js']) {
     const copies = Object.keys(output.inputs).filter((i) => !i.includes(':') && i.endsWith(`node_modules/${main}`));
