@@ -1,17 +1,15 @@
-// Bundles src/cli/main.ts into dist/talos-tui.js (+ dist/chunks/) so that `npx talos-tui` loads a few
-// minified files instead of hundreds of ESM modules from node_modules.
-//
-// Code splitting: main.ts only parses argv; the console (Ink + React), each pane, the headless
-// commands, the Talos client (grpc-js) and the simulator sit behind dynamic imports and end up in
-// their own chunks, so `--version` loads almost nothing and the console's first frame does not wait
-// for grpc-js. React, its JSX runtime and Ink are not chunks: they are one classic script,
-// dist/chunks/ui-runtime.cjs, run through a V8 code cache (see UI_RUNTIME below).
-// Run with `--metafile` to write dist/meta.json for size analysis (of the main build).
+// Bundles src/cli/main.ts so that `npx talos-tui` loads a few minified files instead of hundreds of
+// ESM modules from node_modules. Three outputs:
+// - dist/chunks/console.cjs: the interactive console as ONE classic script (React, Ink, every pane,
+//   grpc-js, the simulator), which the bin runs through a V8 code cache (src/cli/code-cache.ts);
+// - dist/chunks/main.js + chunks: the same main.ts as split ES modules for --version, --help and the
+//   headless commands, without the console (nothing there draws), so they load only what they use;
+// - dist/talos-tui.js: the small CommonJS bin (src/cli/entry.ts) choosing between the two.
+// Run with `--metafile` to write dist/meta.json for size analysis (of the ES build).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { Script } from 'node:vm';
 import { dirname, join } from 'node:path';
 
 const started = performance.now();
@@ -177,35 +175,21 @@ const lazyBuiltins = {
   },
 };
 
-// React, its JSX runtime and Ink (with yoga) form one classic script, chunks/ui-runtime.cjs, which
-// src/cli/ui-runtime.ts runs with a V8 code cache (src/cli/code-cache.ts): a later start does not
-// compile them again (15-25 ms of CPU before the first frame). ES modules cannot use a code cache on
-// Node 20. In the main build every import of these three resolves to a shim reading that one
-// runtime, so the console and each lazily loaded pane share one React and one Ink.
-const UI_RUNTIME = { react: 'react', jsxRuntime: 'react/jsx-runtime', ink: 'ink' };
-const uiRuntimeLoader = join(process.cwd(), 'src/cli/ui-runtime.ts');
-// Names each runtime module exports (read from the built runtime, see below): the shims re-export
-// them as ES bindings, so an importing chunk links to them once instead of wrapping the object
-// again in every module that imports it (esbuild's CommonJS interop copies every property).
-const runtimeNames = {};
-const uiRuntimeShims = {
-  name: 'ui-runtime-shims',
+// The ES build (--version, --help, the headless commands) never draws: main.ts's dynamic import of
+// the console (app.tsx) resolves there to this stub, so no chunk holds React or Ink. The bin runs
+// the console from chunks/console.cjs only (src/cli/entry.ts).
+const noConsoleInChunks = {
+  name: 'no-console-in-chunks',
   setup(b) {
-    const byPath = new Map(Object.entries(UI_RUNTIME).map(([key, spec]) => [spec, key]));
-    b.onResolve({ filter: /^(react|react\/jsx-runtime|ink)$/ }, (args) => ({ path: byPath.get(args.path), namespace: 'ui-runtime' }));
-    b.onLoad({ filter: /.*/, namespace: 'ui-runtime' }, (args) => ({
-      contents:
-        `import { uiRuntime } from ${JSON.stringify(uiRuntimeLoader)};\n` +
-        `const m = uiRuntime().${args.path};\n` +
-        'export default m.__esModule ? m.default : m;\n' +
-        `export const { ${runtimeNames[args.path].join(', ')} } = m;\n`,
+    b.onResolve({ filter: /^\.\/app\.js$/ }, (args) => (args.importer.endsWith('src/cli/main.ts') ? { path: 'app', namespace: 'no-console' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-console' }, () => ({
+      contents: "export function runConsole() { throw new Error('the console runs from chunks/console.cjs: start it through the bin, dist/talos-tui.js'); }",
       loader: 'js',
-      resolveDir: process.cwd(),
     }));
   },
 };
 
-// Inside the runtime, Ink's ~30 modules import React (CommonJS) the same way: they get one ES
+// Inside the console script, Ink's ~30 modules import React (CommonJS) the same way: they get one ES
 // module re-exporting React's names instead.
 const reactOnce = {
   name: 'react-once',
@@ -248,26 +232,6 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({
-  ...common,
-  stdin: {
-    contents: `module.exports = { ${Object.entries(UI_RUNTIME).map(([key, spec]) => `${key}: require(${JSON.stringify(spec)})`).join(', ')} };`,
-    resolveDir: process.cwd(),
-    sourcefile: 'ui-runtime-entry.cjs',
-    loader: 'js',
-  },
-  outfile: 'dist/chunks/ui-runtime.cjs',
-  format: 'cjs',
-  plugins: [reactOnce, devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync, lazyBuiltins],
-});
-{
-  // Run once here to read what each of its modules exports (nothing is drawn: Ink only loads).
-  const file = join(process.cwd(), 'dist/chunks/ui-runtime.cjs');
-  const module = { exports: {} };
-  new Script(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, { filename: file }).runInThisContext()(module.exports, createRequire(file), module);
-  for (const key of Object.keys(UI_RUNTIME)) runtimeNames[key] = exportNames(module.exports[key]);
-}
-
 // The interactive console as ONE classic script, chunks/console.cjs: main.ts with everything it
 // reaches (React, Ink, every pane, grpc-js, the simulator), which the bin (src/cli/entry.ts) runs
 // through a V8 code cache for the console only. No ES module graph before the first frame (linking
@@ -280,7 +244,7 @@ const consoleBuild = await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/chunks/console.cjs',
   format: 'cjs',
-  // main.ts and ui-runtime.ts read import.meta.url only when run from source or as ES chunks.
+  // main.ts reads import.meta.url only when run from source or as ES chunks.
   logOverride: { 'empty-import-meta': 'silent' },
   plugins: [reactOnce, devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync, lazyBuiltins],
 });
@@ -299,11 +263,6 @@ const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest(
 
 const result = await build({
   ...common,
-  // ui-runtime.ts names the runtime's code cache by this digest instead of hashing it on every start.
-  define: {
-    ...common.define,
-    __UI_RUNTIME_SHA256__: JSON.stringify(sha256('dist/chunks/ui-runtime.cjs')),
-  },
   // The bin (below) imports this for --version, --help and the headless commands.
   entryPoints: { 'chunks/main': 'src/cli/main.ts' },
   outdir: 'dist',
@@ -315,18 +274,12 @@ const result = await build({
   banner: {
     js: "import {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
   },
-  plugins: [uiRuntimeShims, devtoolsStub, narrowTextFirst, styledCharsJoin],
+  plugins: [noConsoleInChunks],
 });
 
-// One React, one Ink: none of the chunks may hold a copy of its own (hooks and contexts would break).
-const copies = Object.keys(result.metafile.inputs).filter((i) => /node_modules\/(react|react-reconciler|ink|yoga-layout)\//.test(i));
-if (copies.length > 0) throw new Error(`the chunks hold their own copy of ${copies.join(', ')}: they must use ui-runtime.cjs`);
-
-// ui-runtime.ts finds the runtime beside its own chunk.
-const loaderOutput = Object.entries(result.metafile.outputs).find(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith('src/cli/ui-runtime.ts')));
-if (!loaderOutput || dirname(loaderOutput[0]) !== 'dist/chunks') {
-  throw new Error(`src/cli/ui-runtime.ts must be bundled into dist/chunks/ (is in ${loaderOutput?.[0]})`);
-}
+// The headless chunks draw nothing: a React or Ink in them would be dead weight in the tarball.
+const drawing = Object.keys(result.metafile.inputs).filter((i) => /node_modules\/(react|react-reconciler|ink|yoga-layout)\//.test(i));
+if (drawing.length > 0) throw new Error(`the ES chunks must not hold the console's libraries (hold ${drawing.join(', ')})`);
 
 // The bin, src/cli/entry.ts, is CommonJS: an ES module entry costs ~4 ms more before anything runs,
 // and the console path (chunks/console.cjs) needs no ES module at all. dist/package.json makes .js

@@ -1,9 +1,9 @@
 // Runs a bundled classic script (CommonJS shape) with a V8 code cache, so that a later start skips
-// compiling what the previous one compiled. Used for dist/chunks/ui-runtime.cjs (React + Ink +
-// yoga, see scripts/build.mjs): compiling it costs 15-25 ms of CPU before the console's first frame.
+// compiling what the previous one compiled. Used for dist/chunks/console.cjs (the whole console with
+// React, Ink and yoga, see scripts/build.mjs): compiling it costs ~50 ms of CPU before the first frame.
 //
 // The cache must never make start-up worse or wrong:
-// - its name carries a hash of the script's text (its SHA-256, computed by the build for the runtime),
+// - its name carries a hash of the script's text (its SHA-256, computed by the build for the console script),
 //   the Node version and the architecture, so a cache made for other code or another V8 is never even read;
 // - V8 checks its own header (version, flags, source length) but, in release builds, not the
 //   payload's checksum: the file starts with our own SHA-256 of the payload, checked before V8 sees it;
@@ -22,6 +22,14 @@ const DIGEST_BYTES = 32;
 
 /** Where the bin (entry.ts) leaves the saver of chunks/console.cjs's code cache, when it ran the console that way. */
 export const SAVE_CODE_CACHE = Symbol.for('talos-tui.save-code-cache');
+
+/**
+ * Writes the console's code cache if it was missing or stale. The console calls it once its first
+ * frame is out: the cache then holds what drawing it compiled. Nothing happens run from source.
+ */
+export function saveConsoleCodeCache(): void {
+  (globalThis as Record<symbol, (() => void) | undefined>)[SAVE_CODE_CACHE]?.();
+}
 const SUFFIX = '.v8cache';
 
 /** $XDG_CACHE_HOME/talos-tui, else ~/.cache/talos-tui (XDG: a relative XDG_CACHE_HOME is ignored). */

@@ -1,4 +1,4 @@
-// The V8 code cache the built console runs its UI runtime with (src/cli/code-cache.ts): used when it
+// The V8 code cache the built console runs its script with (src/cli/code-cache.ts): used when it
 // matches, and otherwise (missing, corrupt, from other code, refused by V8, unreadable or unwritable)
 // ignored, replaced where possible, and never an error.
 import { execFileSync } from 'node:child_process';
