@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigPatchError, parseConfig, renderPatched } from '../core/config-patch/index.js';
 import type { InventoryNode, InventoryOrigin } from '../core/inventory.js';
-import { displayPath } from '../core/display-path.js';
+import { shortPath } from './short-path.js';
 import { readUserFile } from '../io/user-file.js';
 import { generateFromSecrets, loadProfile } from './provision-inputs.js';
 
@@ -29,9 +29,6 @@ export function inputsFromInventory(entry: Pick<InventoryNode, 'role' | 'patches
 function readText(file: string, what: string): string {
   return readUserFile(file, what, { shown: shortPath(file) });
 }
-
-/** A path as the user reads it: relative to the current directory when inside it. */
-export const shortPath = (file: string, cwd = process.cwd()): string => displayPath(file, cwd);
 
 /** The role's base generated from the profile's secrets bundle, read again on every render (the files may have changed). */
 function generatedBase(g: NonNullable<ApplyInputs['generated']>): { name: string; text: string } {

@@ -10,7 +10,7 @@ import type { Plan } from '../core/provision/plan.js';
 import { mergeTalosconfig } from '../core/provision/talosconfig-merge.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { machine, type ResolvedContext, type TalosSession } from '../talos/index.js';
-import { shortPath } from './apply-inputs.js';
+import { shortPath } from './short-path.js';
 import { defaultKubeconfigPath, describeSaved, saveKubeconfig } from './kubeconfig.js';
 
 export interface FinishOptions {

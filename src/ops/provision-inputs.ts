@@ -8,8 +8,8 @@ import { InventoryError, parseInventory, type Inventory } from '../core/inventor
 import { nodeIdentityPatch, renderedAddress } from '../core/provision/node-patch.js';
 import type { RenderedNode } from '../core/provision/plan.js';
 import { patchOrder, validateProfile } from '../core/provision/validate.js';
-import { displayPath } from '../core/display-path.js';
 import { readUserFile, UserFileError } from '../io/user-file.js';
+import { shortPath } from './short-path.js';
 import { BundleError, GenInputError, generateClusterConfigs, parseSecretsBundle, SUPPORTED_CONTRACTS } from './gen.js';
 
 /** The profile is unusable: one sentence (exit 2 headless). */
@@ -24,7 +24,6 @@ export interface LoadedProfile {
   warnings: string[];
 }
 
-const shortPath = (file: string): string => displayPath(file, process.cwd());
 
 /** The one reader for user-named files (size, binary, FIFO and directory checks); its sentence becomes a ProfileError. */
 function readText(file: string, what: string): string {

@@ -2,7 +2,7 @@
 // the ? help). Every `when` and `run` reads the controller's state as of the key press. Dangerous
 // ones (apply, bootstrap) ask for the node's name in the pane before anything is sent.
 import type { Action } from '../../ui/pane-types.js';
-import { shortPath } from '../../ops/apply-inputs.js';
+import { shortPath } from '../../ops/short-path.js';
 import type { ApplyController } from './controller.js';
 import { canSend, isFollowing, isIdle, isWorkerNode } from './state.js';
 

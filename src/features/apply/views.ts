@@ -4,7 +4,8 @@
 import { redactConfig } from '../../core/config-redact.js';
 import type { MessageTone } from '../../core/tone.js';
 import type { Note } from '../../ui/DocumentView.js';
-import { hostPart, machineTypeOf, shortPath, staticAddressOf } from '../../ops/apply-inputs.js';
+import { hostPart, machineTypeOf, staticAddressOf } from '../../ops/apply-inputs.js';
+import { shortPath } from '../../ops/short-path.js';
 import { secs } from '../../ops/follow-reboot.js';
 import { isFollowing, type ApplyState } from './state.js';
 
