@@ -74,19 +74,8 @@ interface Edit {
   text: string;
 }
 
-// The panes redact the config they show on every frame they draw (scrolling redraws): the last
-// answer is kept, so a redraw of the same config costs a comparison, not a parse (test/bench/redact.ts).
-let last: { config: string; replacement: string; out: string } | null = null;
-
 /** `config` with every secret value replaced by `replacement` (quoted as YAML when it needs to be). */
 export function redactConfig(config: string, replacement = REDACTED): string {
-  if (last?.config === config && last.replacement === replacement) return last.out;
-  const out = redact(config, replacement);
-  last = { config, replacement, out };
-  return out;
-}
-
-function redact(config: string, replacement: string): string {
   const docs = parseAllDocuments(config);
   if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return redactLines(config, replacement);
   const edits: Edit[] = [];

@@ -5,6 +5,7 @@ import type { Note } from '../../ui/DocumentView.js';
 import type { ApplyMode } from '../../ops/apply-run.js';
 import type { ApplyInputs, RenderResult } from '../../ops/apply-inputs.js';
 import type { FollowPhase } from '../../ops/follow-reboot.js';
+import { redactConfig } from '../../core/config-redact.js';
 
 /** The modes the pane cycles through with `m` (Talos's deprecated REBOOT is headless only). */
 export const PANE_MODES: readonly ApplyMode[] = ['auto', 'no-reboot', 'staged', 'try'];
@@ -30,6 +31,8 @@ export interface ApplyState {
   inputs: ApplyInputs;
   /** The inputs as last read and rendered (the controller renders again whenever they change). */
   rendered: RenderResult;
+  /** The rendered config as the screen shows it, secrets replaced: redacted once per render, not per frame. */
+  shownConfig: string;
   mode: ApplyMode;
   output: Output | null;
   /** First body line shown; back to 0 whenever the body is replaced. */
@@ -46,6 +49,8 @@ export interface ApplyState {
 export const NO_INPUTS: ApplyInputs = { base: null, patches: [] };
 export const NO_BASE_NOTE: Note = { text: 'no inventory entry: press f to name the base config (controlplane.yaml or worker.yaml)', tone: 'info' };
 
+const shownConfig = (r: RenderResult): string => (r.ok ? redactConfig(r.config) : '');
+
 export const initialApplyState = (rendered: RenderResult): ApplyState => ({
   node: null,
   entry: null,
@@ -53,6 +58,7 @@ export const initialApplyState = (rendered: RenderResult): ApplyState => ({
   fingerprint: null,
   inputs: NO_INPUTS,
   rendered,
+  shownConfig: shownConfig(rendered),
   mode: 'auto',
   output: null,
   scroll: 0,
@@ -105,7 +111,7 @@ export function applyReducer(s: ApplyState, e: ApplyEvent): ApplyState {
     case 'patches-dropped':
       return { ...s, inputs: { ...s.inputs, patches: [] }, output: null };
     case 'rendered':
-      return { ...s, rendered: e.rendered };
+      return { ...s, rendered: e.rendered, shownConfig: shownConfig(e.rendered) };
     case 'mode-cycled':
       return { ...s, mode: PANE_MODES[(PANE_MODES.indexOf(s.mode) + 1) % PANE_MODES.length]! };
     case 'insecure-toggled':

@@ -1,7 +1,6 @@
 // What the Apply pane shows, as text: the two heading lines, the status note and the body (the
 // rendered config, or Talos's reply, the reboot followed, the health check). Pure, so it is tested
 // without a terminal; index.tsx hands it to the shared DocumentView.
-import { redactConfig } from '../../core/config-redact.js';
 import type { MessageTone } from '../../core/tone.js';
 import type { Note } from '../../ui/DocumentView.js';
 import { hostPart, machineTypeOf, staticAddressOf } from '../../ops/apply-inputs.js';
@@ -21,7 +20,7 @@ export function applyBody(s: ApplyState): ApplyBody {
   if (s.output) return { ...s.output, diff: s.output.title.startsWith('dry run') };
   if (!s.rendered.ok) return { title: 'cannot render', lines: [s.rendered.error], tone: 'error', diff: false };
   const n = s.inputs.patches.length;
-  return { title: `rendered config${n ? ` (${n} patch${n > 1 ? 'es' : ''})` : ''}`, lines: redactConfig(s.rendered.config).replace(/\n$/, '').split('\n'), diff: false };
+  return { title: `rendered config${n ? ` (${n} patch${n > 1 ? 'es' : ''})` : ''}`, lines: s.shownConfig.replace(/\n$/, '').split('\n'), diff: false };
 }
 
 /** "Node 10.0.0.5 (w1, worker) · maintenance, insecure, pinned", or how to get a node. */

@@ -4,7 +4,7 @@
 // then follows its node (sent, installing, rebooting, mTLS, services up) until bootstrap, health,
 // kubeconfig and talosconfig. Esc stops; a rerun resumes.
 import path from 'node:path';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { documentScroll, DocumentView } from '../../ui/DocumentView.js';
 import { TextField, useTextEntry } from '../../ui/text-entry/index.js';
 import { usePrompt } from '../../ui/use-prompt.js';
@@ -34,7 +34,12 @@ export default function ProvisionPane({ width, height, shell }: PaneProps) {
   });
 
   const row = s.rows[Math.min(selected, s.rows.length - 1)];
-  const lines = detail && row ? nodeLines(row, source.configOf(row.name)) : planLines(s, s.rows.length > 0 ? Math.min(selected, s.rows.length - 1) : -1, width - 2);
+  // The node view redacts its config (nodeLines): once per change of what it shows, not per frame
+  // (scrolling redraws the same lines).
+  const lines = useMemo(
+    () => (detail && row ? nodeLines(row, source.configOf(row.name)) : planLines(s, s.rows.length > 0 ? Math.min(selected, s.rows.length - 1) : -1, width - 2)),
+    [detail, row, source, s, selected, width],
+  );
   const pick = (step: number) => {
     setSelected((i) => (s.rows.length === 0 ? 0 : (Math.min(i, s.rows.length - 1) + step + s.rows.length) % s.rows.length));
     setScroll(0);
