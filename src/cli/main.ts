@@ -108,24 +108,6 @@ function guardTerminal(): void {
   process.on('exit', () => restoreTerminal());
 }
 
-/**
- * Ink's layout engine (yoga, WebAssembly inlined as base64) loads its binary with fetch() when a
- * global fetch exists: that loads Node's whole HTTP client (undici) and costs ~100 ms before the
- * first frame. Hidden while the console's modules evaluate, yoga decodes the base64 directly.
- * The original lazy getter is put back untouched, so fetch still works afterwards. (The built package
- * compiles yoga synchronously and never calls fetch, see scripts/build.mjs; from source it does.)
- */
-async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
-  const original = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
-  try {
-    return await load();
-  } finally {
-    if (original) Object.defineProperty(globalThis, 'fetch', original);
-    else delete (globalThis as { fetch?: unknown }).fetch;
-  }
-}
-
 async function startConsole(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine('talos-tui', argv, consoleOptions);
   if (values.version) {
@@ -153,7 +135,9 @@ async function startConsole(argv: string[]): Promise<number> {
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
   guardTerminal();
-  const { runConsole } = await withoutFetch(() => import('./app.js'));
+  // The built console compiles yoga's WebAssembly synchronously (scripts/build.mjs), so loading Ink
+  // never reaches for fetch() and Node's HTTP client.
+  const { runConsole } = await import('./app.js');
   return runConsole({
     demo: values.demo ?? false,
     logBufferMb,

@@ -8,7 +8,7 @@
 //
 // Each command also runs with first-frame-probe.cjs preloaded, which notes the process's own CPU time
 // when the frame is written: on a shared, loaded machine that figure moves far less than wall time.
-// Floors printed alongside: bundled Ink hello worlds (plain, and with fetch hidden as main.ts does)
+// Floors printed alongside: bundled Ink hello worlds (plain, and with fetch hidden so that yoga decodes its base64 itself, as the built console never calls fetch)
 // and Ink + React merely loaded. Target (DESIGN): median under 250 ms on a 2-core CI machine. Loopback only: --demo binds its simulated nodes on 127.0.0.0/8.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -172,7 +172,7 @@ async function interleaved(specs) {
  * The floors for any Ink app, bundled and minified like ours (esbuild, production React), built into
  * a temporary directory for the run:
  * - hello: a one-line Ink hello world drawing the same marker, as Ink's README writes it;
- * - helloNoFetch: the same with global fetch hidden while Ink loads, as main.ts does (yoga-layout
+ * - helloNoFetch: the same with global fetch hidden while Ink loads, as the console avoids it (yoga-layout
  *   otherwise loads its WebAssembly through fetch, i.e. all of undici);
  * - loadOnly: Ink and React imported (fetch hidden), the marker written with process.stdout.write and
  *   no render at all: what loading the libraries alone costs.
