@@ -1,13 +1,13 @@
 // Bundles src/cli/main.ts so that `npx talos-tui` loads a few minified files instead of hundreds of
 // ESM modules from node_modules. Three outputs:
-// - dist/chunks/console.cjs: the interactive console as ONE classic script (React, Ink, every pane,
-//   grpc-js, the simulator), which the bin runs through a V8 code cache (src/cli/code-cache.ts);
+// - dist/chunks/console-frame.cjs and console-rest.cjs: the interactive console as two classic scripts
+//   (what the first frame needs, then the rest), which the bin runs through V8 code caches;
 // - dist/chunks/main.js + chunks: the same main.ts as split ES modules for --version, --help and the
 //   headless commands, without the console (nothing there draws), so they load only what they use;
 // - dist/talos-tui.js: the small CommonJS bin (src/cli/entry.ts) choosing between the two.
 // Run with `--metafile` to write dist/meta.json for size analysis (of the ES build).
-import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import { build, transform } from 'esbuild';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,7 @@ const started = performance.now();
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist/chunks', { recursive: true });
 
 // Ink imports react-devtools-core only when DEV=true; it is not installed, so resolve it to a module
 // that fails the way Ink expects (it then prints a hint instead of crashing).
@@ -109,11 +110,14 @@ const graphemesWithoutIcu = {
 };
 
 // Yoga (Ink's layout engine) instantiates its inlined WebAssembly asynchronously, behind a top-level
-// await, which a classic script cannot hold. Its index is replaced by one that compiles the same
-// bytes synchronously (Node allows that at any size) through Emscripten's instantiateWasm hook; the
-// base64 moves out of the Emscripten file so that it is in the bundle once. Ink's two top-level
+// await, which a classic script cannot hold. Its bytes go to dist/chunks/yoga.wasm, which the bin
+// starts compiling in the background before it loads the console (src/cli/console-hooks.ts), and
+// its index is replaced by one that instantiates that module synchronously through Emscripten's
+// instantiateWasm hook; the base64 leaves the Emscripten file, so the bundle carries no copy. Ink's two top-level
 // awaits, both taken only when DEV=true, become what they produce in a bundle: the devtools import
 // fails as with devtoolsStub, and Ink's package.json is not there to read.
+/** Yoga's WebAssembly as the console build found it (yogaSync), written to dist/chunks/yoga.wasm. */
+let yogaWasm;
 const yogaSync = {
   name: 'yoga-sync',
   setup(b) {
@@ -126,12 +130,13 @@ const yogaSync = {
     b.onLoad({ filter: /yoga-layout[\/\\]dist[\/\\]src[\/\\]index\.js$/ }, (args) => {
       const base64 = dataUri.exec(readFileSync(emscripten(args.path), 'utf8'))?.[1];
       if (!base64) throw new Error('yoga-sync: no inlined WebAssembly in yoga-layout: update scripts/build.mjs');
+      yogaWasm = Buffer.from(base64, 'base64');
       return {
         contents:
           `import loadYoga from ${JSON.stringify(emscripten(args.path))};\n` +
           "import wrapAssembly from './wrapAssembly.js';\n" +
-          `const bytes = Buffer.from(${JSON.stringify(base64)}, 'base64');\n` +
-          'const yoga = { instantiateWasm(imports, done) { const i = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports); done(i); return i.exports; } };\n' +
+          `import { compiledYoga } from ${JSON.stringify(join(process.cwd(), 'src/cli/console-hooks.ts'))};\n` +
+          'const yoga = { instantiateWasm(imports, done) { const i = new WebAssembly.Instance(compiledYoga(), imports); done(i); return i.exports; } };\n' +
           'loadYoga(yoga);\n' +
           "if (!yoga.asm) throw new Error('yoga-layout did not instantiate synchronously');\n" +
           'export default wrapAssembly(yoga);\n' +
@@ -155,15 +160,19 @@ const yogaSync = {
   },
 };
 
-// Two builtins Ink's dependencies load when Ink loads but call only in rare cases are required on
-// first call instead: child_process (terminal-size runs `tput`/`stty` only when stdout has no size)
-// and assert (signal-exit 3 checks its callback's type). Loading them costs ~1 ms before the first frame.
+// Builtins Ink and its dependencies load before the first frame but need only in rare cases are loaded
+// on first need instead: child_process (terminal-size runs `tput`/`stty` only when stdout has no size),
+// assert (signal-exit 3 checks its callback's type), and perf_hooks, which the first read of the global
+// `performance` loads (~1.2 ms) and Ink reads on every render only to time it for an onRender
+// option the console does not pass. Each costs ~1 ms before the first frame.
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
     const patches = [
       [/terminal-size[\/\\]index\.js$/, "import {execFileSync} from 'node:child_process';", "const execFileSync = (...args) => require('node:child_process').execFileSync(...args);"],
       [/signal-exit[\/\\]index\.js$/, "var assert = require('assert')", "var assert = { equal: function (a, b, message) { if (a != b) require('assert').equal(a, b, message) } }"],
+      [/ink[\/\\]build[\/\\]ink\.js$/, 'const startTime = performance.now();', 'const startTime = this.options.onRender ? performance.now() : 0;'],
+      [/scheduler[\/\\]cjs[\/\\]scheduler\.production\.js$/, 'if ("object" === typeof performance && "function" === typeof performance.now) {\n  var localPerformance = performance;\n  exports.unstable_now = function () {\n    return localPerformance.now();\n  };\n}', 'if (true) {\n  var hrtime = process.hrtime, hrStart = hrtime();\n  exports.unstable_now = function () {\n    var t = hrtime(hrStart);\n    return t[0] * 1e3 + t[1] / 1e6;\n  };\n}'],
     ];
     for (const [filter, from, to] of patches) {
       b.onLoad({ filter }, (args) => {
@@ -177,13 +186,26 @@ const lazyBuiltins = {
 
 // The ES build (--version, --help, the headless commands) never draws: main.ts's dynamic import of
 // the console (app.tsx) resolves there to this stub, so no chunk holds React or Ink. The bin runs
-// the console from chunks/console.cjs only (src/cli/entry.ts).
+// the console from chunks/console-*.cjs only (src/cli/entry.ts).
 const noConsoleInChunks = {
   name: 'no-console-in-chunks',
   setup(b) {
     b.onResolve({ filter: /^\.\/app\.js$/ }, (args) => (args.importer.endsWith('src/cli/main.ts') ? { path: 'app', namespace: 'no-console' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'no-console' }, () => ({
-      contents: "export function runConsole() { throw new Error('the console runs from chunks/console.cjs: start it through the bin, dist/talos-tui.js'); }",
+      contents: "export function runConsole() { throw new Error('the console runs from chunks/console-*.cjs: start it through the bin, dist/talos-tui.js'); }",
+      loader: 'js',
+    }));
+  },
+};
+
+// grpc-js requires @grpc/proto-loader (and with it protobufjs, ~130 KB) only to describe its channelz
+// and ORCA services, which talos-tui never serves: the require fails as a missing module would.
+const noProtoLoader = {
+  name: 'no-proto-loader',
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: 'proto-loader', namespace: 'no-proto-loader' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-proto-loader' }, () => ({
+      contents: "const e = new Error('@grpc/proto-loader is not bundled (channelz and ORCA are not served)'); e.code = 'MODULE_NOT_FOUND'; throw e;",
       loader: 'js',
     }));
   },
@@ -232,35 +254,90 @@ const common = {
   logLevel: 'warning',
 };
 
-// The interactive console as ONE classic script, chunks/console.cjs: main.ts with everything it
-// reaches (React, Ink, every pane, grpc-js, the simulator), which the bin (src/cli/entry.ts) runs
-// through a V8 code cache for the console only. No ES module graph before the first frame (linking
-// the entry and its ~11 chunks cost ~18 ms) and nothing compiled again. Dynamic imports become lazy
-// initialisers inside the script, so what the first frame does not need still runs only on demand;
-// and the console process loads nothing else, so every module (React, Ink, terminal.ts, the
-// buffer budget...) exists once in it. The headless commands keep the ES chunks below.
-const consoleBuild = await build({
-  ...common,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/chunks/console.cjs',
-  format: 'cjs',
-  // main.ts reads import.meta.url only when run from source or as ES chunks.
-  logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [reactOnce, devtoolsStub, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync, lazyBuiltins],
-});
-const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
-{
-  const output = Object.values(consoleBuild.metafile.outputs)[0];
-  // Self-contained: the console process must load no ES chunk (it would bring its own copies).
-  const loads = output.imports.filter((i) => !i.external).map((i) => i.path);
-  if (loads.length > 0) throw new Error(`chunks/console.cjs must load nothing but node builtins (loads ${loads.join(', ')})`);
+// The interactive console runs as TWO classic scripts of CommonJS-shaped chunks, which the bin
+// (src/cli/entry.ts) runs through V8 code caches (src/cli/console-packs.ts, code-cache.ts):
+// - chunks/console-frame.cjs: what the first frame needs (main.ts, app.tsx, React, Ink, yoga's glue,
+//   the shell): ~0.3 MB, read, deserialised and run before anything is drawn;
+// - chunks/console-rest.cjs: everything else (the panes, grpc-js, the simulator, ops), ~1.5 MB, read
+//   when the console first imports something of it, after the first frame.
+// main.ts is bundled as split ES modules (so each module is in exactly one chunk: React, Ink,
+// terminal.ts, the buffer budget... exist once), each chunk becomes a CommonJS function
+// (imports become require('./chunk.js'), dynamic imports a promise of it), and the chunks statically
+// reachable from main.ts and app.tsx form the frame pack. No ES module graph to link before the first
+// frame (that cost ~18 ms) and nothing compiled again; reading 2 MB of script text costs ~3 ms of
+// page faults and copying, so what the first frame does not need is not read before it.
+const packs = await (async () => {
+  const split = await build({
+    ...common,
+    entryPoints: { main: 'src/cli/main.ts' },
+    outdir: 'dist/console-esm',
+    write: false,
+    format: 'esm',
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    // main.ts reads import.meta.url only when run from source or as ES chunks.
+    logOverride: { 'empty-import-meta': 'silent' },
+    plugins: [reactOnce, devtoolsStub, noProtoLoader, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync, lazyBuiltins],
+  });
+  const outputs = split.metafile.outputs;
+  const chunks = Object.keys(outputs).filter((k) => k.endsWith('.js'));
+  const id = (k) => `./${k.split('/').pop()}`;
+  const entryOf = (source) => {
+    const found = chunks.find((k) => outputs[k].entryPoint === source);
+    if (!found) throw new Error(`console build: no chunk for ${source}`);
+    return found;
+  };
+  // Self-contained: the chunks load one another and node builtins, nothing else.
+  for (const k of chunks) {
+    const outside = outputs[k].imports.filter((i) => !i.external && !chunks.includes(i.path)).map((i) => i.path);
+    if (outside.length > 0) throw new Error(`console chunk ${k} loads ${outside.join(', ')}: the console may load only its chunks and node builtins`);
+  }
   // One React, one Ink (inputs in a plugin's namespace are the re-exporting wrappers, not copies).
   for (const main of ['react/index.js', 'ink/build/index.js']) {
-    const copies = Object.keys(output.inputs).filter((i) => !i.includes(':') && i.endsWith(`node_modules/${main}`));
-    if (copies.length !== 1) throw new Error(`chunks/console.cjs must hold exactly one ${main} (holds ${copies.join(', ') || 'none'})`);
+    const copies = chunks.flatMap((k) => Object.keys(outputs[k].inputs)).filter((i) => !i.includes(':') && i.endsWith(`node_modules/${main}`));
+    if (copies.length !== 1) throw new Error(`the console must hold exactly one ${main} (holds ${copies.join(', ') || 'none'})`);
   }
-}
+  const frame = new Set();
+  const reach = (k) => {
+    if (frame.has(k)) return;
+    frame.add(k);
+    for (const i of outputs[k].imports) if (i.kind === 'import-statement' && !i.external) reach(i.path);
+  };
+  reach(entryOf('src/cli/main.ts'));
+  reach(entryOf('src/cli/app.tsx'));
+  // The split must keep the network and the simulator out of the first frame's pack.
+  const early = [...frame].flatMap((k) => Object.keys(outputs[k].inputs)).filter((i) => /node_modules\/@grpc\/|^src\/(sim|talos\/client)/.test(i));
+  if (early.length > 0) throw new Error(`the console's frame pack must not hold ${early.slice(0, 5).join(', ')}: something the first frame imports statically reaches them`);
 
+  const texts = new Map(split.outputFiles.map((f) => [f.path.slice(process.cwd().length + 1), f.text]));
+  const pack = async (file, keys) => {
+    const parts = [];
+    for (const k of keys) {
+      // format cjs: `import` becomes require('./chunk.js'), `export` module.exports; import() becomes
+      // a promise of require() (console-packs.ts loads the rest pack on the first such require).
+      const { code } = await transform(texts.get(k), { format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, supported: { 'dynamic-import': false }, logLevel: 'warning' });
+      parts.push(`${JSON.stringify(id(k))}:function(exports,require,module){${code}\n}`);
+    }
+    const text = `(function (exports, require, module) {module.exports={${parts.join(',\n')}};\n})`;
+    // The bin compiles the file as it is: one function expression, ASCII, so read as Latin-1.
+    const wide = /[^\x00-\x7f]/.exec(text);
+    if (wide) {
+      const around = text.slice(Math.max(0, wide.index - 60), wide.index + 20);
+      throw new Error(`${file} must be ASCII (esbuild escapes strings, not regular expressions: write \\u escapes there); found ${JSON.stringify(wide[0])} in ...${around}...`);
+    }
+    writeFileSync(`dist/chunks/${file}`, text);
+    return createHash('sha256').update(text).digest('hex');
+  };
+  const frameKeys = chunks.filter((k) => frame.has(k));
+  const restKeys = chunks.filter((k) => !frame.has(k));
+  if (!yogaWasm) throw new Error('yoga-sync: the console build found no yoga-layout: update scripts/build.mjs');
+  writeFileSync('dist/chunks/yoga.wasm', yogaWasm);
+  return {
+    main: id(entryOf('src/cli/main.ts')),
+    frame: await pack('console-frame.cjs', frameKeys),
+    rest: await pack('console-rest.cjs', restKeys),
+  };
+})();
 const result = await build({
   ...common,
   // The bin (below) imports this for --version, --help and the headless commands.
@@ -274,7 +351,7 @@ const result = await build({
   banner: {
     js: "import {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
   },
-  plugins: [noConsoleInChunks],
+  plugins: [noConsoleInChunks, noProtoLoader],
 });
 
 // The headless chunks draw nothing: a React or Ink in them would be dead weight in the tarball.
@@ -282,11 +359,11 @@ const drawing = Object.keys(result.metafile.inputs).filter((i) => /node_modules\
 if (drawing.length > 0) throw new Error(`the ES chunks must not hold the console's libraries (hold ${drawing.join(', ')})`);
 
 // The bin, src/cli/entry.ts, is CommonJS: an ES module entry costs ~4 ms more before anything runs,
-// and the console path (chunks/console.cjs) needs no ES module at all. dist/package.json makes .js
+// and the console path (chunks/console-*.cjs) needs no ES module at all. dist/package.json makes .js
 // files CommonJS; dist/chunks/package.json keeps the chunks ES modules.
 const entryBuild = await build({
   ...common,
-  define: { ...common.define, __CONSOLE_SHA256__: JSON.stringify(sha256('dist/chunks/console.cjs')) },
+  define: { ...common.define, __CONSOLE_PACKS__: JSON.stringify(packs) },
   entryPoints: ['src/cli/entry.ts'],
   outfile: 'dist/talos-tui.js',
   format: 'cjs',
@@ -296,7 +373,7 @@ writeFileSync('dist/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
 writeFileSync('dist/chunks/package.json', `${JSON.stringify({ type: 'module' })}\n`);
 {
   const inputs = Object.keys(entryBuild.metafile.outputs['dist/talos-tui.js'].inputs);
-  const unexpected = inputs.filter((i) => !/^src\/(cli\/(entry|code-cache|split-command)\.ts|io\/atomic-file\.ts)$/.test(i));
+  const unexpected = inputs.filter((i) => !/^(src\/(cli\/(entry|code-cache|console-hooks|console-packs|split-command)\.ts|io\/atomic-file\.ts)|<define:__CONSOLE_PACKS__>)$/.test(i));
   if (unexpected.length > 0) throw new Error(`the bin must stay small; it bundles ${unexpected.join(', ')}`);
 }
 
@@ -309,7 +386,7 @@ const entry = result.metafile.outputs['dist/chunks/main.js'];
 const staticImports = entry.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path);
 const total = readdirSync('dist/chunks').reduce((sum, f) => sum + statSync(join('dist/chunks', f)).size, 0);
 console.log(
-  `built dist/talos-tui.js (${kib(statSync('dist/talos-tui.js').size)}), chunks/console.cjs (${kib(statSync('dist/chunks/console.cjs').size)}), ` +
+  `built dist/talos-tui.js (${kib(statSync('dist/talos-tui.js').size)}), console packs ${kib(statSync('dist/chunks/console-frame.cjs').size)} + ${kib(statSync('dist/chunks/console-rest.cjs').size)}, ` +
     `chunks/main.js (${staticImports.length} static chunk(s)) + ` +
     `${readdirSync('dist/chunks').length} chunks (${kib(total)}) in ${Math.round(performance.now() - started)} ms`,
 );

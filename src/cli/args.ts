@@ -2,7 +2,7 @@
 // (lists take commas, repeated flags accumulate) and exit-code 2 usage errors.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseEndpoint } from '../talos/address.js';
-import { normalizeFingerprint } from '../talos/identity.js';
+import { normalizeFingerprint } from '../core/fingerprint.js';
 
 /** A mistake in the command line: printed as one sentence, exit code 2. */
 export class UsageError extends Error {

@@ -1,35 +1,31 @@
-// Runs a bundled classic script (CommonJS shape) with a V8 code cache, so that a later start skips
-// compiling what the previous one compiled. Used for dist/chunks/console.cjs (the whole console with
-// React, Ink and yoga, see scripts/build.mjs): compiling it costs ~50 ms of CPU before the first frame.
+// Runs a bundled classic script with a V8 code cache, so that a later start skips compiling what the
+// previous one compiled. Used for dist/chunks/console.cjs (the whole console with React, Ink and
+// yoga, see scripts/build.mjs): compiling it costs ~50 ms of CPU before the first frame.
+//
+// The script file is ONE function expression, `(function (exports, require, module) {...})`, which
+// the build writes that way: V8 compiles the text as read, with no wrapper to concatenate (and no
+// 2 MB copy to flatten). ASCII text is read as Latin-1, which spares UTF-8 decoding.
 //
 // The cache must never make start-up worse or wrong:
-// - its name carries a hash of the script's text (its SHA-256, computed by the build for the console script),
-//   the Node version and the architecture, so a cache made for other code or another V8 is never even read;
+// - its name carries the script's SHA-256 (computed by the build), the Node version and the
+//   architecture, so a cache made for other code or another V8 is never even read;
 // - V8 checks its own header (version, flags, source length) but, in release builds, not the
-//   payload's checksum: the file starts with our own SHA-256 of the payload, checked before V8 sees it;
+//   payload's checksum: the file starts with a magic and our own CRC-32 of the payload, checked
+//   before V8 sees it (zlib's CRC-32: node:crypto alone costs ~2.5 ms before the first frame, and
+//   what is guarded against is a damaged file, not an attacker who can already write the user's home);
 // - anything wrong with the cache (missing, truncated, corrupt, rejected by V8, an unwritable or
 //   read-only directory) means running without it; a rejected or missing cache is written anew;
 // - the cache is written later, when the caller says the script has done its start-up work
 //   (after the first frame), through writeFileAtomic (0600, temp file + rename).
-import { createHash } from 'node:crypto';
+import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { crc32 } from 'node:zlib';
 
-const DIGEST_BYTES = 32;
-
-/** Where the bin (entry.ts) leaves the saver of chunks/console.cjs's code cache, when it ran the console that way. */
-export const SAVE_CODE_CACHE = Symbol.for('talos-tui.save-code-cache');
-
-/**
- * Writes the console's code cache if it was missing or stale. The console calls it once its first
- * frame is out: the cache then holds what drawing it compiled. Nothing happens run from source.
- */
-export function saveConsoleCodeCache(): void {
-  (globalThis as Record<symbol, (() => void) | undefined>)[SAVE_CODE_CACHE]?.();
-}
+const MAGIC = Buffer.from('TTC1');
+const HEADER_BYTES = MAGIC.length + 4;
 const SUFFIX = '.v8cache';
 
 /** $XDG_CACHE_HOME/talos-tui, else ~/.cache/talos-tui (XDG: a relative XDG_CACHE_HOME is ignored). */
@@ -53,11 +49,22 @@ export interface CachedScript {
   saveCache(): Promise<void>;
 }
 
-function digest(data: Uint8Array): Buffer {
-  return createHash('sha256').update(data).digest();
+/** A cache file's bytes: magic, CRC-32 (big-endian) of the payload, payload. */
+export function sealCache(payload: Uint8Array): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header);
+  header.writeUInt32BE(crc32(payload), MAGIC.length);
+  return Buffer.concat([header, payload]);
 }
 
-/** The cache's payload when the file is there and its digest matches, else undefined. */
+/** The payload of a cache file's bytes when magic and CRC-32 match, else undefined. */
+export function openCache(raw: Buffer): Buffer | undefined {
+  if (raw.length <= HEADER_BYTES || !raw.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const payload = raw.subarray(HEADER_BYTES);
+  return crc32(payload) === raw.readUInt32BE(MAGIC.length) ? payload : undefined;
+}
+
+/** The cache's payload when the file is there and intact, else undefined. */
 function readCache(file: string): Buffer | undefined {
   let raw: Buffer;
   try {
@@ -72,28 +79,53 @@ function readCache(file: string): Buffer | undefined {
   } catch {
     return undefined;
   }
-  if (raw.length <= DIGEST_BYTES) return undefined;
-  const payload = raw.subarray(DIGEST_BYTES);
-  return digest(payload).equals(raw.subarray(0, DIGEST_BYTES)) ? payload : undefined;
+  return openCache(raw);
+}
+
+/** The script's text: Latin-1 when it is ASCII (the built console is: the build checks), else UTF-8. */
+function readScript(file: string): string {
+  const bytes = readFileSync(file);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
 /**
- * Runs `file` (CommonJS shape: require, module, exports) in this context, compiled with the code
- * cache kept in `cacheDir` under `<name>-<key>.v8cache`. Errors thrown by the script itself propagate;
- * cache problems never do. `sourceSha256`: the file's SHA-256 (hex) when the caller knows it (the
- * build computes it: hashing the ~400 KB runtime costs ~1 ms per start); else it is computed here.
+ * The cache file's name for a script: `name`, the script's SHA-256 (hex, as the build computed it: so
+ * the bin never loads node:crypto), the Node version and the architecture.
  */
-export function runCachedScript(file: string, name: string, cacheDir: string, sourceSha256?: string): CachedScript {
-  const source = readFileSync(file, 'utf8');
-  const sourceKey = sourceSha256 ?? createHash('sha256').update(source).digest('hex');
-  const key = createHash('sha256').update(sourceKey).update(`\0${process.version}\0${process.arch}`).digest('hex').slice(0, 32);
-  const cacheFile = path.join(cacheDir, `${name}-${key}${SUFFIX}`);
+export function codeCacheName(name: string, sourceSha256: string): string {
+  return `${name}-${sourceSha256.slice(0, 32)}-${process.version}-${process.arch}${SUFFIX}`;
+}
+
+/** Which other caches writing this one removes: names starting with `prefix`, except those in `keep`. */
+export interface CacheSweep {
+  prefix: string;
+  keep: string[];
+}
+
+export interface CachedScriptOptions {
+  /** The script: one function expression taking exports, require, module (see above). */
+  file: string;
+  cacheDir: string;
+  /** The cache file's name in cacheDir (codeCacheName). */
+  cacheName: string;
+  /** Writing the cache removes the caches in cacheDir named `prefix...` (other builds, other Node versions) but those in `keep`. */
+  sweep: CacheSweep;
+  /** What the script gets as `require`. */
+  require: (id: string) => unknown;
+}
+
+/**
+ * Runs a script in this context, compiled with its code cache. Errors thrown by the script itself
+ * propagate; cache problems never do.
+ */
+export function runCachedScript({ file, cacheDir, cacheName, sweep, require }: CachedScriptOptions): CachedScript {
+  const source = readScript(file);
+  const cacheFile = path.join(cacheDir, cacheName);
   const cachedData = readCache(cacheFile);
-  // The wrapper keeps the script's top-level names out of the global scope, as require() would.
-  const script = new vm.Script(`(function (exports, require, module) {${source}\n})`, { filename: file, cachedData });
+  const script = new vm.Script(source, { filename: file, cachedData });
   const cache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
   const module = { exports: {} as unknown };
-  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }) => void)(module.exports, createRequire(file), module);
+  (script.runInThisContext() as (e: unknown, r: (id: string) => unknown, m: { exports: unknown }) => void)(module.exports, require, module);
 
   let saved = false;
   const saveCache = async (): Promise<void> => {
@@ -104,10 +136,10 @@ export function runCachedScript(file: string, name: string, cacheDir: string, so
       // Loaded only now: node:fs/promises alone costs ~1 ms before the first frame.
       const [{ mkdir, readdir, unlink }, { writeFileAtomic }] = await Promise.all([import('node:fs/promises'), import('../io/atomic-file.js')]);
       await mkdir(cacheDir, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(cacheFile, Buffer.concat([digest(data), data]), { overwrite: true, what: 'the code cache' });
+      await writeFileAtomic(cacheFile, sealCache(data), { overwrite: true, what: 'the code cache' });
       // Caches of earlier builds or Node versions are never read again.
       for (const entry of await readdir(cacheDir)) {
-        if (entry !== path.basename(cacheFile) && entry.startsWith(`${name}-`) && entry.endsWith(SUFFIX)) {
+        if (entry.startsWith(sweep.prefix) && entry.endsWith(SUFFIX) && entry !== cacheName && !sweep.keep.includes(entry)) {
           await unlink(path.join(cacheDir, entry)).catch(() => undefined);
         }
       }

@@ -10,6 +10,7 @@ import { parseCommandLine, connectionOptions, commaList, intFlag, UsageError } f
 import { commandLoaders } from './commands/index.js';
 import type { Command, CommandIO } from './commands/types.js';
 import { splitCommand } from './split-command.js';
+import { yogaCompiled } from './console-hooks.js';
 import { restoreTerminal } from '../ui/terminal.js';
 import { safeText } from '../core/terminal-text.js';
 
@@ -135,8 +136,9 @@ async function startConsole(argv: string[]): Promise<number> {
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
   guardTerminal();
-  // The built console compiles yoga's WebAssembly synchronously (scripts/build.mjs), so loading Ink
-  // never reaches for fetch() and Node's HTTP client.
+  // The built console takes yoga's WebAssembly from the bin (console-hooks.ts), so loading Ink never
+  // reaches for fetch() and Node's HTTP client.
+  await yogaCompiled();
   const { runConsole } = await import('./app.js');
   return runConsole({
     demo: values.demo ?? false,

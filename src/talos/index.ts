@@ -11,7 +11,8 @@ export {
   type ResolvedContext,
   type TalosconfigSelection,
 } from './talosconfig.js';
-export { clientIdentity, spkiFingerprint, normalizeFingerprint, type ClientIdentity } from './identity.js';
+export { clientIdentity, spkiFingerprint, type ClientIdentity } from './identity.js';
+export { normalizeFingerprint } from '../core/fingerprint.js';
 export { parseEndpoint, formatAddress, hostOf, TALOS_API_PORT, type Endpoint } from './address.js';
 export { TalosClient, type ClientCallOptions, type TalosClientOptions, type Connectivity } from './client.js';
 export { TalosSession, openSession, insecureClient, type SessionOptions, type InsecureOptions } from './session.js';

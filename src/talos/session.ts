@@ -8,7 +8,7 @@ import { TalosClient } from './client.js';
 import { EndpointPool, DEFAULT_CONNECTIONS_PER_ENDPOINT, type CallLoad } from './endpoint-pool.js';
 import { insecureCredentials, mtlsCredentials, pinnedCredentialsFor } from './credentials.js';
 import { describeError, isConnectFailure, isTlsFailure, TalosError, type ErrorContext } from './errors.js';
-import { normalizeFingerprint } from './identity.js';
+import { normalizeFingerprint } from '../core/fingerprint.js';
 import type { NodeResult } from './node-result.js';
 import type { SessionInfo } from './session-info.js';
 import { Code } from './status-codes.js';

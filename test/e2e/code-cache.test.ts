@@ -1,10 +1,10 @@
-// The built console's code cache for its UI runtime (React + Ink as one classic script, see
-// scripts/build.mjs and src/cli/code-cache.ts), in a real terminal: written after the first frame to
-// $XDG_CACHE_HOME/talos-tui, a corrupt one replaced, and a cache directory that cannot be created
-// changes nothing the user sees. Each run also opens lazily loaded panes: they must share the
-// runtime's one React (hooks of a second copy would throw on the first render).
+// The built console's code caches for its two packs (scripts/build.mjs, src/cli/console-packs.ts and
+// code-cache.ts), in a real terminal: the frame pack's written after the first frame and the rest
+// pack's when the console quits, to $XDG_CACHE_HOME/talos-tui; a corrupt one replaced, and a cache
+// directory that cannot be created changes nothing the user sees. Each run also opens lazily loaded
+// panes (in the rest pack): they must share the frame pack's one React (hooks of a second copy would
+// throw on the first render).
 // The demo binds its simulated nodes on 127.0.0.0/8 only.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { afterAll, expect, it } from 'vitest';
 import { exited, hasTmux, reportingScript, tmuxServer } from './tmux.js';
 import { freeSimListen } from '../helpers/loopback.js';
 import { describeBuilt, repoRoot } from '../helpers/built.js';
+import { openCache } from '../../src/cli/code-cache.js';
 
 const { tmux, keys, waitForScreen, kill } = tmuxServer(`talos-tui-e2e-cache-${process.pid}`);
 
@@ -30,10 +31,7 @@ async function session(name: string, cacheHome: string): Promise<string> {
 }
 
 const cacheFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.v8cache')) : []);
-const digestMatches = (file: string) => {
-  const raw = readFileSync(file);
-  return createHash('sha256').update(raw.subarray(32)).digest().equals(raw.subarray(0, 32));
-};
+const intact = (file: string) => openCache(readFileSync(file)) !== undefined;
 
 describeBuilt('the built console\'s code cache (tmux)', () => {
   afterAll(() => kill());
@@ -43,19 +41,28 @@ describeBuilt('the built console\'s code cache (tmux)', () => {
     const dir = join(home, 'talos-tui');
 
     expect(await session('first', home)).toContain('EXITED rc=0');
-    const [file] = cacheFiles(dir);
-    expect(file).toMatch(/^console-[0-9a-f]{32}\.v8cache$/);
-    const path = join(dir, file!);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(digestMatches(path)).toBe(true);
+    const files = cacheFiles(dir).sort();
+    expect(files).toHaveLength(2);
+    const [frame, rest] = files as [string, string];
+    const name = `-[0-9a-f]{32}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8cache$`;
+    expect(frame).toMatch(new RegExp(`^console-frame${name}`));
+    expect(rest).toMatch(new RegExp(`^console-rest${name}`));
+    for (const file of files) {
+      expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+      expect(intact(join(dir, file))).toBe(true);
+    }
+    // The rest pack's cache holds what the session compiled (Status, Logs, grpc-js, the simulator).
+    expect(statSync(join(dir, rest)).size).toBeGreaterThan(statSync(join(dir, frame)).size);
 
-    // Corrupt the payload: the next start runs without it and writes a good one in its place.
+    // Corrupt the frame pack's payload: the next start runs without it and writes a good one in its place.
+    const path = join(dir, frame);
     const raw = readFileSync(path);
     raw.fill(0x5a, 64, 4096);
     writeFileSync(path, raw);
+    expect(intact(path)).toBe(false);
     expect(await session('corrupt', home)).toContain('EXITED rc=0');
-    expect(cacheFiles(dir)).toEqual([file]);
-    expect(digestMatches(path)).toBe(true);
+    expect(cacheFiles(dir).sort()).toEqual(files);
+    expect(intact(path)).toBe(true);
 
     // A cache home under a regular file (as unwritable as a read-only home, even for root).
     const blocked = join(home, 'not-a-directory');

@@ -1,22 +1,29 @@
-// The V8 code cache the built console runs its script with (src/cli/code-cache.ts): used when it
+// The V8 code cache the built console runs its packs with (src/cli/code-cache.ts): used when it
 // matches, and otherwise (missing, corrupt, from other code, refused by V8, unreadable or unwritable)
 // ignored, replaced where possible, and never an error.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheDir, runCachedScript } from '../../src/cli/code-cache.js';
+import { codeCacheDir, codeCacheName, openCache, runCachedScript, sealCache } from '../../src/cli/code-cache.js';
 
-function fixture(source = 'let n = 0; module.exports = { sum: (a, b) => a + b, next: () => ++n, builtin: require("node:path").sep };') {
+const wrap = (body: string) => `(function (exports, require, module) {${body}\n})`;
+
+function fixture(body = 'let n = 0; module.exports = { sum: (a, b) => a + b, next: () => ++n, builtin: require("node:path").sep };') {
   const dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
   const file = join(dir, 'runtime.cjs');
-  writeFileSync(file, source);
+  writeFileSync(file, wrap(body));
   return { dir, file, cacheDir: join(dir, 'cache') };
 }
 
 type Api = { sum: (a: number, b: number) => number; next: () => number; builtin: string };
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const run = (file: string, cacheDir: string, name = codeCacheName('rt', sha(file))) =>
+  runCachedScript({ file, cacheDir, cacheName: name, sweep: { prefix: 'rt-', keep: [] }, require: createRequire(file) });
 
 let copies = 0;
 
@@ -28,79 +35,75 @@ let copies = 0;
 async function runAndSave(file: string, cacheDir: string) {
   const copy = `${file}.${++copies}.cjs`;
   copyFileSync(file, copy);
-  const run = runCachedScript(copy, 'rt', cacheDir);
-  const api = run.exports as Api;
+  const script = run(copy, cacheDir);
+  const api = script.exports as Api;
   expect(api.sum(2, 3)).toBe(5);
   expect(api.next()).toBe(1);
   expect(api.builtin).toBe('/');
-  await run.saveCache();
-  return run;
+  await script.saveCache();
+  return script;
 }
 
-const isValidCache = (file: string) => {
-  const raw = readFileSync(file);
-  return createHash('sha256').update(raw.subarray(32)).digest().equals(raw.subarray(0, 32));
-};
+const isValidCache = (file: string) => openCache(readFileSync(file)) !== undefined;
 
 describe('runCachedScript', () => {
-  it('runs without a cache, writes one (0600, digest first), and the next run uses it', async () => {
+  it('runs without a cache, writes one (0600, magic and CRC-32 first), and the next run uses it', async () => {
     const { file, cacheDir } = fixture();
     const first = await runAndSave(file, cacheDir);
     expect(first.cache).toBe('none');
-    expect(first.cacheFile).toMatch(/\/rt-[0-9a-f]{32}\.v8cache$/);
+    expect(first.cacheFile).toMatch(new RegExp(`/rt-[0-9a-f]{32}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8cache$`));
     expect(statSync(first.cacheFile).mode & 0o777).toBe(0o600);
     expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    expect(readFileSync(first.cacheFile).subarray(0, 4).toString()).toBe('TTC1');
     expect(isValidCache(first.cacheFile)).toBe(true);
     expect((await runAndSave(file, cacheDir)).cache).toBe('used');
   });
 
-  it('a corrupt cache (digest mismatch) is ignored and replaced', async () => {
+  it('a corrupt cache (one flipped byte: CRC mismatch) is ignored and replaced', async () => {
     const { file, cacheDir } = fixture();
     const { cacheFile } = await runAndSave(file, cacheDir);
     const raw = readFileSync(cacheFile);
-    raw[raw.length - 10] ^= 0xff;
+    raw[raw.length - 10] ^= 0x01;
     writeFileSync(cacheFile, raw);
+    expect(isValidCache(cacheFile)).toBe(false);
     expect((await runAndSave(file, cacheDir)).cache).toBe('none');
     expect(isValidCache(cacheFile)).toBe(true);
     expect((await runAndSave(file, cacheDir)).cache).toBe('used');
   });
 
-  it('a cache V8 refuses (garbage with a matching digest) is ignored and replaced; a truncated one is ignored', async () => {
+  it('a cache V8 refuses (garbage, sealed correctly) is ignored and replaced; a truncated one or another format is ignored', async () => {
     const { file, cacheDir } = fixture();
     const { cacheFile } = await runAndSave(file, cacheDir);
-    const garbage = Buffer.alloc(4096, 7);
-    writeFileSync(cacheFile, Buffer.concat([createHash('sha256').update(garbage).digest(), garbage]));
+    writeFileSync(cacheFile, sealCache(Buffer.alloc(4096, 7)));
     expect((await runAndSave(file, cacheDir)).cache).toBe('rejected');
     expect((await runAndSave(file, cacheDir)).cache).toBe('used');
-    writeFileSync(cacheFile, Buffer.alloc(20));
+    writeFileSync(cacheFile, Buffer.alloc(6));
+    expect((await runAndSave(file, cacheDir)).cache).toBe('none');
+    // The previous format (a SHA-256 digest first) is not this one's.
+    const payload = Buffer.alloc(64, 1);
+    writeFileSync(cacheFile, Buffer.concat([createHash('sha256').update(payload).digest(), payload]));
     expect((await runAndSave(file, cacheDir)).cache).toBe('none');
   });
 
-  it('a cache made for other code is never read, and is removed when the new one is written', async () => {
+  it('a cache made for other code is never read; writing removes the sweep\'s other caches and keeps the kept', async () => {
     const { file, cacheDir } = fixture();
     const old = await runAndSave(file, cacheDir);
+    writeFileSync(join(cacheDir, 'other-kept.v8cache'), 'x');
     // Same length, one character different: V8's own check (source length) would not notice.
     writeFileSync(file, readFileSync(file, 'utf8').replace('let n = 0', 'let n = 1'));
-    const run = runCachedScript(file, 'rt', cacheDir);
-    expect(run.cache).toBe('none');
-    expect(run.cacheFile).not.toBe(old.cacheFile);
-    expect((run.exports as Api).next()).toBe(2);
-    await run.saveCache();
-    expect(readdirSync(cacheDir)).toEqual([run.cacheFile.split('/').pop()]);
+    const kept = codeCacheName('rt', '0'.repeat(64));
+    writeFileSync(join(cacheDir, kept), 'x');
+    const script = runCachedScript({ file, cacheDir, cacheName: codeCacheName('rt', sha(file)), sweep: { prefix: 'rt-', keep: [kept] }, require: createRequire(file) });
+    expect(script.cache).toBe('none');
+    expect(script.cacheFile).not.toBe(old.cacheFile);
+    expect((script.exports as Api).next()).toBe(2);
+    await script.saveCache();
+    expect(readdirSync(cacheDir).sort()).toEqual([kept, script.cacheFile.split('/').pop(), 'other-kept.v8cache'].sort());
   });
 
-  it('a digest given by the caller (the build\'s) names the same cache as the file\'s own; another digest, another cache', async () => {
-    const { file, cacheDir } = fixture();
-    const own = await runAndSave(file, cacheDir);
-    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
-    const copy = `${file}.given.cjs`;
-    copyFileSync(file, copy);
-    const given = runCachedScript(copy, 'rt', cacheDir, sha256);
-    expect(given.cacheFile).toBe(own.cacheFile);
-    expect(given.cache).toBe('used');
-    const other = runCachedScript(copy, 'rt', cacheDir, '0'.repeat(64));
-    expect(other.cacheFile).not.toBe(own.cacheFile);
-    expect(other.cache).toBe('none');
+  it('a script with non-ASCII text is read as UTF-8', async () => {
+    const { file, cacheDir } = fixture('module.exports = { text: "µs → ok" };');
+    expect((run(file, cacheDir).exports as { text: string }).text).toBe('µs → ok');
   });
 
   it('an unwritable cache directory or a FIFO in the cache\'s place never breaks the run', async () => {
@@ -113,16 +116,30 @@ describe('runCachedScript', () => {
 
     const cacheDir = join(dir, 'fifo-cache');
     mkdirSync(cacheDir);
-    const probe = runCachedScript(file, 'rt', cacheDir);
+    const probe = run(file, cacheDir);
     execFileSync('mkfifo', [probe.cacheFile]);
-    const run = await runAndSave(file, cacheDir);
-    expect(run.cache).toBe('none');
-    expect(statSync(run.cacheFile).isFIFO()).toBe(true);
+    const script = await runAndSave(file, cacheDir);
+    expect(script.cache).toBe('none');
+    expect(statSync(script.cacheFile).isFIFO()).toBe(true);
   });
 
   it('errors thrown by the script itself are not swallowed', () => {
     const { file, cacheDir } = fixture('throw new Error("broken runtime");');
-    expect(() => runCachedScript(file, 'rt', cacheDir)).toThrow('broken runtime');
+    expect(() => run(file, cacheDir)).toThrow('broken runtime');
+  });
+});
+
+describe('sealCache / openCache', () => {
+  it('round-trips a payload and refuses a wrong magic, a short file and any changed byte', () => {
+    const payload = Buffer.from('some bytecode');
+    const sealed = sealCache(payload);
+    expect(openCache(sealed)?.equals(payload)).toBe(true);
+    for (let i = 0; i < sealed.length; i++) {
+      const bad = Buffer.from(sealed);
+      bad[i] ^= 0x80;
+      expect(openCache(bad)).toBeUndefined();
+    }
+    expect(openCache(sealed.subarray(0, 8))).toBeUndefined();
   });
 });
 

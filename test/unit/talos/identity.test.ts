@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientIdentity, normalizeFingerprint, spkiFingerprint } from '../../../src/talos/identity.js';
+import { clientIdentity, spkiFingerprint } from '../../../src/talos/identity.js';
+import { normalizeFingerprint } from '../../../src/core/fingerprint.js';
 import { fixture } from '../../fixtures/talos/index.js';
 
 describe('clientIdentity', () => {
