@@ -315,7 +315,7 @@ const packs = await (async () => {
     for (const k of keys) {
       // format cjs: `import` becomes require('./chunk.js'), `export` module.exports; import() becomes
       // a promise of require() (console-packs.ts loads the rest pack on the first such require).
-      const { code } = await transform(texts.get(k), { format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, supported: { 'dynamic-import': false }, logLevel: 'warning' });
+      const { code } = await transform(texts.get(k), { format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, supported: { 'dynamic-import': false }, logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' } });
       parts.push(`${JSON.stringify(id(k))}:function(exports,require,module){${code}\n}`);
     }
     const text = `(function (exports, require, module) {module.exports={${parts.join(',\n')}};\n})`;
