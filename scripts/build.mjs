@@ -1,13 +1,12 @@
 // Bundles src/cli/main.ts so that `npx talos-tui` loads a few minified files instead of hundreds of
-// ESM modules from node_modules. Three outputs:
-// - dist/chunks/console-frame.cjs and console-rest.cjs: the interactive console as two classic scripts
-//   (what the first frame needs, then the rest), which the bin runs through V8 code caches;
-// - dist/chunks/main.js + chunks: the same main.ts as split ES modules for --version, --help and the
-//   headless commands, without the console (nothing there draws), so they load only what they use;
-// - dist/talos-tui.js: the small CommonJS bin (src/cli/entry.ts) choosing between the two.
-// Run with `--metafile` to write dist/meta.json for size analysis (of the ES build).
+// ESM modules from node_modules:
+// - dist/chunks/pack-main.cjs, pack-frame.cjs, pack-rest.cjs: main.ts with everything it reaches, as
+//   three classic scripts (see "packs" below), which the bin runs through V8 code caches;
+// - dist/chunks/yoga.wasm: Ink's layout engine, compiled in the background while the console loads;
+// - dist/talos-tui.js: the small CommonJS bin (src/cli/entry.ts).
+// Run with `--metafile` to write dist/meta.json for size analysis.
 import { build, transform } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -184,19 +183,6 @@ const lazyBuiltins = {
   },
 };
 
-// The ES build (--version, --help, the headless commands) never draws: main.ts's dynamic import of
-// the console (app.tsx) resolves there to this stub, so no chunk holds React or Ink. The bin runs
-// the console from chunks/console-*.cjs only (src/cli/entry.ts).
-const noConsoleInChunks = {
-  name: 'no-console-in-chunks',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/app\.js$/ }, (args) => (args.importer.endsWith('src/cli/main.ts') ? { path: 'app', namespace: 'no-console' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'no-console' }, () => ({
-      contents: "export function runConsole() { throw new Error('the console runs from chunks/console-*.cjs: start it through the bin, dist/talos-tui.js'); }",
-      loader: 'js',
-    }));
-  },
-};
 
 // grpc-js requires @grpc/proto-loader (and with it protobufjs, ~130 KB) only to describe its channelz
 // and ORCA services, which talos-tui never serves: the require fails as a missing module would.
@@ -254,70 +240,89 @@ const common = {
   logLevel: 'warning',
 };
 
-// The interactive console runs as TWO classic scripts of CommonJS-shaped chunks, which the bin
-// (src/cli/entry.ts) runs through V8 code caches (src/cli/console-packs.ts, code-cache.ts):
-// - chunks/console-frame.cjs: what the first frame needs (main.ts, app.tsx, React, Ink, yoga's glue,
-//   the shell): ~0.3 MB, read, deserialised and run before anything is drawn;
-// - chunks/console-rest.cjs: everything else (the panes, grpc-js, the simulator, ops), ~1.5 MB, read
-//   when the console first imports something of it, after the first frame.
+// talos-tui runs from three classic scripts of CommonJS-shaped chunks ("packs"), which the bin
+// (src/cli/entry.ts) runs through V8 code caches (src/cli/packs.ts, code-cache.ts):
+// - chunks/pack-main.cjs: main.ts and what it imports statically (argument parsing, the command
+//   table): enough for --version and --help;
+// - chunks/pack-frame.cjs: what the console's first frame needs on top (app.tsx, React, Ink, yoga's
+//   glue, the shell), read only by the console, before its first frame;
+// - chunks/pack-rest.cjs: everything else (the panes, the commands, grpc-js, the simulator), read
+//   when something of it is first imported: by the console right after its first frame, by a
+//   headless command when main.ts loads the command.
 // main.ts is bundled as split ES modules (so each module is in exactly one chunk: React, Ink,
-// terminal.ts, the buffer budget... exist once), each chunk becomes a CommonJS function
-// (imports become require('./chunk.js'), dynamic imports a promise of it), and the chunks statically
-// reachable from main.ts and app.tsx form the frame pack. No ES module graph to link before the first
-// frame (that cost ~18 ms) and nothing compiled again; reading 2 MB of script text costs ~3 ms of
-// page faults and copying, so what the first frame does not need is not read before it.
+// terminal.ts, the buffer budget... exist once), and each chunk becomes a CommonJS function
+// (imports become require('./chunk.js'), dynamic imports a promise of it). No ES module graph to
+// link (that cost ~18 ms before the console's first frame and ~20 ms of each headless command) and
+// nothing compiled again; and what a run does not need is not read (2 MB of script text cost ~3 ms).
 const packs = await (async () => {
   const split = await build({
     ...common,
     entryPoints: { main: 'src/cli/main.ts' },
-    outdir: 'dist/console-esm',
+    outdir: 'dist/split',
     write: false,
     format: 'esm',
     splitting: true,
     chunkNames: '[name]-[hash]',
-    // main.ts reads import.meta.url only when run from source or as ES chunks.
+    // main.ts reads import.meta.url only when run from source.
     logOverride: { 'empty-import-meta': 'silent' },
     plugins: [reactOnce, devtoolsStub, noProtoLoader, narrowTextFirst, styledCharsJoin, graphemesWithoutIcu, yogaSync, lazyBuiltins],
   });
+  if (process.argv.includes('--metafile')) writeFileSync('dist/meta.json', JSON.stringify(split.metafile));
   const outputs = split.metafile.outputs;
   const chunks = Object.keys(outputs).filter((k) => k.endsWith('.js'));
   const id = (k) => `./${k.split('/').pop()}`;
   const entryOf = (source) => {
     const found = chunks.find((k) => outputs[k].entryPoint === source);
-    if (!found) throw new Error(`console build: no chunk for ${source}`);
+    if (!found) throw new Error(`build: no chunk for ${source}`);
     return found;
   };
+  const inputsOf = (keys) => [...keys].flatMap((k) => Object.keys(outputs[k].inputs));
   // Self-contained: the chunks load one another and node builtins, nothing else.
   for (const k of chunks) {
     const outside = outputs[k].imports.filter((i) => !i.external && !chunks.includes(i.path)).map((i) => i.path);
-    if (outside.length > 0) throw new Error(`console chunk ${k} loads ${outside.join(', ')}: the console may load only its chunks and node builtins`);
+    if (outside.length > 0) throw new Error(`chunk ${k} loads ${outside.join(', ')}: talos-tui may load only its chunks and node builtins`);
   }
   // One React, one Ink (inputs in a plugin's namespace are the re-exporting wrappers, not copies).
   for (const main of ['react/index.js', 'ink/build/index.js']) {
-    const copies = chunks.flatMap((k) => Object.keys(outputs[k].inputs)).filter((i) => !i.includes(':') && i.endsWith(`node_modules/${main}`));
-    if (copies.length !== 1) throw new Error(`the console must hold exactly one ${main} (holds ${copies.join(', ') || 'none'})`);
+    const copies = inputsOf(chunks).filter((i) => !i.includes(':') && i.endsWith(`node_modules/${main}`));
+    if (copies.length !== 1) throw new Error(`the build must hold exactly one ${main} (holds ${copies.join(', ') || 'none'})`);
   }
-  const frame = new Set();
-  const reach = (k) => {
-    if (frame.has(k)) return;
-    frame.add(k);
-    for (const i of outputs[k].imports) if (i.kind === 'import-statement' && !i.external) reach(i.path);
+  const closure = (from, into = new Set()) => {
+    if (into.has(from)) return into;
+    into.add(from);
+    for (const i of outputs[from].imports) if (i.kind === 'import-statement' && !i.external) closure(i.path, into);
+    return into;
   };
-  reach(entryOf('src/cli/main.ts'));
-  reach(entryOf('src/cli/app.tsx'));
-  // The split must keep the network and the simulator out of the first frame's pack.
-  const early = [...frame].flatMap((k) => Object.keys(outputs[k].inputs)).filter((i) => /node_modules\/@grpc\/|^src\/(sim|talos\/client)/.test(i));
-  if (early.length > 0) throw new Error(`the console's frame pack must not hold ${early.slice(0, 5).join(', ')}: something the first frame imports statically reaches them`);
+  const mainSet = closure(entryOf('src/cli/main.ts'));
+  const frameSet = new Set([...closure(entryOf('src/cli/app.tsx'))].filter((k) => !mainSet.has(k)));
+  const packOf = (k) => (mainSet.has(k) ? 'main' : frameSet.has(k) ? 'frame' : 'rest');
+  // Only the console draws: the headless commands (each a chunk main.ts imports on demand) must not
+  // import the frame pack statically, or --version's neighbours would read and run React and Ink.
+  const commands = chunks.filter((k) => /^src\/cli\/commands\/[^/]+\.ts$/.test(outputs[k].entryPoint ?? ''));
+  if (commands.length === 0) throw new Error('build: found no command chunks (src/cli/commands/*.ts): update scripts/build.mjs');
+  for (const k of commands) {
+    const drawing = [...closure(k)].filter((c) => frameSet.has(c));
+    if (drawing.length > 0) throw new Error(`the command ${outputs[k].entryPoint} imports the console's frame pack statically (${drawing.join(', ')}): headless runs would load React and Ink`);
+  }
+  const drawingLibs = inputsOf([...mainSet]).filter((i) => /node_modules\/(react|react-reconciler|ink|yoga-layout)\//.test(i));
+  if (drawingLibs.length > 0) throw new Error(`the main pack must not hold the console's libraries (holds ${drawingLibs.slice(0, 5).join(', ')})`);
+  // ...and the network and the simulator stay out of what the console reads before its first frame.
+  const early = inputsOf([...mainSet, ...frameSet]).filter((i) => /node_modules\/@grpc\/|^src\/(sim|talos\/client)/.test(i));
+  if (early.length > 0) throw new Error(`the main and frame packs must not hold ${early.slice(0, 5).join(', ')}: something main.ts or app.tsx imports statically reaches them`);
 
   const texts = new Map(split.outputFiles.map((f) => [f.path.slice(process.cwd().length + 1), f.text]));
-  const pack = async (file, keys) => {
+  const writePack = async (name) => {
     const parts = [];
-    for (const k of keys) {
+    for (const k of chunks.filter((c) => packOf(c) === name)) {
       // format cjs: `import` becomes require('./chunk.js'), `export` module.exports; import() becomes
-      // a promise of require() (console-packs.ts loads the rest pack on the first such require).
-      const { code } = await transform(texts.get(k), { format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, supported: { 'dynamic-import': false }, logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' } });
+      // a promise of require() (packs.ts reads the pack holding the chunk on its first require).
+      const { code } = await transform(texts.get(k), {
+        format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, supported: { 'dynamic-import': false },
+        logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' },
+      });
       parts.push(`${JSON.stringify(id(k))}:function(exports,require,module){${code}\n}`);
     }
+    const file = `pack-${name}.cjs`;
     const text = `(function (exports, require, module) {module.exports={${parts.join(',\n')}};\n})`;
     // The bin compiles the file as it is: one function expression, ASCII, so read as Latin-1.
     const wide = /[^\x00-\x7f]/.exec(text);
@@ -328,65 +333,37 @@ const packs = await (async () => {
     writeFileSync(`dist/chunks/${file}`, text);
     return createHash('sha256').update(text).digest('hex');
   };
-  const frameKeys = chunks.filter((k) => frame.has(k));
-  const restKeys = chunks.filter((k) => !frame.has(k));
-  if (!yogaWasm) throw new Error('yoga-sync: the console build found no yoga-layout: update scripts/build.mjs');
+  if (!yogaWasm) throw new Error('yoga-sync: the build found no yoga-layout: update scripts/build.mjs');
   writeFileSync('dist/chunks/yoga.wasm', yogaWasm);
   return {
     main: id(entryOf('src/cli/main.ts')),
-    frame: await pack('console-frame.cjs', frameKeys),
-    rest: await pack('console-rest.cjs', restKeys),
+    sha256: { main: await writePack('main'), frame: await writePack('frame'), rest: await writePack('rest') },
+    chunks: Object.fromEntries(chunks.map((k) => [id(k), packOf(k)])),
   };
 })();
-const result = await build({
-  ...common,
-  // The bin (below) imports this for --version, --help and the headless commands.
-  entryPoints: { 'chunks/main': 'src/cli/main.ts' },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
-  splitting: true,
-  format: 'esm',
-  // The createRequire shim lets bundled CommonJS (grpc-js, node-forge) call require() for node
-  // builtins from inside an ES module.
-  banner: {
-    js: "import {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);",
-  },
-  plugins: [noConsoleInChunks, noProtoLoader],
-});
 
-// The headless chunks draw nothing: a React or Ink in them would be dead weight in the tarball.
-const drawing = Object.keys(result.metafile.inputs).filter((i) => /node_modules\/(react|react-reconciler|ink|yoga-layout)\//.test(i));
-if (drawing.length > 0) throw new Error(`the ES chunks must not hold the console's libraries (hold ${drawing.join(', ')})`);
-
-// The bin, src/cli/entry.ts, is CommonJS: an ES module entry costs ~4 ms more before anything runs,
-// and the console path (chunks/console-*.cjs) needs no ES module at all. dist/package.json makes .js
-// files CommonJS; dist/chunks/package.json keeps the chunks ES modules.
+// The bin, src/cli/entry.ts, is CommonJS (dist/package.json says so): an ES module entry costs
+// ~4 ms more before anything runs, and nothing after it is an ES module.
 const entryBuild = await build({
   ...common,
-  define: { ...common.define, __CONSOLE_PACKS__: JSON.stringify(packs) },
+  define: { ...common.define, __PACKS__: JSON.stringify(packs) },
   entryPoints: ['src/cli/entry.ts'],
   outfile: 'dist/talos-tui.js',
   format: 'cjs',
   banner: { js: '#!/usr/bin/env node' },
 });
 writeFileSync('dist/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
-writeFileSync('dist/chunks/package.json', `${JSON.stringify({ type: 'module' })}\n`);
 {
   const inputs = Object.keys(entryBuild.metafile.outputs['dist/talos-tui.js'].inputs);
-  const unexpected = inputs.filter((i) => !/^(src\/(cli\/(entry|code-cache|console-hooks|console-packs|split-command)\.ts|io\/atomic-file\.ts)|<define:__CONSOLE_PACKS__>)$/.test(i));
+  const unexpected = inputs.filter((i) => !/^(src\/(cli\/(entry|code-cache|console-hooks|packs|split-command)\.ts|io\/atomic-file\.ts)|<define:__PACKS__>)$/.test(i));
   if (unexpected.length > 0) throw new Error(`the bin must stay small; it bundles ${unexpected.join(', ')}`);
 }
 
 chmodSync('dist/talos-tui.js', 0o755);
-if (process.argv.includes('--metafile')) writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 
-// Report what start-up has to read: the entry and the chunks it imports statically.
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
-const entry = result.metafile.outputs['dist/chunks/main.js'];
-const staticImports = entry.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path);
-const total = readdirSync('dist/chunks').reduce((sum, f) => sum + statSync(join('dist/chunks', f)).size, 0);
+const size = (pack) => kib(statSync(`dist/chunks/pack-${pack}.cjs`).size);
 console.log(
-  `built dist/talos-tui.js (${kib(statSync('dist/talos-tui.js').size)}), console packs ${kib(statSync('dist/chunks/console-frame.cjs').size)} + ${kib(statSync('dist/chunks/console-rest.cjs').size)}, ` +
-    `chunks/main.js (${staticImports.length} static chunk(s)) + ` +
-    `${readdirSync('dist/chunks').length} chunks (${kib(total)}) in ${Math.round(performance.now() - started)} ms`,
+  `built dist/talos-tui.js (${kib(statSync('dist/talos-tui.js').size)}), packs main ${size('main')}, frame ${size('frame')}, rest ${size('rest')} ` +
+    `(${Object.keys(packs.chunks).length} chunks) in ${Math.round(performance.now() - started)} ms`,
 );

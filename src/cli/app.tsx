@@ -14,7 +14,7 @@ import type { TalosconfigSelection } from '../talos/talosconfig.js';
 import { certificateProblem } from '../ui/shell/header-model.js';
 import { Shell } from '../ui/shell/Shell.js';
 import { enterAltScreen, onRestore, restoreTerminal } from '../ui/terminal.js';
-import { saveConsoleCodeCache } from './console-hooks.js';
+import { saveCodeCaches } from './console-hooks.js';
 import type { MessageTone } from '../core/tone.js';
 
 export interface AppProps {
@@ -100,7 +100,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
   enterAltScreen();
   const ink = render(<App {...props} />, { exitOnCtrlC: true });
   // The first frame is out: the next start can skip compiling what it took (built package only).
-  void saveConsoleCodeCache();
+  void saveCodeCaches();
   const update = (next: Partial<AppProps>) => {
     props = { ...props, ...next };
     // After quitting (while the simulator was still starting, say) nothing may mount again: a
@@ -170,7 +170,5 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
     await connecting;
     props.session?.close();
     await (sim as SimHandle | null)?.stop();
-    // What the session compiled after the first frame (the rest pack), for the next start.
-    await saveConsoleCodeCache();
   }
 }

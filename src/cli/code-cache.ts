@@ -96,10 +96,10 @@ export function codeCacheName(name: string, sourceSha256: string): string {
   return `${name}-${sourceSha256.slice(0, 32)}-${process.version}-${process.arch}${SUFFIX}`;
 }
 
-/** Which other caches writing this one removes: names starting with `prefix`, except those in `keep`. */
+/** Which other caches writing this one removes: names starting with `prefix`, except those `keep` says. */
 export interface CacheSweep {
   prefix: string;
-  keep: string[];
+  keep: (name: string) => boolean;
 }
 
 export interface CachedScriptOptions {
@@ -108,7 +108,7 @@ export interface CachedScriptOptions {
   cacheDir: string;
   /** The cache file's name in cacheDir (codeCacheName). */
   cacheName: string;
-  /** Writing the cache removes the caches in cacheDir named `prefix...` (other builds, other Node versions) but those in `keep`. */
+  /** Writing the cache removes the caches in cacheDir named `prefix...` (other builds, other Node versions) but those `keep` accepts. */
   sweep: CacheSweep;
   /** What the script gets as `require`. */
   require: (id: string) => unknown;
@@ -139,7 +139,7 @@ export function runCachedScript({ file, cacheDir, cacheName, sweep, require }: C
       await writeFileAtomic(cacheFile, sealCache(data), { overwrite: true, what: 'the code cache' });
       // Caches of earlier builds or Node versions are never read again.
       for (const entry of await readdir(cacheDir)) {
-        if (entry.startsWith(sweep.prefix) && entry.endsWith(SUFFIX) && entry !== cacheName && !sweep.keep.includes(entry)) {
+        if (entry.startsWith(sweep.prefix) && entry.endsWith(SUFFIX) && entry !== cacheName && !sweep.keep(entry)) {
           await unlink(path.join(cacheDir, entry)).catch(() => undefined);
         }
       }

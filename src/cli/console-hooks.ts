@@ -1,15 +1,15 @@
-// What the bin (entry.ts) hands the built console (chunks/console-*.cjs) through two global symbols,
-// and how the console takes it. A module of its own that imports nothing: the console imports it
-// before its first frame, and code-cache.ts's imports (zlib, vm, fs) have no business there.
-// - The code caches' saver: the console calls it once its first frame is out and when it quits
-//   (console-packs.ts, code-cache.ts).
+// What the bin (entry.ts) hands the built talos-tui (the packs, packs.ts) through two global symbols,
+// and how main.ts and the console take it. A module of its own that imports nothing: the console
+// imports it before its first frame, and code-cache.ts's imports (zlib, vm, fs) have no business there.
+// - The code caches' saver: main.ts calls it before exiting, the console once its first frame is out
+//   (packs.ts, code-cache.ts).
 // - Yoga's WebAssembly (dist/chunks/yoga.wasm, ~70 KB), which the bin starts compiling in the
 //   background before it reads and runs the console's 2 MB script, so that the compile (~1.5 ms
 //   of one core) is done by the time Ink loads instead of holding up the first frame. The build
 //   makes yoga-layout take it from here (scripts/build.mjs, yoga-sync).
 // Run from source (tsx, tests), neither is there: nothing is saved, and yoga-layout loads itself.
 
-/** Where the bin leaves the saver of the console packs' code caches, when it ran the console that way. */
+/** Where the bin leaves the saver of the packs' code caches. */
 export const SAVE_CODE_CACHE = Symbol.for('talos-tui.save-code-cache');
 /** Where the bin leaves the Promise of yoga's compiled WebAssembly.Module, and later the module itself. */
 export const YOGA_WASM = Symbol.for('talos-tui.yoga-wasm');
@@ -17,12 +17,12 @@ export const YOGA_WASM = Symbol.for('talos-tui.yoga-wasm');
 type Hooks = Record<symbol, unknown>;
 
 /**
- * Writes the code caches of the console packs read so far that had none (missing or stale). The
- * console calls it once its first frame is out (the frame pack's cache then holds what drawing it
- * compiled) and when it quits (the rest pack's, what the session compiled). Never rejects; nothing
- * happens run from source.
+ * Writes the code caches of the packs read so far that had none (missing or stale). Called once
+ * the console's first frame is out (the main and frame packs' caches then hold what drawing it
+ * compiled) and before talos-tui exits (the rest pack's: what the session or the command compiled).
+ * Never rejects; nothing happens run from source.
  */
-export function saveConsoleCodeCache(): Promise<void> {
+export function saveCodeCaches(): Promise<void> {
   return ((globalThis as Hooks)[SAVE_CODE_CACHE] as (() => Promise<void>) | undefined)?.() ?? Promise.resolve();
 }
 

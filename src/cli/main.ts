@@ -10,7 +10,7 @@ import { parseCommandLine, connectionOptions, commaList, intFlag, UsageError } f
 import { commandLoaders } from './commands/index.js';
 import type { Command, CommandIO } from './commands/types.js';
 import { splitCommand } from './split-command.js';
-import { yogaCompiled } from './console-hooks.js';
+import { saveCodeCaches, yogaCompiled } from './console-hooks.js';
 import { restoreTerminal } from '../ui/terminal.js';
 import { safeText } from '../core/terminal-text.js';
 
@@ -173,4 +173,9 @@ function exitWith(code: number): void {
   process.stdout.write('', () => process.exit(code));
 }
 
-main(process.argv.slice(2)).then(exitWith, (err: unknown) => fatal('crashed', err));
+// Before exiting, the built package writes what this run compiled, if its code caches were missing
+// (console-hooks.ts): once after an install, so the next run starts faster.
+main(process.argv.slice(2)).then(
+  (code) => saveCodeCaches().then(() => exitWith(code)),
+  (err: unknown) => fatal('crashed', err),
+);

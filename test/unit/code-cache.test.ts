@@ -23,7 +23,7 @@ type Api = { sum: (a: number, b: number) => number; next: () => number; builtin:
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const run = (file: string, cacheDir: string, name = codeCacheName('rt', sha(file))) =>
-  runCachedScript({ file, cacheDir, cacheName: name, sweep: { prefix: 'rt-', keep: [] }, require: createRequire(file) });
+  runCachedScript({ file, cacheDir, cacheName: name, sweep: { prefix: 'rt-', keep: () => false }, require: createRequire(file) });
 
 let copies = 0;
 
@@ -93,7 +93,7 @@ describe('runCachedScript', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('let n = 0', 'let n = 1'));
     const kept = codeCacheName('rt', '0'.repeat(64));
     writeFileSync(join(cacheDir, kept), 'x');
-    const script = runCachedScript({ file, cacheDir, cacheName: codeCacheName('rt', sha(file)), sweep: { prefix: 'rt-', keep: [kept] }, require: createRequire(file) });
+    const script = runCachedScript({ file, cacheDir, cacheName: codeCacheName('rt', sha(file)), sweep: { prefix: 'rt-', keep: (name) => name === kept }, require: createRequire(file) });
     expect(script.cache).toBe('none');
     expect(script.cacheFile).not.toBe(old.cacheFile);
     expect((script.exports as Api).next()).toBe(2);
