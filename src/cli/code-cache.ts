@@ -1,10 +1,10 @@
 // Runs a bundled classic script with a V8 code cache, so that a later start skips compiling what the
-// previous one compiled. Used for dist/chunks/console.cjs (the whole console with React, Ink and
-// yoga, see scripts/build.mjs): compiling it costs ~50 ms of CPU before the first frame.
+// previous one compiled. Used for the packs dist/chunks/pack-*.cjs (packs.ts, scripts/build.mjs):
+// compiling what the console's first frame runs costs ~50 ms of CPU.
 //
 // The script file is ONE function expression, `(function (exports, require, module) {...})`, which
 // the build writes that way: V8 compiles the text as read, with no wrapper to concatenate (and no
-// 2 MB copy to flatten). ASCII text is read as Latin-1, which spares UTF-8 decoding.
+// copy of the whole text to flatten). ASCII text is read as Latin-1, which spares UTF-8 decoding.
 //
 // The cache must never make start-up worse or wrong:
 // - its name carries the script's SHA-256 (computed by the build), the Node version and the
@@ -15,8 +15,8 @@
 //   what is guarded against is a damaged file, not an attacker who can already write the user's home);
 // - anything wrong with the cache (missing, truncated, corrupt, rejected by V8, an unwritable or
 //   read-only directory) means running without it; a rejected or missing cache is written anew;
-// - the cache is written later, when the caller says the script has done its start-up work
-//   (after the first frame), through writeFileAtomic (0600, temp file + rename).
+// - the cache is written later, when the caller says the script has done its work (after the
+//   console's first frame, before a run exits), through writeFileAtomic (0600, temp file + rename).
 import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -96,20 +96,14 @@ export function codeCacheName(name: string, sourceSha256: string): string {
   return `${name}-${sourceSha256.slice(0, 32)}-${process.version}-${process.arch}${SUFFIX}`;
 }
 
-/** Which other caches writing this one removes: names starting with `prefix`, except those `keep` says. */
-export interface CacheSweep {
-  prefix: string;
-  keep: (name: string) => boolean;
-}
-
 export interface CachedScriptOptions {
   /** The script: one function expression taking exports, require, module (see above). */
   file: string;
   cacheDir: string;
   /** The cache file's name in cacheDir (codeCacheName). */
   cacheName: string;
-  /** Writing the cache removes the caches in cacheDir named `prefix...` (other builds, other Node versions) but those `keep` accepts. */
-  sweep: CacheSweep;
+  /** Writing the cache removes the other caches in cacheDir (other builds, other Node versions) but those `keep` accepts. */
+  keep: (cacheName: string) => boolean;
   /** What the script gets as `require`. */
   require: (id: string) => unknown;
 }
@@ -118,7 +112,7 @@ export interface CachedScriptOptions {
  * Runs a script in this context, compiled with its code cache. Errors thrown by the script itself
  * propagate; cache problems never do.
  */
-export function runCachedScript({ file, cacheDir, cacheName, sweep, require }: CachedScriptOptions): CachedScript {
+export function runCachedScript({ file, cacheDir, cacheName, keep, require }: CachedScriptOptions): CachedScript {
   const source = readScript(file);
   const cacheFile = path.join(cacheDir, cacheName);
   const cachedData = readCache(cacheFile);
@@ -139,7 +133,7 @@ export function runCachedScript({ file, cacheDir, cacheName, sweep, require }: C
       await writeFileAtomic(cacheFile, sealCache(data), { overwrite: true, what: 'the code cache' });
       // Caches of earlier builds or Node versions are never read again.
       for (const entry of await readdir(cacheDir)) {
-        if (entry.startsWith(sweep.prefix) && entry.endsWith(SUFFIX) && entry !== cacheName && !sweep.keep(entry)) {
+        if (entry.endsWith(SUFFIX) && entry !== cacheName && !keep(entry)) {
           await unlink(path.join(cacheDir, entry)).catch(() => undefined);
         }
       }

@@ -4,8 +4,8 @@
 // - The code caches' saver: main.ts calls it before exiting, the console once its first frame is out
 //   (packs.ts, code-cache.ts).
 // - Yoga's WebAssembly (dist/chunks/yoga.wasm, ~70 KB), which the bin starts compiling in the
-//   background before it reads and runs the console's 2 MB script, so that the compile (~1.5 ms
-//   of one core) is done by the time Ink loads instead of holding up the first frame. The build
+//   background before it reads and runs the console's packs, so that the compile (~1.5 ms of one
+//   core) is done by the time Ink loads instead of holding up the first frame. The build
 //   makes yoga-layout take it from here (scripts/build.mjs, yoga-sync).
 // Run from source (tsx, tests), neither is there: nothing is saved, and yoga-layout loads itself.
 

@@ -174,8 +174,10 @@ function exitWith(code: number): void {
 }
 
 // Before exiting, the built package writes what this run compiled, if its code caches were missing
-// (console-hooks.ts): once after an install, so the next run starts faster.
+// (console-hooks.ts): once after an install, so the next run starts faster. A cache directory that
+// hangs (a dead network home) holds the exit up for at most SAVE_WAIT_MS: the cache is then not there.
+const SAVE_WAIT_MS = 1000;
 main(process.argv.slice(2)).then(
-  (code) => saveCodeCaches().then(() => exitWith(code)),
+  (code) => Promise.race([saveCodeCaches(), new Promise((resolve) => setTimeout(resolve, SAVE_WAIT_MS).unref())]).then(() => exitWith(code)),
   (err: unknown) => fatal('crashed', err),
 );

@@ -53,13 +53,13 @@ export interface LoadedPacks {
 export function runPacks(dir: string, manifest: PackManifest, cacheKey: CacheKey, cacheDir: string, nodeRequire: (id: string) => unknown): LoadedPacks {
   // Writing a cache removes the caches of other builds and Node versions, not the other runs'.
   const current = PACKS.map((pack) => codeCacheName('', manifest.sha256[pack]));
-  const sweep = { prefix: '', keep: (name: string) => current.some((suffix) => name.endsWith(suffix)) };
+  const keep = (name: string) => current.some((suffix) => name.endsWith(suffix));
   const scripts: { pack: PackName; script: CachedScript }[] = [];
   const functions = new Map<string, ChunkFunction>();
   const modules = new Map<string, { exports: unknown }>();
 
   const read = (pack: PackName) => {
-    const script = runCachedScript({ file: path.join(dir, `pack-${pack}.cjs`), cacheDir, cacheName: codeCacheName(cacheKey(pack), manifest.sha256[pack]), sweep, require: nodeRequire });
+    const script = runCachedScript({ file: path.join(dir, `pack-${pack}.cjs`), cacheDir, cacheName: codeCacheName(cacheKey(pack), manifest.sha256[pack]), keep, require: nodeRequire });
     scripts.push({ pack, script });
     for (const [id, fn] of Object.entries(script.exports as Record<string, ChunkFunction>)) functions.set(id, fn);
   };
