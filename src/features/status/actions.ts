@@ -43,9 +43,9 @@ export function statusActions(ctx: StatusActionContext): Action[] {
   const move = (delta: number) => () => c.move(delta, ctx.lists());
 
   const serviceOp = (verb: ServiceVerb, dangerous: boolean, detail: string[]) => () => {
-    const { node: shown, service } = at();
-    const node = shown!;
-    const id = service!.id;
+    const under = at();
+    const node = under.node!;
+    const id = under.service!.id;
     ctx.confirm({
       title: `${verb[0]!.toUpperCase()}${verb.slice(1)} service ${id} on ${node}?`,
       detail,
