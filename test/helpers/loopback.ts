@@ -52,11 +52,15 @@ export async function freeLoopback24(opts: { length?: number } = {}): Promise<st
   throw new Error('no free loopback /24 found after 64 tries');
 }
 
-/** "127.B.C" with B in 1-254 and C in 0-255, of exactly `length` characters when given (7 to 11). */
+/**
+ * "127.B.C" with B in 2-254 and C in 0-255, of exactly `length` characters when given (7 to 11).
+ * 127.0.0.0/15 is left out: the Discovery pane's test scans all of it (--force), and a server of
+ * another test there would see its connections.
+ */
 function randomPrefix(length?: number): string {
   if (length !== undefined && (length < 7 || length > 11)) throw new Error(`a loopback /24 prefix has 7 to 11 characters, not ${length}`);
   for (;;) {
-    const prefix = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}`;
+    const prefix = `127.${2 + Math.floor(Math.random() * 253)}.${Math.floor(Math.random() * 256)}`;
     if (length === undefined || prefix.length === length) return prefix;
   }
 }
