@@ -1,7 +1,7 @@
-// A reducer's state behind a ThrottledStore: the base of a pane controller (Apply, META). The
-// controller changes its state only by dispatching typed events to a pure reducer; React reads the
-// published snapshots (at most 10 a second), actions read `current` (the state as of the key press,
-// never an older frame's).
+// A reducer's state behind a ThrottledStore: the base of a pane controller (Apply, META, Status's
+// cursors). The controller changes its state only by dispatching typed events to a pure reducer;
+// React reads the published snapshots (at most 10 a second unless told), actions read `current`
+// (the state as of the key press, never an older frame's).
 import { ThrottledStore, type ThrottledStoreOptions } from './throttled-store.js';
 
 export class ReducerStore<S, E> {

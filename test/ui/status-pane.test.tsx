@@ -209,6 +209,34 @@ describe('Status pane', () => {
     await s.press(ESC);
   });
 
+  it('↓ then r in one input chunk restarts the service the move selected; → then r keeps it on the next node', async () => {
+    const s = mount();
+    await s.ready();
+    await s.until(/kubelet\s+Running/);
+    // Six rows down, the cursor sits right above kubelet (Talos restarts only some services through
+    // the API: kubelet is one), and the screen says so.
+    await s.press(...Array(6).fill(DOWN));
+    await s.until(/\n> \S+[^\n]*\n\s+kubelet\s/);
+    await s.until('r restart');
+    const kubelet = sim.node('cp1')!.machine.services.get('kubelet')!;
+    const restarts = () => kubelet.events.filter((e) => e.msg === 'Stopping service').length;
+    const before = restarts();
+
+    s.stdin.write(`${DOWN}r`);
+    await s.until(`Restart service kubelet on ${CP1}?`);
+    await s.fieldReady();
+    await s.press(CP1, ENTER);
+    await s.until('Service "kubelet" restarted');
+    expect(restarts() - before).toBe(1);
+
+    // The node switch and the action together: r is for the same service (kept by id) on the next node.
+    await s.until('r restart');
+    s.stdin.write(`${RIGHT}r`);
+    await s.until(`Restart service kubelet on ${NET}.12?`);
+    await s.press(ESC);
+    await s.until('cancelled: nothing was done');
+  });
+
   it('saves a snapshot to the path typed in the prompt and shows its sha256', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'status-ui-'));
     const file = path.join(dir, 'ui.snapshot');

@@ -2,33 +2,22 @@
 // and the ? help). Which actions are enabled follows the view: service actions act on the service
 // under the cursor of the node shown; etcd actions on the node under the cursor of the etcd table.
 // Dangerous ones open ConfirmDangerous (type the node name) before anything is sent.
-import type { EtcdStatusRow } from '../../core/etcd/health.js';
-import type { ServiceRow } from '../../core/services.js';
 import type { Action, ShellApi } from '../../ui/pane-types.js';
 import type { ConfirmRequest } from '../../ui/ConfirmDangerous.js';
+import type { StatusController } from './controller.js';
 import { defragment, disarmAlarms, forfeitLeadership, serviceAction, type Outcome, type ServiceVerb } from './operations.js';
-import type { StatusSnapshot, StatusSource } from './source.js';
+import type { StatusSource } from './source.js';
+import type { StatusLists } from './state.js';
 
-export type StatusView = 'services' | 'etcd' | 'members' | 'nodes';
-export const VIEWS: readonly StatusView[] = ['services', 'etcd', 'members', 'nodes'];
-
-/** What the actions act on. The pane passes getters over its latest render, so a key that arrives
- *  before this table is republished still acts on what the screen shows. */
+/** What the actions act on. They read the controller's cursors and the source's snapshot as of the
+ *  key press, so a key that arrives before this table is republished (or right after a move in the
+ *  same input chunk) acts on what the move selected, never on an older frame. */
 export interface StatusActionContext {
   source: StatusSource | null;
   shell: ShellApi;
-  snapshot: StatusSnapshot | null;
-  view: StatusView;
-  setView(view: StatusView): void;
-  /** The node shown in the services view. */
-  node: string | undefined;
-  service: ServiceRow | undefined;
-  /** The etcd status row under the cursor (etcd view). */
-  etcdNode: string | undefined;
-  etcdRow: EtcdStatusRow | undefined;
-  move(delta: number): void;
-  switchNode(delta: number): void;
-  toggleEvents(): void;
+  controller: StatusController;
+  /** The lists as of now: the source's latest snapshot with the `/` filter in force applied. */
+  lists(): StatusLists;
   confirm(request: ConfirmRequest): void;
   askSnapshotPath(node: string): void;
 }
@@ -39,16 +28,24 @@ export function report(shell: ShellApi, pending: Promise<Outcome>): void {
 }
 
 export function statusActions(ctx: StatusActionContext): Action[] {
-  const { source, shell } = ctx;
-  const onServices = () => ctx.view === 'services';
-  const onEtcd = () => ctx.view === 'etcd';
-  const serviceReady = () => onServices() && source !== null && ctx.node !== undefined && ctx.service !== undefined && ctx.service.failed === undefined;
-  const etcdReady = () => onEtcd() && source !== null && ctx.etcdNode !== undefined;
-  const next = (d: number) => VIEWS[(VIEWS.indexOf(ctx.view) + d + VIEWS.length) % VIEWS.length]!;
+  const { source, shell, controller: c } = ctx;
+  const snapshot = () => source?.store.getSnapshot() ?? null;
+  const at = () => c.selection(ctx.lists());
+  const onServices = () => c.current.view === 'services';
+  const onEtcd = () => c.current.view === 'etcd';
+  const serviceReady = () => {
+    if (!onServices() || source === null) return false;
+    const { node, service } = at();
+    return node !== undefined && service !== undefined && service.failed === undefined;
+  };
+  const etcdReady = () => onEtcd() && source !== null && at().etcdNode !== undefined;
+  const etcdRow = (node: string) => snapshot()?.etcd?.statusRows.find((r) => r.node === node);
+  const move = (delta: number) => () => c.move(delta, ctx.lists());
 
   const serviceOp = (verb: ServiceVerb, dangerous: boolean, detail: string[]) => () => {
-    const node = ctx.node!;
-    const id = ctx.service!.id;
+    const under = at();
+    const node = under.node!;
+    const id = under.service!.id;
     ctx.confirm({
       title: `${verb[0]!.toUpperCase()}${verb.slice(1)} service ${id} on ${node}?`,
       detail,
@@ -62,7 +59,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
 
   /** etcd steps: refused before asking when another one is running (one at a time). */
   const etcdOp = (what: string, build: (node: string) => ConfirmRequest) => () => {
-    const node = ctx.etcdNode!;
+    const node = at().etcdNode!;
     const busy = source!.busy;
     if (busy) {
       const text = `${what} of ${node} refused: ${busy.kind} of ${busy.node} is still running (one etcd operation at a time)`;
@@ -73,34 +70,34 @@ export function statusActions(ctx: StatusActionContext): Action[] {
   };
 
   const defragDetail = (node: string): string[] => {
-    const r = ctx.etcdRow;
+    const r = etcdRow(node);
     const lines = ['Blocks this member\'s reads and writes while its database is rebuilt.'];
     if (r?.memberId) lines.push(`Database ${r.dbSize}, in use ${r.inUseText}. One node at a time.`);
-    const others = (ctx.snapshot?.etcd?.statusRows ?? []).filter((x) => x.node !== node && x.flags.includes('defrag'));
+    const others = (snapshot()?.etcd?.statusRows ?? []).filter((x) => x.node !== node && x.flags.includes('defrag'));
     if (r?.isLeader && others.length > 0) lines.push(`${node} leads: defragment the followers first (${others.map((x) => x.node).join(', ')}).`);
     return lines;
   };
 
   return [
-    { key: 'tab', label: 'view', help: 'next view: services, etcd status, etcd members, nodes (version, stage, uptime, load, memory, CPU per node)', run: () => ctx.setView(next(1)) },
-    { key: 'shift+tab', label: 'prev view', hidden: true, help: 'previous view', run: () => ctx.setView(next(-1)) },
-    { key: 'N', label: 'nodes', help: 'the node summary: Talos version, stage, ready, uptime, load, memory and CPU of every node', when: () => ctx.view !== 'nodes', run: () => ctx.setView('nodes') },
-    { key: 'up', label: 'up', hidden: true, help: 'move the cursor up', run: () => ctx.move(-1) },
-    { key: 'down', label: 'down', hidden: true, help: 'move the cursor down', run: () => ctx.move(1) },
-    { key: 'k', label: 'up', hidden: true, help: 'move the cursor up', run: () => ctx.move(-1) },
-    { key: 'j', label: 'down', hidden: true, help: 'move the cursor down', run: () => ctx.move(1) },
-    { key: 'pageup', label: 'page up', hidden: true, help: 'move the cursor a page up', run: () => ctx.move(-10) },
-    { key: 'pagedown', label: 'page down', hidden: true, help: 'move the cursor a page down', run: () => ctx.move(10) },
+    { key: 'tab', label: 'view', help: 'next view: services, etcd status, etcd members, nodes (version, stage, uptime, load, memory, CPU per node)', run: () => c.cycleView(1) },
+    { key: 'shift+tab', label: 'prev view', hidden: true, help: 'previous view', run: () => c.cycleView(-1) },
+    { key: 'N', label: 'nodes', help: 'the node summary: Talos version, stage, ready, uptime, load, memory and CPU of every node', when: () => c.current.view !== 'nodes', run: () => c.setView('nodes') },
+    { key: 'up', label: 'up', hidden: true, help: 'move the cursor up', run: move(-1) },
+    { key: 'down', label: 'down', hidden: true, help: 'move the cursor down', run: move(1) },
+    { key: 'k', label: 'up', hidden: true, help: 'move the cursor up', run: move(-1) },
+    { key: 'j', label: 'down', hidden: true, help: 'move the cursor down', run: move(1) },
+    { key: 'pageup', label: 'page up', hidden: true, help: 'move the cursor a page up', run: move(-10) },
+    { key: 'pagedown', label: 'page down', hidden: true, help: 'move the cursor a page down', run: move(10) },
     {
       key: 'right',
       label: 'node',
       help: 'services view: show the next node (data is kept per node: switching is instant)',
-      when: () => onServices() && (ctx.snapshot?.nodes.length ?? 0) > 1,
-      run: () => ctx.switchNode(1),
+      when: () => onServices() && (snapshot()?.nodes.length ?? 0) > 1,
+      run: () => c.switchNode(1, ctx.lists()),
     },
-    { key: 'left', label: 'prev node', hidden: true, help: 'services view: show the previous node', when: () => onServices(), run: () => ctx.switchNode(-1) },
+    { key: 'left', label: 'prev node', hidden: true, help: 'services view: show the previous node', when: onServices, run: () => c.switchNode(-1, ctx.lists()) },
     { key: 'ctrl+r', label: 'refresh', hidden: true, help: 'poll every node now (it also refreshes by itself every few seconds)', when: () => source !== null, run: () => source!.refresh() },
-    { key: 'enter', label: 'events', help: 'services view: show or hide the recent events of the service under the cursor', when: onServices, run: () => ctx.toggleEvents() },
+    { key: 'enter', label: 'events', help: 'services view: show or hide the recent events of the service under the cursor', when: onServices, run: () => c.toggleEvents() },
     {
       key: 's',
       label: 'start',
@@ -142,7 +139,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
       label: 'disarm',
       dangerous: true,
       help: 'etcd view: disarm the etcd alarms (NOSPACE, CORRUPT) of the whole cluster, asked through the node under the cursor',
-      when: () => etcdReady() && (ctx.snapshot?.etcd?.statusRows.some((r) => r.alarms.length > 0) ?? false),
+      when: () => etcdReady() && (snapshot()?.etcd?.statusRows.some((r) => r.alarms.length > 0) ?? false),
       run: etcdOp('alarm disarm', (node) => ({
         title: `Disarm the etcd alarms (cluster-wide) through ${node}?`,
         detail: ['Only once the cause is gone (space freed by defragmenting, or a larger quota-backend-bytes):', 'otherwise etcd raises NOSPACE again.'],
@@ -158,7 +155,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
       when: etcdReady,
       run: etcdOp('forfeit leadership', (node) => ({
         title: `Make ${node} give up etcd leadership?`,
-        detail: [ctx.etcdRow?.isLeader ? 'A new leader is elected; writes pause for a moment.' : `${node} does not lead now: nothing would change.`],
+        detail: [etcdRow(node)?.isLeader ? 'A new leader is elected; writes pause for a moment.' : `${node} does not lead now: nothing would change.`],
         expect: node,
         onConfirm: () => report(shell, forfeitLeadership(source!, node)),
       })),
@@ -169,7 +166,7 @@ export function statusActions(ctx: StatusActionContext): Action[] {
       help: 'etcd view: back up etcd from the node under the cursor to a file (asks for the path; 0600, sha256 shown)',
       when: etcdReady,
       run: () => {
-        const node = ctx.etcdNode!;
+        const node = at().etcdNode!;
         const busy = source!.busy;
         if (busy) {
           source!.noteResult(`snapshot of ${node} refused: ${busy.kind} of ${busy.node} is still running (one etcd operation at a time)`, 'warn');

@@ -1,6 +1,10 @@
-// The Status pane's services/etcd source (StatusSource): the selected nodes, else the context's.
+// The Status pane's bridge to React: its services/etcd source (StatusSource: the selected nodes, else
+// the context's) and its cursor controller (one for the pane's life), read through useSyncExternalStore.
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { TalosSession } from '../../talos/index.js';
+import { StatusController } from './controller.js';
 import { StatusSource, type StatusSnapshot, type StatusSourceOptions } from './source.js';
+import type { StatusState } from './state.js';
 import { useNodeSource } from './use-node-source.js';
 
 export function useStatus(
@@ -8,7 +12,11 @@ export function useStatus(
   nodes: readonly string[],
   active: boolean,
   options?: StatusSourceOptions,
-): { source: StatusSource | null; snapshot: StatusSnapshot | null } {
+): { source: StatusSource | null; snapshot: StatusSnapshot | null; controller: StatusController; state: StatusState } {
   const wanted = nodes.length > 0 ? nodes : (session?.info.nodes ?? []);
-  return useNodeSource<StatusSnapshot, StatusSource>(session, (s) => new StatusSource(s, options), wanted, active);
+  const { source, snapshot } = useNodeSource<StatusSnapshot, StatusSource>(session, (s) => new StatusSource(s, options), wanted, active);
+  const controller = useMemo(() => new StatusController(), []);
+  useEffect(() => () => controller.dispose(), [controller]);
+  const state = useSyncExternalStore(controller.store.subscribe, controller.store.getSnapshot);
+  return { source, snapshot, controller, state };
 }

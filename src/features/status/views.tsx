@@ -1,5 +1,6 @@
-// The Status pane's three views (services of one node, etcd status with findings, etcd members),
-// the tab line and the operation lines: presentational, everything comes in as props.
+// The Status pane's views (services of one node, etcd status with findings, etcd members; the node
+// summary is node-info-view.tsx), the tab line, the operation lines and the no-session message:
+// presentational, everything comes in as props.
 import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { relativeTime } from '../../core/services.js';
@@ -7,7 +8,7 @@ import type { Tone } from '../../ui/shell/header-model.js';
 import { Line } from '../../ui/shell/Line.js';
 import { toneProps } from '../../ui/shell/tones.js';
 import { displayWidth, fit, wrapWords } from '../../ui/text.js';
-import { VIEWS, type StatusView } from './actions.js';
+import { VIEWS, type StatusView } from './state.js';
 import type { StatusSnapshot } from './source.js';
 import type { ServiceRow } from '../../core/services.js';
 import { Table } from '../../ui/Table.js';
@@ -156,4 +157,16 @@ export function operationLines(snapshot: StatusSnapshot | null, width: number, m
   return wrapWords(last.text, width)
     .slice(0, max)
     .map((text) => ({ text, tone }));
+}
+
+/** Instead of the views when there is no Talos session: why, and what to do. */
+export function NoSessionView({ problem, width }: { problem: string | null; width: number }) {
+  return (
+    <Box flexDirection="column" width={width} paddingX={1}>
+      <Text wrap="wrap">
+        {problem ? `Status needs a Talos session, and there is none: ${problem}` : 'Status needs a Talos session: no talosconfig was found. Pass --talosconfig, or try --demo.'}
+      </Text>
+      {problem ? <Text wrap="wrap">Fix it and switch to a context with :ctx NAME, or try --demo.</Text> : null}
+    </Box>
+  );
 }
