@@ -3,18 +3,9 @@
 // admin certificate that CA signed, the three files `talosctl gen config` writes. Only what the
 // simulator acts on is filled in (type, CA, token, install, cluster name and endpoint); these are
 // not complete Talos configs and never leave loopback tests. Native generation is src/ops/gen.ts.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { issueCertificate, type SimKey } from './pki.js';
+import { randomBytes } from 'node:crypto';
+import { issueCertificate, newSimKey } from './pki.js';
 import { talosconfigYaml } from './talosconfig.js';
-
-function ed25519Key(): SimKey {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return {
-    privateKey,
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
-  };
-}
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -25,9 +16,9 @@ export interface SimClusterConfigs {
 }
 
 export function simClusterConfigs(opts: { clusterName: string; endpoint: string; installDisk?: string }): SimClusterConfigs {
-  const caKey = ed25519Key();
+  const caKey = newSimKey();
   const ca = issueCertificate(null, caKey, { commonName: 'talos', organizations: ['talos'], usage: 'ca', validityDays: 3650, serialHex: randomBytes(16).toString('hex') });
-  const adminKey = ed25519Key();
+  const adminKey = newSimKey();
   const admin = issueCertificate(ca, adminKey, { commonName: 'admin', organizations: ['os:admin'], usage: 'client', validityDays: 365, serialHex: randomBytes(16).toString('hex') });
   const token = `${randomBytes(3).toString('hex')}.${randomBytes(8).toString('hex')}`;
   const config = (type: string) =>

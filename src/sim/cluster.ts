@@ -139,7 +139,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
 
   // ---- PKI: [0] CA, [1] client, [2] configured leaves, [3+] one per maintenance node.
   const maintenancePlans = plans.filter((p) => p.mode === 'maintenance');
-  const keys = await simKeys(3 + maintenancePlans.length);
+  const keys = simKeys(3 + maintenancePlans.length);
   const rng = createRng(hashSeed(o.seed, 'cluster'));
   const ca: Issued = issueCertificate(null, keys[0], { commonName: 'talos', organizations: ['talos', `sim-${rng.hex(4)}`], usage: 'ca', validityDays: 3650, serialHex: rng.hex(16) });
   const clientCache = new Map<string, { certPem: string; keyPem: string }>();

@@ -1,5 +1,5 @@
-// What a certificate says about who we are (client) or who we talk to (server). Uses node:crypto's
-// X509Certificate because Talos certificates are usually Ed25519, which node-forge cannot read.
+// What a certificate says about who we are (client) or who we talk to (server), read with node:crypto's
+// X509Certificate (Talos certificates are usually Ed25519).
 import { createHash, X509Certificate } from 'node:crypto';
 
 export interface ClientIdentity {
@@ -10,22 +10,28 @@ export interface ClientIdentity {
   subject: string;
 }
 
-// X509Certificate.subject is one `KEY=value` per line; values with special characters come quoted.
+// X509Certificate.subject is one RDN per line, `KEY=value`; the values of a multi-valued RDN are joined
+// by " + " (Go, hence Talos, writes every O of a subject into one RDN: `O=os:reader + O=os:etcd:backup`).
+// Special characters in a value come backslash-escaped (RFC 2253: `\+`, `\,`, `\0A`), so a bare " + "
+// always separates; some Node versions quote a whole value instead.
 function subjectEntries(subject: string): [string, string][] {
   return subject
     .split('\n')
-    .filter((line) => line.includes('='))
-    .map((line) => {
-      const eq = line.indexOf('=');
-      let value = line.slice(eq + 1);
+    .flatMap((line) => line.split(' + '))
+    .filter((entry) => entry.includes('='))
+    .map((entry) => {
+      const eq = entry.indexOf('=');
+      let value = entry.slice(eq + 1);
       if (value.startsWith('"') && value.endsWith('"')) {
         try {
           value = JSON.parse(value) as string;
         } catch {
           value = value.slice(1, -1);
         }
+      } else {
+        value = value.replace(/\\([0-9A-Fa-f]{2}|.)/g, (_, c: string) => (c.length === 2 ? String.fromCharCode(parseInt(c, 16)) : c));
       }
-      return [line.slice(0, eq), value];
+      return [entry.slice(0, eq), value];
     });
 }
 

@@ -44,7 +44,7 @@ describe('simulated cluster', () => {
   beforeAll(async () => {
     const started = Date.now();
     sim = await startSimCluster({ listen: `${NET}.1`, configured: 4, maintenance: 2, rebootMs: 150, logLinesPerSecond: 50, seed: 7, onEvent: (e) => events.push(e) });
-    // Start-up includes RSA key generation on a fresh process: keep well under a few seconds even on 2 cores.
+    // Start-up includes the PKI of every node on a fresh process: keep well under a few seconds even on 2 cores.
     expect(Date.now() - started).toBeLessThan(4000);
   });
 

@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { certificatePem, createCertificate, KeyUsage } from '../../../src/core/gen/x509.js';
 import { clientIdentity, spkiFingerprint } from '../../../src/talos/identity.js';
 import { normalizeFingerprint } from '../../../src/core/fingerprint.js';
 import { fixture } from '../../fixtures/talos/index.js';
@@ -8,6 +10,15 @@ describe('clientIdentity', () => {
     const id = clientIdentity(fixture('reader.crt'));
     expect(id.roles).toEqual(['os:reader', 'os:etcd:backup']);
     expect(id.subject).toBe('O=os:reader, O=os:etcd:backup, CN=reader');
+  });
+
+  it('reads every role of a certificate as Talos writes it: every O in one RDN (Go\'s encoding), escapes undone', () => {
+    const key = generateKeyPairSync('ed25519').privateKey;
+    const organizations = ['os:reader', 'os:etcd:backup', 'a + O=b,c', 'tab\there', 'é'];
+    const { der } = createCertificate({ subject: { organizations, commonName: 'reader' }, notBefore: new Date(), notAfter: new Date(Date.now() + 3600_000), keyUsage: KeyUsage.digitalSignature, extKeyUsage: ['clientAuth'], isCA: false }, key, null, key);
+    const id = clientIdentity(certificatePem(der));
+    expect([...id.roles].sort()).toEqual([...organizations].sort());
+    expect(id.subject).toMatch(/, CN=reader$/);
   });
 
   it('reads notAfter, also of an expired certificate', () => {
