@@ -72,6 +72,29 @@ describeOracle('gen config: random inputs against Talos machinery', () => {
     );
   }, 600_000);
 
+  it('numbers at the edges of Go\'s integer and float parsing are quoted as Talos quotes them (keys and values)', () => {
+    // Found by the random test: the key "1.e309" matches YAML's float pattern, but ParseFloat fails
+    // (out of range), so Go keeps it a plain string.
+    const edges = [
+      '1.e309', '1e309', '-1e400', '1e-400', '1.e5', '.5e-3', '+1.', '0x7FFFFFFFFFFFFFFF', '0x8000000000000000', '0xFFFFFFFFFFFFFFFF',
+      '0x1FFFFFFFFFFFFFFFF', '-0x8000000000000000', '-0x8000000000000001', '9223372036854775807', '9223372036854775808',
+      '18446744073709551615', '18446744073709551616', '-9223372036854775808', '-9223372036854775809', '+18446744073709551615',
+      '0o777', '0o1777777777777777777777', '0o2777777777777777777777', '01777777777777777777777', '02777777777777777777777',
+      `0b1${'0'.repeat(63)}`, `0b1${'0'.repeat(64)}`, '1_000_000', '0x_FF', `1${'0'.repeat(400)}`,
+    ];
+    const sysctls = Object.fromEntries(edges.map((e, i) => [`k${i}.${e}`, e]));
+    // As bare keys too, but not those with a run of 19 digits or more: Go's key order adds such runs up
+    // in a wrapping int64, which is no total order, so where they land depends on Go's sort algorithm.
+    for (const e of edges.filter((x) => !/\d{19}/.test(x))) sysctls[e] = 'v';
+    // A key over 128 bytes is written as a complex key ("? key", then ": value").
+    sysctls[`long.${'x'.repeat(130)}`] = 'v';
+    const o = { clusterName: 'edges', endpoint: 'https://edges.example.com:6443', kubernetesVersion: '1.30.1', sysctls };
+    const name = SUPPORTED_CONTRACTS[SUPPORTED_CONTRACTS.length - 1]!;
+    const talos = runOracle<OracleGen>('gen', JSON.stringify(oracleRequest(secrets, name, o)));
+    expect(talos.error).toBeUndefined();
+    expect(renderMachineConfig({ ...o, bundle, contract: parseContract(name) as Contract }, 'worker')).toBe(talos.worker);
+  });
+
   it('talosctl\'s documented output (its default) parses to our documents for every contract and flavour', () => {
     for (const name of SUPPORTED_CONTRACTS) {
       for (const flavour of Object.values(FLAVOURS)) {

@@ -38,13 +38,32 @@ describe('Go YAML scalar styles', () => {
     ['=', '='],
     ['  lead', "'  lead'"],
     ['disk.dev_path == "/dev/vda"', 'disk.dev_path == "/dev/vda"'],
+    // Numbers Go's parsers refuse as out of range stay strings, so plain; a leading "." goes to ParseFloat.
+    ['.5e-3', '".5e-3"'],
+    ['.e5', '.e5'],
+    ['1e-400', '"1e-400"'],
+    ['0xFFFFFFFFFFFFFFFF', '"0xFFFFFFFFFFFFFFFF"'],
+    ['-0x8000000000000001', '-0x8000000000000001'],
+    ['18446744073709551616', '"18446744073709551616"'],
   ])('%j -> %s', (value, written) => {
     expect(scalar(value)).toBe(written);
     expect(parse(`k: ${written}`).k).toBe(value);
   });
+
+  // Go reads these back as strings (its parsers refuse them as out of range); JavaScript's YAML reads numbers.
+  it.each([['1.e309'], ['1e309'], ['0x1FFFFFFFFFFFFFFFF']])('%j stays plain', (value) => {
+    expect(scalar(value)).toBe(value);
+  });
 });
 
 describe('Go YAML map key order and layout', () => {
+  it('writes a key over 128 bytes as a complex key', () => {
+    const key = `k${'x'.repeat(128)}`;
+    expect(marshalGoYaml(goMap([[key, 'v'], ['short', 'w']]))).toBe(`? ${key}\n: v\nshort: w\n`);
+    expect(parse(marshalGoYaml(goMap([[key, 'v']])))[key]).toBe('v');
+  });
+
+
   it('sorts keys naturally: letters first, digit runs as numbers', () => {
     const keys = ['net.ipv4.conf10', 'net.ipv4.conf9', 'a b', '-', 'true', '1.5', '1', '0x1', 'a'];
     expect([...keys].sort(compareGoKeys)).toEqual(['-', '0x1', '1', '1.5', 'a', 'a b', 'net.ipv4.conf9', 'net.ipv4.conf10', 'true']);

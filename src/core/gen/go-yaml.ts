@@ -23,8 +23,12 @@ export function sortedGoMap(record: Readonly<Record<string, GoYaml>>): GoMap {
   return new Map(Object.keys(record).sort(compareGoKeys).map((k) => [k, record[k]!]));
 }
 
-const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+// unicode.IsDigit and unicode.IsLetter, on whole runes.
+const isDigit = (c: string): boolean => /\p{Nd}/u.test(c);
 const isLetter = (c: string): boolean => /\p{L}/u.test(c);
+const rune = (c: string): number => c.codePointAt(0)!;
+/** Go's `n*10 + int64(r-'0')` on int64: it wraps, and runs of 19 digits or more do wrap. */
+const digitStep = (n: bigint, c: string): bigint => BigInt.asIntN(64, n * 10n + BigInt(rune(c) - 48));
 
 /** The Go YAML encoder's "natural" map key order: letters before other runes, runs of digits compared as numbers. */
 export function compareGoKeys(a: string, b: string): number {
@@ -38,26 +42,26 @@ export function compareGoKeys(a: string, b: string): number {
     }
     const al = isLetter(ar[i]!);
     const bl = isLetter(br[i]!);
-    if (al && bl) return ar[i]! < br[i]! ? -1 : 1;
+    if (al && bl) return rune(ar[i]!) < rune(br[i]!) ? -1 : 1;
     if (al || bl) return (digits ? al : bl) ? -1 : 1;
-    let an = 0;
-    let bn = 0;
+    let an = 0n;
+    let bn = 0n;
     if (ar[i] === '0' || br[i] === '0') {
       for (let j = i - 1; j >= 0 && isDigit(ar[j]!); j--) {
         if (ar[j] !== '0') {
-          an = 1;
-          bn = 1;
+          an = 1n;
+          bn = 1n;
           break;
         }
       }
     }
     let ai = i;
     let bi = i;
-    for (; ai < ar.length && isDigit(ar[ai]!); ai++) an = an * 10 + Number(ar[ai]);
-    for (; bi < br.length && isDigit(br[bi]!); bi++) bn = bn * 10 + Number(br[bi]);
+    for (; ai < ar.length && isDigit(ar[ai]!); ai++) an = digitStep(an, ar[ai]!);
+    for (; bi < br.length && isDigit(br[bi]!); bi++) bn = digitStep(bn, br[bi]!);
     if (an !== bn) return an < bn ? -1 : 1;
     if (ai !== bi) return ai < bi ? -1 : 1;
-    return ar[i]! < br[i]! ? -1 : 1;
+    return rune(ar[i]!) < rune(br[i]!) ? -1 : 1;
   }
   return ar.length === br.length ? 0 : ar.length < br.length ? -1 : 1;
 }
@@ -77,10 +81,27 @@ const BASE60 = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
 
 function resolvesToOtherType(s: string): boolean {
   if (NULL_OR_BOOL.test(s) || SPECIAL_FLOAT.test(s)) return true;
+  // A leading "." goes straight to ParseFloat (".5", ".5e-3"), without the float pattern.
+  if (s.startsWith('.')) return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s) && Number.isFinite(Number(s));
   if (!/^[-+0-9]/.test(s)) return false;
   if (TIMESTAMP.test(s)) return true;
   const plain = s.replaceAll('_', '');
-  return GO_INT.test(plain) || YAML_FLOAT.test(plain);
+  // Out of range, the decoder's ParseInt/ParseUint and ParseFloat fail and the scalar stays a
+  // string: 0x1FFFFFFFFFFFFFFFF or 1.e309 are written plain.
+  return isGoInt(plain) || (YAML_FLOAT.test(plain) && Number.isFinite(Number(plain)));
+}
+
+const INT64_MIN = -(2n ** 63n);
+const UINT64_END = 2n ** 64n;
+
+/** Would strconv.ParseInt(s, 0, 64) or ParseUint(s, 0, 64) (no sign allowed there) accept it? */
+function isGoInt(plain: string): boolean {
+  if (!GO_INT.test(plain)) return false;
+  const signed = /^[-+]/.test(plain);
+  const digits = signed ? plain.slice(1) : plain;
+  const prefixed = /^0[xXbBoO]/.test(digits) ? `0${digits[1]!.toLowerCase()}${digits.slice(2)}` : /^0[0-7]+$/.test(digits) ? `0o${digits.slice(1)}` : digits;
+  const value = (plain.startsWith('-') ? -1n : 1n) * BigInt(prefixed);
+  return (value >= INT64_MIN && value < 2n ** 63n) || (!signed && value < UINT64_END);
 }
 
 const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
@@ -143,9 +164,16 @@ function valueText(v: GoYaml, inner: number): string {
   return '\n' + (Array.isArray(v) ? sequence(v, inner) : mapping(v, inner));
 }
 
+/** libyaml writes a key longer than this (in bytes) as a complex key: "? key", then ": value" on the next line. */
+const SIMPLE_KEY_MAX = 128;
+
 function mapping(m: GoMap, indent: number): string {
   let out = '';
-  for (const [k, v] of m) out += `${' '.repeat(indent)}${inlineScalar(k)}:${valueText(v, next(indent))}`;
+  const pad = ' '.repeat(indent);
+  for (const [k, v] of m) {
+    const key = inlineScalar(k);
+    out += Buffer.byteLength(k) > SIMPLE_KEY_MAX ? `${pad}? ${key}\n${pad}:${valueText(v, next(indent))}` : `${pad}${key}:${valueText(v, next(indent))}`;
+  }
   return out;
 }
 
