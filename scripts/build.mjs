@@ -6,7 +6,7 @@
 // - dist/talos-tui.js: the small CommonJS bin (src/cli/entry.ts).
 // Run with `--metafile` to write dist/meta.json for size analysis.
 import { build, transform } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -240,6 +240,25 @@ const common = {
   logLevel: 'warning',
 };
 
+// The packages bundled into dist (package.json lists them as devDependencies: the published package
+// needs nothing from node_modules): their licences go with the code, in dist/THIRD-PARTY-NOTICES.md.
+function thirdPartyNotices(inputs) {
+  const roots = new Set();
+  for (const input of inputs) {
+    const m = /(?:^|:)(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) roots.add(m[1].replace(/^.*?(node_modules\/)/, '$1'));
+  }
+  const sections = [...roots].sort().map((root) => {
+    const pkgJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const file = readdirSync(root).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+    const heading = `## ${pkgJson.name} ${pkgJson.version}: ${pkgJson.license ?? "no licence field"}`;
+    if (file) return `${heading}\n\n${readFileSync(join(root, file), 'utf8').trim()}\n`;
+    const home = typeof pkgJson.repository === 'string' ? pkgJson.repository : (pkgJson.repository?.url ?? pkgJson.homepage ?? 'its npm page');
+    return `${heading}\n\nThe npm package ships no licence text; see ${home}.\n`;
+  });
+  return `# Third-party software in talos-tui's dist/\n\nThe bundle includes code from these packages, under their licences.\n\n${sections.join('\n')}`;
+}
+
 // talos-tui runs from three classic scripts of CommonJS-shaped chunks ("packs"), which the bin
 // (src/cli/entry.ts) runs through V8 code caches (src/cli/packs.ts, code-cache.ts):
 // - chunks/pack-main.cjs: main.ts and what it imports statically (argument parsing, the command
@@ -335,6 +354,7 @@ const packs = await (async () => {
   };
   if (!yogaWasm) throw new Error('yoga-sync: the build found no yoga-layout: update scripts/build.mjs');
   writeFileSync('dist/chunks/yoga.wasm', yogaWasm);
+  writeFileSync('dist/THIRD-PARTY-NOTICES.md', thirdPartyNotices(Object.keys(split.metafile.inputs)));
   return {
     main: id(entryOf('src/cli/main.ts')),
     sha256: { main: await writePack('main'), frame: await writePack('frame'), rest: await writePack('rest') },
