@@ -17,18 +17,24 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist/chunks', { recursive: true });
 
+/** A plugin resolving `specifier` to a module that throws, on load, a missing module's error. */
+function missingModule(name, specifier, message, code) {
+  return {
+    name,
+    setup(b) {
+      const filter = new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`);
+      b.onResolve({ filter }, () => ({ path: specifier, namespace: name }));
+      b.onLoad({ filter: /.*/, namespace: name }, () => ({
+        contents: `const e = new Error(${JSON.stringify(message)}); e.code = ${JSON.stringify(code)}; throw e;`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 // Ink imports react-devtools-core only when DEV=true; it is not installed, so resolve it to a module
 // that fails the way Ink expects (it then prints a hint instead of crashing).
-const devtoolsStub = {
-  name: 'stub-react-devtools-core',
-  setup(b) {
-    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents: "const e = new Error('react-devtools-core is not bundled'); e.code = 'ERR_MODULE_NOT_FOUND'; throw e;",
-      loader: 'js',
-    }));
-  },
-};
+const devtoolsStub = missingModule('stub-react-devtools-core', 'react-devtools-core', 'react-devtools-core is not bundled', 'ERR_MODULE_NOT_FOUND');
 
 // Ink measures every string with string-width, whose first non-ASCII string compiles
 // /^\p{RGI_Emoji}$/v (15-25 ms: the first frame has "│" and "…"). Every import of string-width (Ink's
@@ -186,18 +192,9 @@ const lazyBuiltins = {
 
 // grpc-js requires @grpc/proto-loader (and with it protobufjs, ~130 KB) only to describe its channelz
 // and ORCA services, which talos-tui never serves: the require fails as a missing module would.
-const noProtoLoader = {
-  name: 'no-proto-loader',
-  setup(b) {
-    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: 'proto-loader', namespace: 'no-proto-loader' }));
-    b.onLoad({ filter: /.*/, namespace: 'no-proto-loader' }, () => ({
-      contents: "const e = new Error('@grpc/proto-loader is not bundled (channelz and ORCA are not served)'); e.code = 'MODULE_NOT_FOUND'; throw e;",
-      loader: 'js',
-    }));
-  },
-};
+const noProtoLoader = missingModule('no-proto-loader', '@grpc/proto-loader', '@grpc/proto-loader is not bundled (channelz and ORCA are not served)', 'MODULE_NOT_FOUND');
 
-// Inside the console script, Ink's ~30 modules import React (CommonJS) the same way: they get one ES
+// Inside the bundle, Ink's ~30 modules import React (CommonJS) the same way: they get one ES
 // module re-exporting React's names instead.
 const reactOnce = {
   name: 'react-once',

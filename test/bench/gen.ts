@@ -11,17 +11,9 @@ import { renderBundle } from '../../src/core/gen/bundle.js';
 import { renderMachineConfig } from '../../src/core/gen/machine-config.js';
 import { generateBundle } from '../../src/core/gen/secrets.js';
 import { generateClusterConfigs } from '../../src/ops/gen.js';
+import { time } from './time-per-call.js';
 
 const ORACLE = join(process.cwd(), 'oracle', 'bin', 'talos-oracle');
-
-function time(label: string, runs: number, fn: () => unknown): number {
-  fn(); // warm-up
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) fn();
-  const ms = (performance.now() - start) / runs;
-  console.log(`${label.padEnd(58)} ${ms.toFixed(3).padStart(9)} ms/call (${runs} runs)`);
-  return ms;
-}
 
 const contract = parseContract('v1.14') as Contract;
 let start = performance.now();

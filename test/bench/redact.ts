@@ -8,15 +8,7 @@ import { generateBundle } from '../../src/core/gen/secrets.js';
 import { redactConfig } from '../../src/core/config-redact.js';
 import { redactNodeReply } from '../../src/core/secret-lines.js';
 import { unifiedDiff } from '../../src/core/diff/unified.js';
-
-function time(label: string, runs: number, fn: () => unknown): number {
-  fn();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) fn();
-  const ms = (performance.now() - start) / runs;
-  console.log(`${label.padEnd(58)} ${ms.toFixed(3).padStart(9)} ms/call (${runs} runs)`);
-  return ms;
-}
+import { time } from './time-per-call.js';
 
 const contract = parseContract('v1.13') as Contract;
 const bundle = await generateBundle(contract);

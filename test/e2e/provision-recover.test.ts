@@ -3,23 +3,19 @@
 // is refused with the pane's own advice), `E` skips the hash check, the plan's bootstrap line then
 // says the etcd is recovered, and so does the confirmation (cancelled: nothing is run here; the run
 // itself is covered against the simulator in test/integration/etcd-recover.test.ts).
-import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { encodeSnapshot } from '../../src/sim/etcd-snapshot.js';
 import { createRng } from '../../src/sim/rng.js';
 import { freeSimListen } from '../helpers/loopback.js';
 import { hasTmux, reportingScript, tmuxServer } from './tmux.js';
+import { describeBuilt, repoRoot as root } from '../helpers/built.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const { tmux, keys, waitForScreen, kill } = tmuxServer(`talos-tui-e2e-provision-recover-${process.pid}`, 20_000);
 
-describe.skipIf(!hasTmux)('Provision pane: recover etcd from a snapshot (tmux, --demo)', () => {
-  beforeAll(() => {
-    if (!existsSync(`${root}/dist/talos-tui.js`)) throw new Error('dist/talos-tui.js is missing: run `npm run build` (npm test does)');
-  });
+describeBuilt('Provision pane: recover etcd from a snapshot (tmux, --demo)', () => {
   afterAll(() => kill());
 
   it('e names the snapshot, E skips its hash check, the plan and the confirmation say etcd is recovered', async () => {
@@ -57,4 +53,4 @@ describe.skipIf(!hasTmux)('Provision pane: recover etcd from a snapshot (tmux, -
     keys('r', 'Escape');
     await waitForScreen('r', (t) => !t.includes('Provision cluster demo-new?') && t.includes('plan ready'), 'the confirmation cancelled');
   }, 60_000);
-});
+}, hasTmux ? null : 'tmux is not installed');

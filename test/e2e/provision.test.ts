@@ -2,21 +2,17 @@
 // starts five maintenance machines and writes a profile for them; the pane (6) opens that profile,
 // shows the plan from a scan, and after the typed cluster name provisions a fresh 5-node cluster to
 // healthy, one row per node. Loopback only (a free /24); HOME and TMPDIR are the test's own.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { freeSimListen } from '../helpers/loopback.js';
 import { hasTmux, reportingScript, tmuxServer } from './tmux.js';
+import { describeBuilt, repoRoot as root } from '../helpers/built.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const { tmux, keys, waitForScreen, kill } = tmuxServer(`talos-tui-e2e-provision-${process.pid}`, 20_000);
 
-describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
-  beforeAll(() => {
-    if (!existsSync(`${root}/dist/talos-tui.js`)) throw new Error('dist/talos-tui.js is missing: run `npm run build` (npm test does)');
-  });
+describeBuilt('Provision pane in tmux (--demo)', () => {
   afterAll(() => kill());
 
   it('plans from a scan, asks for the cluster name, provisions five nodes to healthy', async () => {
@@ -88,4 +84,4 @@ describe.skipIf(!hasTmux)('Provision pane in tmux (--demo)', () => {
     keys('p', 'q');
     await waitForScreen('p', (t) => t.includes('EXITED rc=0'), 'the console to quit');
   }, 120_000);
-});
+}, hasTmux ? null : 'tmux is not installed');
